@@ -1,0 +1,63 @@
+"""Neutral inbound events: what any channel (Telegram, Zalo, console) turns a person's action into."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A tapped option button (or a numbered option picked on a channel without buttons)."""
+
+    question_id: str
+    code: str
+
+
+@dataclass(frozen=True)
+class Command:
+    """A named action: start, back, skip, later, summary, edit (arg = answer number), done, menu, ..."""
+
+    name: str
+    arg: str | None = None
+
+
+MediaKind = Literal["photo", "document", "video"]
+
+
+@dataclass(frozen=True)
+class Media:
+    """A photo or file sent as evidence; `file_ref` is the channel's file id until the media step stores it."""
+
+    kind: MediaKind
+    file_ref: str
+    sha256: str | None = None
+    mime_type: str | None = None
+    size: int | None = None
+    caption: str | None = None
+    file_name: str | None = None
+    group_id: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    taken_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Location:
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True)
+class Contact:
+    phone: str
+    is_own: bool
+
+
+Inbound = Text | Choice | Command | Media | Location | Contact
