@@ -1,0 +1,46 @@
+"""Settings from the environment and `.env`, all prefixed `CDHT_`. Tokens are SecretStr and never logged."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CDHT_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Path("data")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy async URL; default: SQLite file cdht.sqlite3 under data_dir"
+    )
+
+    telegram_token: SecretStr | None = None
+    telegram_api_base: str | None = None
+    telegram_webhook_url: str | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_webhook_host: str = "127.0.0.1"
+    telegram_webhook_port: int = 8080
+
+    zalo_token: SecretStr | None = None
+    zalo_api_base: str = "https://bot-api.zaloplatforms.com"
+    public_url: str | None = None
+
+    rate_global_per_second: float = 25.0
+    rate_per_chat_per_second: float = 1.0
+    rate_per_group_per_minute: float = 20.0
+
+    timezone: str = "Asia/Ho_Chi_Minh"
+    log_level: str = "INFO"
+
+    @cached_property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'cdht.sqlite3').as_posix()}"
+
+    @property
+    def evidence_dir(self) -> Path:
+        return self.data_dir / "evidence"

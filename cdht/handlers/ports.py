@@ -1,0 +1,251 @@
+"""What the use cases need from storage: plain records and Protocols. Storage implements them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from types import TracebackType
+from typing import Any, Protocol, Self
+
+TIERS = ("province", "district", "commune", "village")
+ROLES = ("village_head", "commune_officer", "district_admin", "province_admin")
+
+AnswerValue = int | float | bool | str | list[str] | date | None
+
+
+@dataclass(frozen=True)
+class UnitRecord:
+    id: int
+    code: str
+    name: str
+    tier: str
+    parent_id: int | None
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    id: int
+    name: str
+    phone: str
+    role: str
+    unit_id: int
+    department: str | None = None
+    active: bool = True
+    reachable: bool = True
+
+
+@dataclass(frozen=True)
+class IdentityRecord:
+    person_id: int
+    channel: str
+    external_id: str
+    chat_id: str
+
+
+@dataclass(frozen=True)
+class NewAnswer:
+    unit_id: int
+    year: int
+    question_id: str
+    value: AnswerValue
+    answered_at: datetime
+    source: str
+    fact: str | None = None
+    display: str = ""
+    person_id: int | None = None
+    questionnaire_id: str | None = None
+    questionnaire_version: int | None = None
+    questionnaire_hash: str | None = None
+
+
+@dataclass(frozen=True)
+class AnswerRecord(NewAnswer):
+    id: int = 0
+
+
+@dataclass(frozen=True)
+class NewEvidence:
+    unit_id: int
+    year: int
+    question_id: str
+    media_type: str
+    created_at: datetime
+    fact: str | None = None
+    sha256: str | None = None
+    mime_type: str | None = None
+    size: int | None = None
+    channel: str | None = None
+    channel_file_id: str | None = None
+    channel_file_unique_id: str | None = None
+    original_name: str | None = None
+    caption: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    taken_at: datetime | None = None
+    person_id: int | None = None
+
+
+@dataclass(frozen=True)
+class EvidenceRecord(NewEvidence):
+    id: int = 0
+
+
+@dataclass(frozen=True)
+class RecognitionRecord:
+    unit_id: int
+    year: int
+    level: int
+    decision_number: str
+    decided_on: date
+    body: str
+    id: int = 0
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    person_id: int
+    unit_id: int
+    year: int
+    questionnaire_id: str
+    state: dict[str, Any]
+    completed: bool
+    updated_at: datetime
+    id: int = 0
+
+
+@dataclass(frozen=True)
+class InboxRecord:
+    id: int
+    channel: str
+    external_id: str
+    user_key: str
+    payload: dict[str, Any]
+    attempts: int
+
+
+@dataclass(frozen=True)
+class OutboxRecord:
+    id: int
+    channel: str
+    chat_id: str
+    person_id: int | None
+    payload: dict[str, Any]
+    attempts: int
+    status: str
+    external_message_id: str | None = None
+
+
+class UnitRepository(Protocol):
+    async def get(self, unit_id: int) -> UnitRecord | None: ...
+    async def by_code(self, code: str) -> UnitRecord | None: ...
+    async def by_codes(self, codes: Sequence[str]) -> dict[str, UnitRecord]: ...
+    async def children(self, unit_id: int) -> list[UnitRecord]: ...
+    async def subtree(self, unit_id: int) -> list[UnitRecord]: ...
+    async def all(self) -> list[UnitRecord]: ...
+    async def add(
+        self, code: str, name: str, tier: str, parent_id: int | None, now: datetime
+    ) -> UnitRecord: ...
+    async def update(self, unit_id: int, *, name: str, tier: str, parent_id: int | None) -> None: ...
+
+
+class PersonRepository(Protocol):
+    async def get(self, person_id: int) -> PersonRecord | None: ...
+    async def by_phone(self, phone: str) -> PersonRecord | None: ...
+    async def all(self) -> list[PersonRecord]: ...
+    async def in_units(self, unit_ids: Sequence[int]) -> list[PersonRecord]: ...
+    async def add(self, name: str, phone: str, role: str, unit_id: int, now: datetime) -> PersonRecord: ...
+    async def update(self, person_id: int, *, name: str, role: str, unit_id: int) -> None: ...
+    async def set_reachable(self, person_id: int, reachable: bool) -> None: ...
+    async def by_identity(self, channel: str, external_id: str) -> PersonRecord | None: ...
+    async def identities(self, person_id: int) -> list[IdentityRecord]: ...
+    async def link_identity(
+        self, person_id: int, channel: str, external_id: str, chat_id: str, now: datetime
+    ) -> None: ...
+
+
+class InviteRepository(Protocol):
+    async def create(self, code: str, person_id: int, now: datetime, expires_at: datetime | None) -> None: ...
+    async def redeem(self, code: str, now: datetime) -> int | None: ...
+
+
+class AnswerRepository(Protocol):
+    async def add(self, answer: NewAnswer) -> AnswerRecord: ...
+    async def latest(self, unit_id: int, year: int) -> dict[str, AnswerRecord]: ...
+    async def latest_for_units(
+        self, unit_ids: Sequence[int], year: int
+    ) -> dict[int, dict[str, AnswerRecord]]: ...
+    async def history(self, unit_id: int, year: int, question_id: str) -> list[AnswerRecord]: ...
+
+
+class EvidenceRepository(Protocol):
+    async def add(self, evidence: NewEvidence) -> EvidenceRecord: ...
+    async def for_unit(self, unit_id: int, year: int) -> list[EvidenceRecord]: ...
+    async def counts(self, unit_ids: Sequence[int], year: int) -> dict[int, dict[str, int]]: ...
+
+
+class RecognitionRepository(Protocol):
+    async def add(self, recognition: RecognitionRecord, now: datetime) -> RecognitionRecord: ...
+    async def for_units(self, unit_ids: Sequence[int]) -> list[RecognitionRecord]: ...
+
+
+class SessionRepository(Protocol):
+    async def get(
+        self, person_id: int, unit_id: int, year: int, questionnaire_id: str
+    ) -> SessionRecord | None: ...
+    async def save(self, record: SessionRecord) -> SessionRecord: ...
+    async def for_person(self, person_id: int) -> list[SessionRecord]: ...
+
+
+class InboxRepository(Protocol):
+    async def add(
+        self, channel: str, external_id: str, user_key: str, payload: dict[str, Any], now: datetime
+    ) -> int | None: ...
+    async def claim_next(self, channel: str | None = None) -> InboxRecord | None: ...
+    async def mark_done(self, inbox_id: int, now: datetime) -> None: ...
+    async def mark_failed(self, inbox_id: int, error: str, now: datetime) -> None: ...
+    async def pending_count(self) -> int: ...
+
+
+class OutboxRepository(Protocol):
+    async def add(
+        self,
+        channel: str,
+        chat_id: str,
+        payload: dict[str, Any],
+        now: datetime,
+        *,
+        person_id: int | None = None,
+        inbox_id: int | None = None,
+        dedupe_key: str | None = None,
+    ) -> int | None: ...
+    async def due(self, channel: str, now: datetime, limit: int) -> list[OutboxRecord]: ...
+    async def mark_sent(self, outbox_id: int, external_message_id: str | None, now: datetime) -> None: ...
+    async def mark_failed(self, outbox_id: int, error: str, *, retry_at: datetime | None) -> None: ...
+    async def for_inbox(self, inbox_id: int) -> list[OutboxRecord]: ...
+
+
+class UnitOfWork(Protocol):
+    units: UnitRepository
+    people: PersonRepository
+    invites: InviteRepository
+    answers: AnswerRepository
+    evidence: EvidenceRepository
+    recognitions: RecognitionRepository
+    sessions: SessionRepository
+    inbox: InboxRepository
+    outbox: OutboxRepository
+
+    async def __aenter__(self) -> Self: ...
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None: ...
+    async def commit(self) -> None: ...
+    async def rollback(self) -> None: ...
+
+
+class UnitOfWorkFactory(Protocol):
+    def __call__(self) -> UnitOfWork: ...
+
+
+FactsByQuestion = Mapping[str, AnswerRecord]

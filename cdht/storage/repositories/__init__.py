@@ -1,0 +1,1 @@
+"""SQLAlchemy implementations of the repository Protocols in `cdht.handlers.ports`."""

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cdht.handlers.ports import OutboxRecord
+from cdht.storage.tables import OutboxMessage
+
+
+def _record(row: OutboxMessage) -> OutboxRecord:
+    return OutboxRecord(
+        id=row.id,
+        channel=row.channel,
+        chat_id=row.chat_id,
+        person_id=row.person_id,
+        payload=row.payload,
+        attempts=row.attempts,
+        status=row.status,
+        external_message_id=row.external_message_id,
+    )
+
+
+class SqlOutboxRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(
+        self,
+        channel: str,
+        chat_id: str,
+        payload: dict[str, Any],
+        now: datetime,
+        *,
+        person_id: int | None = None,
+        inbox_id: int | None = None,
+        dedupe_key: str | None = None,
+    ) -> int | None:
+        """Queue a message; None when a message with the same dedupe key was queued before."""
+        row = OutboxMessage(
+            channel=channel,
+            chat_id=chat_id,
+            payload=payload,
+            person_id=person_id,
+            inbox_id=inbox_id,
+            dedupe_key=dedupe_key,
+            not_before=now,
+            created_at=now,
+        )
+        try:
+            async with self._session.begin_nested():
+                self._session.add(row)
+        except IntegrityError:
+            return None
+        return row.id
+
+    async def due(self, channel: str, now: datetime, limit: int) -> list[OutboxRecord]:
+        rows = await self._session.scalars(
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.channel == channel,
+                OutboxMessage.status == "pending",
+                OutboxMessage.not_before <= now,
+            )
+            .order_by(OutboxMessage.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return [_record(row) for row in rows]
+
+    async def mark_sent(self, outbox_id: int, external_message_id: str | None, now: datetime) -> None:
+        await self._session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == outbox_id)
+            .values(status="sent", external_message_id=external_message_id, sent_at=now)
+        )
+
+    async def mark_failed(self, outbox_id: int, error: str, *, retry_at: datetime | None) -> None:
+        """A failed send: retried at `retry_at`, or given up (None), e.g. when the person blocked the bot."""
+        row = await self._session.get(OutboxMessage, outbox_id)
+        if row is None:
+            return
+        row.attempts += 1
+        row.error = error[:2000]
+        if retry_at is None:
+            row.status = "failed"
+        else:
+            row.not_before = retry_at
+        await self._session.flush()
+
+    async def for_inbox(self, inbox_id: int) -> list[OutboxRecord]:
+        rows = await self._session.scalars(
+            select(OutboxMessage).where(OutboxMessage.inbox_id == inbox_id).order_by(OutboxMessage.id)
+        )
+        return [_record(row) for row in rows]

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cdht.handlers.ports import IdentityRecord, PersonRecord
+from cdht.storage.tables import Identity, InviteCode, Person
+
+
+def _record(row: Person) -> PersonRecord:
+    return PersonRecord(
+        id=row.id,
+        name=row.name,
+        phone=row.phone,
+        role=row.role,
+        unit_id=row.unit_id,
+        department=row.department,
+        active=row.active,
+        reachable=row.reachable,
+    )
+
+
+class SqlPersonRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, person_id: int) -> PersonRecord | None:
+        row = await self._session.get(Person, person_id)
+        return _record(row) if row else None
+
+    async def by_phone(self, phone: str) -> PersonRecord | None:
+        row = await self._session.scalar(select(Person).where(Person.phone == phone))
+        return _record(row) if row else None
+
+    async def all(self) -> list[PersonRecord]:
+        return [_record(row) for row in await self._session.scalars(select(Person).order_by(Person.id))]
+
+    async def in_units(self, unit_ids: Sequence[int]) -> list[PersonRecord]:
+        if not unit_ids:
+            return []
+        rows = await self._session.scalars(
+            select(Person).where(Person.unit_id.in_(list(unit_ids))).order_by(Person.id)
+        )
+        return [_record(row) for row in rows]
+
+    async def add(self, name: str, phone: str, role: str, unit_id: int, now: datetime) -> PersonRecord:
+        row = Person(name=name, phone=phone, role=role, unit_id=unit_id, created_at=now)
+        self._session.add(row)
+        await self._session.flush()
+        return _record(row)
+
+    async def update(self, person_id: int, *, name: str, role: str, unit_id: int) -> None:
+        await self._session.execute(
+            update(Person).where(Person.id == person_id).values(name=name, role=role, unit_id=unit_id)
+        )
+
+    async def set_reachable(self, person_id: int, reachable: bool) -> None:
+        await self._session.execute(update(Person).where(Person.id == person_id).values(reachable=reachable))
+
+    async def by_identity(self, channel: str, external_id: str) -> PersonRecord | None:
+        row = await self._session.scalar(
+            select(Person)
+            .join(Identity, Identity.person_id == Person.id)
+            .where(Identity.channel == channel, Identity.external_id == external_id)
+        )
+        return _record(row) if row else None
+
+    async def identities(self, person_id: int) -> list[IdentityRecord]:
+        rows = await self._session.scalars(select(Identity).where(Identity.person_id == person_id))
+        return [IdentityRecord(r.person_id, r.channel, r.external_id, r.chat_id) for r in rows]
+
+    async def link_identity(
+        self, person_id: int, channel: str, external_id: str, chat_id: str, now: datetime
+    ) -> None:
+        """Link an account to a person; the account leaves any other person, and the person's old
+        account on that channel is replaced (a changed phone or Telegram account is re-linked)."""
+        await self._session.execute(
+            delete(Identity).where(
+                (Identity.channel == channel)
+                & ((Identity.external_id == external_id) | (Identity.person_id == person_id))
+            )
+        )
+        self._session.add(
+            Identity(
+                person_id=person_id, channel=channel, external_id=external_id, chat_id=chat_id, linked_at=now
+            )
+        )
+        await self._session.flush()
+
+
+class SqlInviteRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def create(self, code: str, person_id: int, now: datetime, expires_at: datetime | None) -> None:
+        self._session.add(InviteCode(code=code, person_id=person_id, created_at=now, expires_at=expires_at))
+        await self._session.flush()
+
+    async def redeem(self, code: str, now: datetime) -> int | None:
+        """Use a one-time code: returns the person it was made for, or None (unknown, used, expired)."""
+        row = await self._session.get(InviteCode, code, with_for_update=True)
+        if row is None or row.used_at is not None:
+            return None
+        if row.expires_at is not None and row.expires_at <= now:
+            return None
+        row.used_at = now
+        await self._session.flush()
+        return row.person_id

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cdht.handlers.ports import UnitRecord
+from cdht.storage.tables import Unit
+
+
+def _record(row: Unit) -> UnitRecord:
+    return UnitRecord(id=row.id, code=row.code, name=row.name, tier=row.tier, parent_id=row.parent_id)
+
+
+class SqlUnitRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, unit_id: int) -> UnitRecord | None:
+        row = await self._session.get(Unit, unit_id)
+        return _record(row) if row else None
+
+    async def by_code(self, code: str) -> UnitRecord | None:
+        row = await self._session.scalar(select(Unit).where(Unit.code == code))
+        return _record(row) if row else None
+
+    async def by_codes(self, codes: Sequence[str]) -> dict[str, UnitRecord]:
+        if not codes:
+            return {}
+        rows = await self._session.scalars(select(Unit).where(Unit.code.in_(list(codes))))
+        return {row.code: _record(row) for row in rows}
+
+    async def children(self, unit_id: int) -> list[UnitRecord]:
+        rows = await self._session.scalars(select(Unit).where(Unit.parent_id == unit_id).order_by(Unit.code))
+        return [_record(row) for row in rows]
+
+    async def subtree(self, unit_id: int) -> list[UnitRecord]:
+        """The unit and everything below it, parents before children (a recursive CTE on both backends)."""
+        tree = select(Unit.id, Unit.code).where(Unit.id == unit_id).cte("tree", recursive=True)
+        tree = tree.union_all(select(Unit.id, Unit.code).join(tree, Unit.parent_id == tree.c.id))
+        ids = list(await self._session.scalars(select(tree.c.id)))
+        rows = await self._session.scalars(select(Unit).where(Unit.id.in_(ids)))
+        by_id = {row.id: _record(row) for row in rows}
+        return [by_id[i] for i in ids if i in by_id]
+
+    async def all(self) -> list[UnitRecord]:
+        rows = await self._session.scalars(select(Unit).order_by(Unit.id))
+        return [_record(row) for row in rows]
+
+    async def add(self, code: str, name: str, tier: str, parent_id: int | None, now: datetime) -> UnitRecord:
+        row = Unit(code=code, name=name, tier=tier, parent_id=parent_id, created_at=now)
+        self._session.add(row)
+        await self._session.flush()
+        return _record(row)
+
+    async def update(self, unit_id: int, *, name: str, tier: str, parent_id: int | None) -> None:
+        await self._session.execute(
+            update(Unit).where(Unit.id == unit_id).values(name=name, tier=tier, parent_id=parent_id)
+        )

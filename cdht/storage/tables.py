@@ -1,0 +1,239 @@
+"""Table definitions (SQLAlchemy 2 declarative). Migrations in `migrations/` are the schema of record."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on both backends (SQLite would hand back naive values)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets BIGINT.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, datetime: UtcDateTime()}
+
+
+class Unit(Base):
+    __tablename__ = "units"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    tier: Mapped[str] = mapped_column(String(32))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    is_difficult_area: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime]
+
+
+class Person(Base):
+    __tablename__ = "people"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    name: Mapped[str] = mapped_column(String(255))
+    phone: Mapped[str] = mapped_column(String(20), unique=True)
+    role: Mapped[str] = mapped_column(String(32))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    department: Mapped[str | None] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    reachable: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+
+
+class Identity(Base):
+    """A person's account on one channel (Telegram user id, Zalo user id, console name)."""
+
+    __tablename__ = "identities"
+    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str] = mapped_column(String(64))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    linked_at: Mapped[datetime]
+
+
+class InviteCode(Base):
+    __tablename__ = "invite_codes"
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime | None]
+    used_at: Mapped[datetime | None]
+
+
+class AssessmentYear(Base):
+    """The evaluation of one unit for one calendar year: its review state and deadline."""
+
+    __tablename__ = "assessment_years"
+    __table_args__ = (UniqueConstraint("unit_id", "year"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(32), default="open")
+    deadline: Mapped[date | None] = mapped_column(Date)
+    updated_at: Mapped[datetime]
+
+
+class Answer(Base):
+    """One answer version. History is kept: the row with the highest id per (unit, year, question) wins."""
+
+    __tablename__ = "answers"
+    __table_args__ = (Index("ix_answers_lookup", "unit_id", "year", "question_id", "id"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    question_id: Mapped[str] = mapped_column(String(64))
+    fact: Mapped[str | None] = mapped_column(String(64))
+    value: Mapped[dict[str, Any]]
+    display: Mapped[str] = mapped_column(Text, default="")
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    source: Mapped[str] = mapped_column(String(16))
+    questionnaire_id: Mapped[str | None] = mapped_column(String(64))
+    questionnaire_version: Mapped[int | None] = mapped_column(Integer)
+    questionnaire_hash: Mapped[str | None] = mapped_column(String(64))
+    answered_at: Mapped[datetime]
+
+
+class Evidence(Base):
+    """A file backing an answer. Files are stored once by sha256; several records may share one file."""
+
+    __tablename__ = "evidence"
+    __table_args__ = (Index("ix_evidence_lookup", "unit_id", "year", "question_id"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    question_id: Mapped[str] = mapped_column(String(64))
+    fact: Mapped[str | None] = mapped_column(String(64))
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    media_type: Mapped[str] = mapped_column(String(16))
+    mime_type: Mapped[str | None] = mapped_column(String(128))
+    size: Mapped[int | None] = mapped_column(BigInteger)
+    channel: Mapped[str | None] = mapped_column(String(16))
+    channel_file_id: Mapped[str | None] = mapped_column(String(255))
+    channel_file_unique_id: Mapped[str | None] = mapped_column(String(128))
+    original_name: Mapped[str | None] = mapped_column(String(255))
+    caption: Mapped[str | None] = mapped_column(Text)
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    taken_at: Mapped[datetime | None]
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[datetime]
+
+
+class Recognition(Base):
+    """A recognition decision (quyết định công nhận) for a unit's assessed year."""
+
+    __tablename__ = "recognitions"
+    __table_args__ = (UniqueConstraint("unit_id", "year", "decision_number"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    level: Mapped[int] = mapped_column(Integer)
+    decision_number: Mapped[str] = mapped_column(String(64))
+    decided_on: Mapped[date] = mapped_column(Date)
+    body: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime]
+
+
+class ConversationSession(Base):
+    """The state of record of one person's questionnaire for one unit and year (engine session as JSON)."""
+
+    __tablename__ = "sessions"
+    __table_args__ = (UniqueConstraint("person_id", "unit_id", "year", "questionnaire_id"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    questionnaire_id: Mapped[str] = mapped_column(String(64))
+    state: Mapped[dict[str, Any]]
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    completed: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime]
+
+
+class InboxEvent(Base):
+    """A raw channel update, stored before it is acknowledged; the unique key drops redeliveries."""
+
+    __tablename__ = "inbox"
+    __table_args__ = (
+        UniqueConstraint("channel", "external_id"),
+        Index("ix_inbox_pending", "status", "user_key", "id"),
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str] = mapped_column(String(128))
+    user_key: Mapped[str] = mapped_column(String(128))
+    payload: Mapped[dict[str, Any]]
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    received_at: Mapped[datetime]
+    processed_at: Mapped[datetime | None]
+
+
+class OutboxMessage(Base):
+    """A message to deliver; broadcasts and reminders are rows too, so a crash loses nothing."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("dedupe_key"),
+        Index("ix_outbox_pending", "channel", "status", "not_before", "id"),
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    payload: Mapped[dict[str, Any]]
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    dedupe_key: Mapped[str | None] = mapped_column(String(128))
+    inbox_id: Mapped[int | None] = mapped_column(ForeignKey("inbox.id"))
+    not_before: Mapped[datetime]
+    external_message_id: Mapped[str | None] = mapped_column(String(64))
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]

@@ -1,0 +1,63 @@
+"""One database transaction around a use case, with every repository bound to it."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from cdht.storage.repositories.answers import SqlAnswerRepository
+from cdht.storage.repositories.evidence import SqlEvidenceRepository
+from cdht.storage.repositories.inbox import SqlInboxRepository
+from cdht.storage.repositories.outbox import SqlOutboxRepository
+from cdht.storage.repositories.people import SqlInviteRepository, SqlPersonRepository
+from cdht.storage.repositories.recognitions import SqlRecognitionRepository
+from cdht.storage.repositories.sessions import SqlSessionRepository
+from cdht.storage.repositories.units import SqlUnitRepository
+
+
+class SqlUnitOfWork:
+    def __init__(self, factory: async_sessionmaker[AsyncSession]) -> None:
+        self._factory = factory
+        self._session: AsyncSession | None = None
+
+    @property
+    def _active(self) -> AsyncSession:
+        if self._session is None:
+            raise RuntimeError("unit of work used outside `async with`")
+        return self._session
+
+    async def __aenter__(self) -> Self:
+        session = self._factory()
+        self._session = session
+        self.units = SqlUnitRepository(session)
+        self.people = SqlPersonRepository(session)
+        self.invites = SqlInviteRepository(session)
+        self.answers = SqlAnswerRepository(session)
+        self.evidence = SqlEvidenceRepository(session)
+        self.recognitions = SqlRecognitionRepository(session)
+        self.sessions = SqlSessionRepository(session)
+        self.inbox = SqlInboxRepository(session)
+        self.outbox = SqlOutboxRepository(session)
+        await session.begin()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        """Whatever was not committed is rolled back: a use case commits explicitly or changes nothing."""
+        session = self._active
+        try:
+            await session.rollback()
+        finally:
+            await session.close()
+            self._session = None
+
+    async def commit(self) -> None:
+        await self._active.commit()
+        await self._active.begin()
+
+    async def rollback(self) -> None:
+        await self._active.rollback()
+        await self._active.begin()

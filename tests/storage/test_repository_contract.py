@@ -1,0 +1,216 @@
+"""One contract for every repository, run against SQLite and against the real PostgreSQL server."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+import pytest
+
+from cdht.handlers.ports import NewAnswer, NewEvidence, RecognitionRecord, SessionRecord
+from cdht.storage.unit_of_work import SqlUnitOfWork
+from tests.conftest import NOW
+
+Factory = Callable[[], SqlUnitOfWork]
+
+
+async def _tree(uow: SqlUnitOfWork) -> tuple[int, int, int, int]:
+    district = await uow.units.add("D1", "Huyện Demo", "district", None, NOW)
+    commune = await uow.units.add("C1", "Xã Một", "commune", district.id, NOW)
+    village_a = await uow.units.add("V1", "Thôn A", "village", commune.id, NOW)
+    village_b = await uow.units.add("V2", "Thôn B", "village", commune.id, NOW)
+    return district.id, commune.id, village_a.id, village_b.id
+
+
+def _answer(unit_id: int, question: str, value: object, minutes: int = 0) -> NewAnswer:
+    return NewAnswer(
+        unit_id=unit_id,
+        year=2024,
+        question_id=question,
+        value=value,  # type: ignore[arg-type]
+        answered_at=NOW + timedelta(minutes=minutes),
+        source="chat",
+        fact=question,
+    )
+
+
+class TestRepositoryContract:
+    async def test_units_form_a_tree(self, uow_factory: Factory) -> None:
+        async with uow_factory() as uow:
+            district, commune, village_a, village_b = await _tree(uow)
+            await uow.commit()
+        async with uow_factory() as uow:
+            assert (await uow.units.by_code("C1")).id == commune  # type: ignore[union-attr]
+            assert [u.code for u in await uow.units.children(commune)] == ["V1", "V2"]
+            subtree = await uow.units.subtree(district)
+            assert [u.code for u in subtree] == ["D1", "C1", "V1", "V2"]
+            assert set((await uow.units.by_codes(["V1", "V2", "X"])).keys()) == {"V1", "V2"}
+            await uow.units.update(village_b, name="Thôn Bê", tier="village", parent_id=commune)
+            await uow.commit()
+        async with uow_factory() as uow:
+            assert (await uow.units.get(village_b)).name == "Thôn Bê"  # type: ignore[union-attr]
+            assert await uow.units.get(village_a + 100) is None
+
+    async def test_without_commit_nothing_is_kept(self, uow_factory: Factory) -> None:
+        async with uow_factory() as uow:
+            await _tree(uow)
+        async with uow_factory() as uow:
+            assert await uow.units.all() == []
+
+    async def test_people_and_identities(self, uow_factory: Factory) -> None:
+        async with uow_factory() as uow:
+            _, commune, village, _ = await _tree(uow)
+            head = await uow.people.add("Nguyễn Văn A", "+84912345678", "village_head", village, NOW)
+            other = await uow.people.add("Trần Thị B", "+84987654321", "commune_officer", commune, NOW)
+            await uow.people.link_identity(head.id, "telegram", "111", "111", NOW)
+            await uow.commit()
+        async with uow_factory() as uow:
+            assert (await uow.people.by_phone("+84912345678")).id == head.id  # type: ignore[union-attr]
+            assert (await uow.people.by_identity("telegram", "111")).id == head.id  # type: ignore[union-attr]
+            # the same Telegram account re-linked to another person leaves the first one
+            await uow.people.link_identity(other.id, "telegram", "111", "111", NOW)
+            # a person who changes account keeps only the new one on that channel
+            await uow.people.link_identity(head.id, "telegram", "222", "222", NOW)
+            await uow.commit()
+        async with uow_factory() as uow:
+            assert (await uow.people.by_identity("telegram", "111")).id == other.id  # type: ignore[union-attr]
+            assert [i.external_id for i in await uow.people.identities(head.id)] == ["222"]
+            assert [p.id for p in await uow.people.in_units([commune])] == [other.id]
+            await uow.people.set_reachable(head.id, False)
+            await uow.commit()
+        async with uow_factory() as uow:
+            assert (await uow.people.get(head.id)).reachable is False  # type: ignore[union-attr]
+
+    async def test_invite_codes_work_once_and_expire(self, uow_factory: Factory) -> None:
+        async with uow_factory() as uow:
+            _, _, village, _ = await _tree(uow)
+            person = await uow.people.add("A", "+84912345678", "village_head", village, NOW)
+            await uow.invites.create("ABC123", person.id, NOW, NOW + timedelta(days=7))
+            await uow.invites.create("OLD", person.id, NOW, NOW - timedelta(seconds=1))
+            await uow.commit()
+        async with uow_factory() as uow:
+            assert await uow.invites.redeem("ABC123", NOW) == person.id
+            assert await uow.invites.redeem("ABC123", NOW) is None
+            assert await uow.invites.redeem("OLD", NOW) is None
+            assert await uow.invites.redeem("NOPE", NOW) is None
+
+    async def test_answers_keep_history_and_latest_wins(self, uow_factory: Factory) -> None:
+        async with uow_factory() as uow:
+            _, commune, village_a, village_b = await _tree(uow)
+            await uow.answers.add(_answer(village_a, "citizens", 100))
+            await uow.answers.add(_answer(village_a, "citizens", 120, minutes=5))
+            await uow.answers.add(_answer(village_b, "citizens", 80))
+            await uow.answers.add(_answer(commune, "decided", date(2024, 10, 5)))
+            await uow.answers.add(_answer(commune, "clubs", ["a", "b"]))
+            await uow.commit()
+        async with uow_factory() as uow:
+            assert (await uow.answers.latest(village_a, 2024))["citizens"].value == 120
+            assert [a.value for a in await uow.answers.history(village_a, 2024, "citizens")] == [100, 120]
+            both = await uow.answers.latest_for_units([village_a, village_b], 2024)
+            assert {unit: answers["citizens"].value for unit, answers in both.items()} == {
+                village_a: 120,
+                village_b: 80,
+            }
+            latest = await uow.answers.latest(commune, 2024)
+            assert latest["decided"].value == date(2024, 10, 5)
+            assert latest["clubs"].value == ["a", "b"]
+            assert latest["decided"].answered_at == NOW
+            assert await uow.answers.latest(commune, 2023) == {}
+
+    async def test_evidence_counts_per_fact(self, uow_factory: Factory) -> None:
+        async with uow_factory() as uow:
+            _, commune, _, _ = await _tree(uow)
+            for index in range(3):
+                await uow.evidence.add(
+                    NewEvidence(
+                        unit_id=commune,
+                        year=2024,
+                        question_id="e_1_1",
+                        fact="1.1",
+                        media_type="photo",
+                        created_at=NOW,
+                        sha256=f"{index:064d}",
+                        latitude=21.0,
+                        longitude=105.8,
+                    )
+                )
+            await uow.evidence.add(
+                NewEvidence(unit_id=commune, year=2024, question_id="q_photo", media_type="photo", created_at=NOW)
+            )
+            await uow.commit()
+        async with uow_factory() as uow:
+            assert await uow.evidence.counts([commune], 2024) == {commune: {"1.1": 3, "q_photo": 1}}
+            records = await uow.evidence.for_unit(commune, 2024)
+            assert len(records) == 4 and records[0].latitude == 21.0
+            assert await uow.evidence.counts([commune], 2023) == {}
+
+    async def test_recognitions_and_sessions(self, uow_factory: Factory) -> None:
+        async with uow_factory() as uow:
+            _, commune, village, _ = await _tree(uow)
+            person = await uow.people.add("A", "+84912345678", "village_head", village, NOW)
+            await uow.recognitions.add(
+                RecognitionRecord(commune, 2023, 1, "12/QĐ-PGDĐT", date(2024, 3, 20), "Phòng GD&ĐT"), NOW
+            )
+            record = SessionRecord(person.id, village, 2024, "village_head", {"cursor": 1}, False, NOW)
+            await uow.sessions.save(record)
+            await uow.sessions.save(
+                SessionRecord(person.id, village, 2024, "village_head", {"cursor": 2}, True, NOW)
+            )
+            await uow.commit()
+        async with uow_factory() as uow:
+            [decision] = await uow.recognitions.for_units([commune])
+            assert (decision.level, decision.decided_on) == (1, date(2024, 3, 20))
+            saved = await uow.sessions.get(person.id, village, 2024, "village_head")
+            assert saved is not None and saved.state == {"cursor": 2} and saved.completed
+            assert len(await uow.sessions.for_person(person.id)) == 1
+
+    async def test_inbox_ignores_redelivery_and_keeps_each_person_in_order(self, uow_factory: Factory) -> None:
+        async with uow_factory() as uow:
+            first = await uow.inbox.add("telegram", "1", "u:A", {"n": 1}, NOW)
+            assert await uow.inbox.add("telegram", "1", "u:A", {"n": 1}, NOW) is None
+            await uow.inbox.add("telegram", "2", "u:A", {"n": 2}, NOW)
+            await uow.inbox.add("telegram", "3", "u:B", {"n": 3}, NOW)
+            await uow.commit()
+        async with uow_factory() as uow:
+            claimed = await uow.inbox.claim_next()
+            assert claimed is not None and claimed.id == first
+            await uow.inbox.mark_done(claimed.id, NOW)
+            await uow.commit()
+        async with uow_factory() as uow:
+            claimed = await uow.inbox.claim_next()
+            assert claimed is not None and claimed.payload == {"n": 2}
+            await uow.inbox.mark_failed(claimed.id, "boom", NOW)
+            await uow.commit()
+        async with uow_factory() as uow:
+            # a failed attempt stays first in line for that person; B's event is independent
+            claimed = await uow.inbox.claim_next()
+            assert claimed is not None and claimed.payload == {"n": 2} and claimed.attempts == 1
+            assert await uow.inbox.pending_count() == 2
+
+    async def test_outbox_dedupes_and_schedules_retries(self, uow_factory: Factory) -> None:
+        async with uow_factory() as uow:
+            first = await uow.outbox.add("telegram", "42", {"text": "a"}, NOW, dedupe_key="b1:42")
+            assert await uow.outbox.add("telegram", "42", {"text": "a"}, NOW, dedupe_key="b1:42") is None
+            second = await uow.outbox.add("telegram", "43", {"text": "b"}, NOW)
+            await uow.commit()
+        async with uow_factory() as uow:
+            assert [m.id for m in await uow.outbox.due("telegram", NOW, 10)] == [first, second]
+            await uow.outbox.mark_sent(first, "777", NOW)  # type: ignore[arg-type]
+            await uow.outbox.mark_failed(second, "429", retry_at=NOW + timedelta(seconds=30))  # type: ignore[arg-type]
+            await uow.commit()
+        async with uow_factory() as uow:
+            assert await uow.outbox.due("telegram", NOW, 10) == []
+            [retry] = await uow.outbox.due("telegram", NOW + timedelta(seconds=31), 10)
+            assert retry.attempts == 1
+            assert await uow.outbox.due("zalo", NOW + timedelta(days=1), 10) == []
+
+
+@pytest.mark.parametrize("value", [0, 12.5, True, "chữ", ["a"], date(2024, 1, 31), None])
+async def test_answer_values_round_trip(sqlite_uow_factory: Factory, value: object) -> None:
+    async with sqlite_uow_factory() as uow:
+        unit = await uow.units.add("V", "Thôn", "village", None, NOW)
+        await uow.answers.add(_answer(unit.id, "q", value))
+        await uow.commit()
+    async with sqlite_uow_factory() as uow:
+        stored = (await uow.answers.latest(unit.id, 2024))["q"].value
+        assert stored == value and type(stored) is type(value)
