@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol, Self
 
@@ -249,3 +250,10 @@ class UnitOfWorkFactory(Protocol):
 
 
 FactsByQuestion = Mapping[str, AnswerRecord]
+
+
+class FileStore(Protocol):
+    """Content-addressed evidence files."""
+
+    def put_bytes(self, content: bytes) -> tuple[str, Path]: ...
+    def put_file(self, source: Path) -> tuple[str, Path]: ...

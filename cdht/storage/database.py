@@ -10,6 +10,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.ext.asyncio import AsyncSession as SqlSession
 
+from cdht.storage.unit_of_work import SqlUnitOfWork
+
 
 def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
@@ -38,3 +40,23 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[SqlSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+class Database:
+    """An engine with its session factory: what the composition root holds."""
+
+    def __init__(self, url: str, **kwargs: Any) -> None:
+        self.url = url
+        self.engine = create_engine(url, **kwargs)
+        self._sessions = session_factory(self.engine)
+
+    def uow(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self._sessions)
+
+    async def upgrade(self) -> None:
+        from cdht.storage.migrate import upgrade
+
+        await upgrade(self.engine)
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()

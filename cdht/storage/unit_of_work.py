@@ -7,6 +7,17 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from cdht.handlers.ports import (
+    AnswerRepository,
+    EvidenceRepository,
+    InboxRepository,
+    InviteRepository,
+    OutboxRepository,
+    PersonRepository,
+    RecognitionRepository,
+    SessionRepository,
+    UnitRepository,
+)
 from cdht.storage.repositories.answers import SqlAnswerRepository
 from cdht.storage.repositories.evidence import SqlEvidenceRepository
 from cdht.storage.repositories.inbox import SqlInboxRepository
@@ -31,15 +42,15 @@ class SqlUnitOfWork:
     async def __aenter__(self) -> Self:
         session = self._factory()
         self._session = session
-        self.units = SqlUnitRepository(session)
-        self.people = SqlPersonRepository(session)
-        self.invites = SqlInviteRepository(session)
-        self.answers = SqlAnswerRepository(session)
-        self.evidence = SqlEvidenceRepository(session)
-        self.recognitions = SqlRecognitionRepository(session)
-        self.sessions = SqlSessionRepository(session)
-        self.inbox = SqlInboxRepository(session)
-        self.outbox = SqlOutboxRepository(session)
+        self.units: UnitRepository = SqlUnitRepository(session)
+        self.people: PersonRepository = SqlPersonRepository(session)
+        self.invites: InviteRepository = SqlInviteRepository(session)
+        self.answers: AnswerRepository = SqlAnswerRepository(session)
+        self.evidence: EvidenceRepository = SqlEvidenceRepository(session)
+        self.recognitions: RecognitionRepository = SqlRecognitionRepository(session)
+        self.sessions: SessionRepository = SqlSessionRepository(session)
+        self.inbox: InboxRepository = SqlInboxRepository(session)
+        self.outbox: OutboxRepository = SqlOutboxRepository(session)
         await session.begin()
         return self
 

@@ -1,0 +1,3 @@
+from cdht.cli import main
+
+main()
