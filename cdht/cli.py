@@ -12,6 +12,12 @@ from typing import Annotated, TypeVar
 import typer
 
 from cdht.bot.composition import App, open_app
+from cdht.bot.console.repl import chat_loop, choose_person
+from cdht.conversations.questionnaire import (
+    builtin_questionnaires,
+    questionnaire_json_schema,
+    questionnaire_mermaid,
+)
 from cdht.handlers.answers_import import AnswersImportError, import_answers
 from cdht.handlers.roster import RosterError, import_roster
 from cdht.handlers.scores import UnknownUnitError, score_unit
@@ -21,6 +27,9 @@ from cdht.scoring.report import assessment_to_json, format_assessment
 app = typer.Typer(help="cdht: bot thu thập dữ liệu đánh giá Cộng đồng học tập (TT 25/2023/TT-BGDĐT).")
 db_app = typer.Typer(help="Cơ sở dữ liệu.")
 app.add_typer(db_app, name="db")
+questionnaire_app = typer.Typer(help="Bộ câu hỏi.")
+app.add_typer(questionnaire_app, name="questionnaire")
+DEMO_ROSTER = Path(__file__).parent / "demo" / "roster.csv"
 
 T = TypeVar("T")
 
@@ -103,6 +112,78 @@ def score_command(
     except UnknownUnitError as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(1) from error
+
+
+@app.command("chat")
+def chat_command(
+    phone: Annotated[str | None, typer.Option(help="Số điện thoại của người trong danh sách")] = None,
+    role: Annotated[str | None, typer.Option(help="Hoặc vai trò: village_head, commune_officer, ...")] = None,
+) -> None:
+    """Trò chuyện với bot ngay trong cửa sổ dòng lệnh (kênh console), với tư cách một người trong danh sách."""
+
+    async def work(application: App) -> None:
+        await application.database.upgrade()
+        person = await choose_person(application, phone, role)
+        if person is None:
+            typer.echo(
+                "Không tìm thấy người này trong danh sách. Nhập danh sách bằng `cdht import-roster`.",
+                err=True,
+            )
+            raise typer.Exit(1)
+        await chat_loop(application, person)
+
+    _run(work)
+
+
+@app.command("run")
+def run_command() -> None:
+    """Chạy bot: kênh Telegram khi đã cấu hình CDHT_TELEGRAM_TOKEN, nếu không thì kênh console với dữ liệu mẫu."""
+
+    async def work(application: App) -> None:
+        await application.database.upgrade()
+        if application.settings.telegram_token is not None:
+            typer.echo(
+                "CDHT_TELEGRAM_TOKEN đã được đặt nhưng bản này chưa có kênh Telegram; chạy kênh console thay thế.",
+                err=True,
+            )
+        async with application.uow() as uow:
+            if not await uow.people.all():
+                report = await import_roster(DEMO_ROSTER, uow, _now())
+                typer.echo(f"Đã nạp danh sách mẫu (huyện demo): {report.summary()}")
+        typer.echo("Chưa cấu hình Telegram: chạy kênh console trên huyện mẫu. Xem README để cấu hình.")
+        person = await choose_person(application, None, None)
+        if person is None:
+            typer.echo("Chưa chọn người nào. Tạm biệt!")
+            return
+        await chat_loop(application, person)
+
+    _run(work)
+
+
+@app.command("seed-demo")
+def seed_demo_command() -> None:
+    """Nạp danh sách mẫu (một huyện giả định với 3 xã) vào cơ sở dữ liệu."""
+    import_roster_command(DEMO_ROSTER)
+
+
+@questionnaire_app.command("schema")
+def questionnaire_schema_command() -> None:
+    """In JSON Schema của định nghĩa bộ câu hỏi (sinh từ mô hình pydantic)."""
+    typer.echo(json.dumps(questionnaire_json_schema(), ensure_ascii=False, indent=2))
+
+
+@questionnaire_app.command("diagram")
+def questionnaire_diagram_command(
+    questionnaire_id: Annotated[str, typer.Argument(help="Mã bộ câu hỏi")],
+) -> None:
+    """In sơ đồ Mermaid của một bộ câu hỏi (các câu và điều kiện hỏi)."""
+    questionnaires = builtin_questionnaires()
+    if questionnaire_id not in questionnaires:
+        typer.echo(
+            f"Không có bộ câu hỏi '{questionnaire_id}'. Có: {', '.join(sorted(questionnaires))}.", err=True
+        )
+        raise typer.Exit(1)
+    typer.echo(questionnaire_mermaid(questionnaires[questionnaire_id]))
 
 
 def main() -> None:

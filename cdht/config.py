@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 
@@ -32,6 +33,10 @@ class Settings(BaseSettings):
     rate_per_chat_per_second: float = 1.0
     rate_per_group_per_minute: float = 20.0
 
+    assessment_year: int | None = Field(
+        default=None,
+        description="The calendar year being assessed; default: this year from July, else last year",
+    )
     timezone: str = "Asia/Ho_Chi_Minh"
     log_level: str = "INFO"
 
@@ -40,6 +45,12 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.data_dir / 'cdht.sqlite3').as_posix()}"
+
+    def year_for(self, today: date) -> int:
+        """Data of year Y is collected late in Y and sent before 28/02 of Y+1 (TT25 Điều 9)."""
+        if self.assessment_year is not None:
+            return self.assessment_year
+        return today.year if today.month >= 7 else today.year - 1
 
     @property
     def evidence_dir(self) -> Path:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from cdht.conversations.inbound import Choice, Command
 
@@ -20,4 +20,4 @@ class OutboundMessage:
     attachment_path: str | None = None
     attachment_kind: str | None = None  # "photo" | "document"
     edit_key: str | None = None  # messages with the same key may be edited in place where the channel can
-    extra: dict[str, str] = field(default_factory=dict)
+    request_contact: bool = False  # offer a 'share my phone number' button where the channel has one

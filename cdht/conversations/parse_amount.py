@@ -11,22 +11,22 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
+from cdht.conversations.parse_common import phrases
+
 SCALES = {"ty": 10**9, "ti": 10**9, "trieu": 10**6, "tr": 10**6, "nghin": 10**3, "ngan": 10**3, "k": 10**3}
 HALF = "ruoi"  # rưỡi: "2 triệu rưỡi" = 2.500.000
 
 # Words that may come before the number without changing it: "khoảng 300" (an estimate), "tổng cộng 300",
 # "dạ có 300", "số lượng là 300".
-PREFIX_WORDS = frozenset(
-    {"khoang", "chung", "tam", "gan", "xap", "xi", "uoc", "tinh", "co", "la", "tong", "cong", "so", "luong",
-     "duoc", "hien", "nay", "da", "thua", "vang", "con", "tat", "ca"}
+PREFIX_WORDS = phrases(
+    "khoang|chung|tam|gan|xap|xi|uoc|tinh|co|la|tong|cong|so|luong|duoc|hien|nay|da|thua|vang|con|tat|ca"
 )
 
 # Words that must not be taken for a unit after the number, because they change it: spelled numbers
 # ("3 trăm"), ranges ("300 đến 400"), comparisons ("300 trở xuống"), arithmetic, a spoken decimal mark.
-MEANINGFUL_WORDS = frozenset(
-    {"tram", "muoi", "chuc", "van", "le", "linh", "nua", "ruoi", "phay", "cham", "den", "toi", "hoac",
-     "hay", "khong", "chua", "hon", "duoi", "tren", "xuong", "tru", "cong", "nhan", "chia", "x", "phan",
-     "m", "b", "bao", "nhieu"}
+MEANINGFUL_WORDS = phrases(
+    "tram|muoi|chuc|van|le|linh|nua|ruoi|phay|cham|den|toi|hoac|hay|khong|chua|hon|duoi|tren|"
+    "xuong|tru|cong|nhan|chia|x|phan|m|b|bao|nhieu"
 )
 
 ZERO_PHRASES = frozenset({"khong", "khong co", "chua co", "ko", "ko co", "k co", "khong co ai", "chua co ai"})
@@ -36,7 +36,7 @@ _TOKEN = re.compile(r"\s*(?:(?P<num>[-+]?[0-9](?:[0-9.,]*[0-9])?)|(?P<word>[a-z]
 _GROUPED = re.compile(r"[1-9][0-9]{0,2}(?:\.[0-9]{3})+(?:,[0-9]+)?")
 _PLAIN = re.compile(r"[0-9]+(?:,[0-9]+)?")
 _DOTTED = re.compile(r"[0-9]+\.[0-9]+")
-_SHORT_TAIL = re.compile(r"[0-9]{1,3}")
+_SHORT_TAIL = re.compile(r"[0-9]|[0-9]{3}")  # "1 tỷ 25": 1,025 or 1,25 tỷ? Ask again
 
 TokenKind = Literal["num", "word", "pct"]
 AmountError = Literal["unreadable", "several"]
@@ -137,11 +137,12 @@ def read_amount(tokens: list[Token]) -> Amount | AmountError:
             tail = tokens[index].text
             if _SHORT_TAIL.fullmatch(tail):  # "2tr5", "1 tỷ 250": digits of the next lower places
                 total += Decimal(int(tail)) * scale / 10 ** len(tail)
-            else:
+            else:  # "1 triệu 250.000" or "1 triệu 250000", never "1 tỷ 2500"
                 absolute = _read_literal(tail)
-                if absolute is None or absolute.dotted or absolute.value >= scale:
+                full_width = "." in tail or len(tail) == len(str(scale)) - 1
+                if absolute is None or absolute.dotted or absolute.value >= scale or not full_width:
                     return "unreadable"
-                total += absolute.value  # "1 triệu 250.000"
+                total += absolute.value
             index += 1
         break
     rest = tuple(tokens[index:])

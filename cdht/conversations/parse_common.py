@@ -36,6 +36,11 @@ _TRAILING_PUNCTUATION = re.compile(r"[\s.!?,;:…~]+$")
 _INVISIBLE = dict.fromkeys(map(ord, "\ufe0f\ufe0e\u200d\u200b\u200c\u2060\ufeff"))
 
 
+def phrases(listing: str) -> frozenset[str]:
+    """A set of folded words or phrases written as one '|'-separated string, to keep long lists compact."""
+    return frozenset(listing.split("|"))
+
+
 def clean(text: str) -> str:
     """NFC, invisible joiners and emoji variation selectors removed, surrounding spaces trimmed."""
     return nfc(text).translate(_INVISIBLE).strip()
@@ -47,11 +52,11 @@ def fold_answer(text: str) -> str:
 
 
 def strip_particles(words: list[str]) -> list[str]:
-    """Drop polite particles but never the last word: 'da co a' -> 'co', 'vang' stays 'vang'."""
-    while len(words) > 1 and words[0] in LEADING_PARTICLES:
-        words = words[1:]
+    """Drop polite particles but never the last word: 'da co a' -> 'co', 'vang a' -> 'vang'."""
     while len(words) > 1 and words[-1] in TRAILING_PARTICLES:
         words = words[:-1]
+    while len(words) > 1 and words[0] in LEADING_PARTICLES:
+        words = words[1:]
     return words
 
 

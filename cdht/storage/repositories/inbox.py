@@ -11,7 +11,7 @@ from sqlalchemy.orm import aliased
 from cdht.handlers.ports import InboxRecord
 from cdht.storage.tables import InboxEvent
 
-MAX_ATTEMPTS = 5
+MAX_ATTEMPTS = 5  # keep equal to cdht.handlers.inbox_worker.MAX_ATTEMPTS
 
 
 class SqlInboxRepository:
