@@ -11,16 +11,25 @@ def format_int(number: int) -> str:
     return f"{number:,}".replace(",", ".")
 
 
-def format_number(number: int | float | Decimal | Fraction) -> str:
-    """Up to 2 decimals, trailing zeros dropped: 12.5 -> "12,5", 1250000 -> "1.250.000"."""
-    exact = Fraction(number).limit_denominator(10**9) if isinstance(number, float) else Fraction(number)
-    hundredths = round(exact * 100)
-    whole, cents = divmod(abs(hundredths), 100)
-    sign = "-" if hundredths < 0 else ""
-    text = sign + format_int(whole)
-    if cents:
-        text += "," + f"{cents:02d}".rstrip("0")
+def format_number(number: int | float | Decimal | Fraction, decimals: int = 2) -> str:
+    """Rounded to `decimals`, trailing zeros dropped: 12.5 -> "12,5", 1250000 -> "1.250.000"."""
+    exact = Fraction(number).limit_denominator(10**12) if isinstance(number, float) else Fraction(number)
+    scale = 10**decimals
+    scaled = round(exact * scale)
+    whole, fraction = divmod(abs(scaled), scale)
+    text = ("-" if scaled < 0 else "") + format_int(whole)
+    if fraction:
+        text += "," + f"{fraction:0{decimals}d}".rstrip("0")
     return text
+
+
+def format_pair(first: int | float, second: int | float) -> tuple[str, str]:
+    """Both numbers with just enough decimals (2 to 6) that different values never look equal."""
+    for decimals in range(2, 7):
+        shown = format_number(first, decimals), format_number(second, decimals)
+        if shown[0] != shown[1] or first == second:
+            break
+    return shown
 
 
 def truncated_percent(share: Fraction) -> Fraction:

@@ -24,7 +24,11 @@ class DoneRule(RuleModel):
         if isinstance(answer, values.Invalid):
             return missing(answer.explanation, threshold=True)
         if not answer:
-            return Verdict(Status.FAIL, "chưa đạt (trả lời: không)", value=False, threshold=True, distance=1.0)
+            return Verdict(
+                Status.FAIL, "chưa đạt (trả lời: không)", value=False, threshold=True, distance=1.0
+            )
         count = values.evidence(ctx.unit.facts, self.fact)
-        verdict = Verdict(Status.PASS, f"đạt ({count} minh chứng)" if count else "đạt", value=True, threshold=True)
+        verdict = Verdict(
+            Status.PASS, f"đạt ({count} minh chứng)" if count else "đạt", value=True, threshold=True
+        )
         return with_evidence(verdict, count) if self.evidence else verdict

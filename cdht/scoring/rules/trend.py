@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Literal
 
 from cdht.scoring import values
-from cdht.scoring.results import Status
+from cdht.scoring.results import JsonValue, Status
 from cdht.scoring.rules.base import JudgeContext, RuleModel, Verdict, missing
-from cdht.scoring.vn_format import format_number
+from cdht.scoring.vn_format import format_pair
 
 _WORDS = {"rises": ("tăng", ">", "≤"), "falls": ("giảm", "<", "≥")}
 
@@ -42,18 +42,18 @@ class TrendRule(RuleModel):
             return missing(f"{previous.explanation} ({source_text})", threshold=self.direction)
         verb, passing_sign, failing_sign = _WORDS[self.direction]
         improved = current > previous if self.direction == "rises" else current < previous
-        value = {"current": current, "previous": previous, "previous_source": source}
-        shown = f"{format_number(current)} {{sign}} {format_number(previous)} ({source_text})"
+        value: JsonValue = {"current": current, "previous": previous, "previous_source": source}
+        now, before = format_pair(current, previous)
         if improved:
             return Verdict(
                 Status.PASS,
-                f"{shown.format(sign=passing_sign)} — {verb} so với năm trước",
+                f"{now} {passing_sign} {before} ({source_text}) — {verb} so với năm trước",
                 value=value,
                 threshold=self.direction,
             )
         return Verdict(
             Status.FAIL,
-            f"{shown.format(sign=failing_sign)} — chưa {verb} so với năm trước",
+            f"{now} {failing_sign} {before} ({source_text}) — chưa {verb} so với năm trước",
             value=value,
             threshold=self.direction,
             distance=min(abs(current - previous) / abs(previous), 1.0) if previous else 1.0,
@@ -63,7 +63,11 @@ class TrendRule(RuleModel):
         """Last year's stored figure when usable, else the `_previous` answer; invalid only if neither is."""
         year = ctx.unit.year
         candidates = [
-            (values.raw(ctx.unit.previous_year, self.fact), "previous_year", f"số liệu năm {year - 1} đã lưu"),
+            (
+                values.raw(ctx.unit.previous_year, self.fact),
+                "previous_year",
+                f"số liệu năm {year - 1} đã lưu",
+            ),
             (
                 values.raw(ctx.unit.facts, self.previous_key),
                 "reported_previous",

@@ -1,0 +1,30 @@
+"""Rule types of the criteria sets; the YAML `rule.type` picks one."""
+
+from typing import Annotated
+
+from pydantic import Field
+
+from cdht.scoring.rules.base import JudgeContext, Verdict
+from cdht.scoring.rules.children import ChildrenRecognisedRule
+from cdht.scoring.rules.count import CountAtLeastRule
+from cdht.scoring.rules.done import DoneRule
+from cdht.scoring.rules.level import LevelAtLeastRule
+from cdht.scoring.rules.share import ShareOfCitizensRule
+from cdht.scoring.rules.trend import TrendRule
+
+Rule = Annotated[
+    DoneRule | LevelAtLeastRule | ShareOfCitizensRule | ChildrenRecognisedRule | TrendRule | CountAtLeastRule,
+    Field(discriminator="type"),
+]
+
+__all__ = [
+    "ChildrenRecognisedRule",
+    "CountAtLeastRule",
+    "DoneRule",
+    "JudgeContext",
+    "LevelAtLeastRule",
+    "Rule",
+    "ShareOfCitizensRule",
+    "TrendRule",
+    "Verdict",
+]
