@@ -13,11 +13,9 @@ import typer
 
 from cdht.bot.composition import App, open_app
 from cdht.bot.console.repl import chat_loop, choose_person
-from cdht.conversations.questionnaire import (
-    builtin_questionnaires,
-    questionnaire_json_schema,
-    questionnaire_mermaid,
-)
+from cdht.conversations.loader import builtin_questionnaires
+from cdht.conversations.mermaid import questionnaire_mermaid
+from cdht.conversations.schema import questionnaire_json_schema
 from cdht.handlers.answers_import import AnswersImportError, import_answers
 from cdht.handlers.roster import RosterError, import_roster
 from cdht.handlers.scores import UnknownUnitError, score_unit

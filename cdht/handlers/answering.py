@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from datetime import datetime
 
 from cdht.conversations import engine
 from cdht.conversations.events import AnswerRecorded, Completed, Event, EvidenceAttached, QuestionReopened
 from cdht.conversations.inbound import Command, Inbound, Media
+from cdht.conversations.loader import builtin_questionnaires
 from cdht.conversations.outbound import OutboundMessage
-from cdht.conversations.questionnaire import Questionnaire, builtin_questionnaires
+from cdht.conversations.questionnaire import Questionnaire
 from cdht.conversations.render import render
 from cdht.conversations.session import Session
+from cdht.conversations.values import GeoPoint, to_json
 from cdht.handlers.context import Services
 from cdht.handlers.ports import NewAnswer, NewEvidence, PersonRecord, SessionRecord, UnitOfWork, UnitRecord
 
@@ -102,42 +105,38 @@ async def _persist(
     channel: str,
     now: datetime,
 ) -> None:
-    version = {
-        "questionnaire_id": questionnaire.id,
-        "questionnaire_version": questionnaire.version,
-        "questionnaire_hash": questionnaire.content_hash,
-    }
+    stamp = functools.partial(
+        NewAnswer,
+        unit_id=unit.id,
+        year=year,
+        person_id=person.id,
+        questionnaire_id=questionnaire.id,
+        questionnaire_version=questionnaire.version,
+        questionnaire_hash=questionnaire.content_hash,
+    )
     for event in events:
         if isinstance(event, AnswerRecorded):
             await uow.answers.add(
-                NewAnswer(
-                    unit_id=unit.id,
-                    year=year,
+                stamp(
                     question_id=event.question_id,
                     fact=event.fact,
-                    value=event.value,
+                    value=to_json(event.value) if isinstance(event.value, GeoPoint) else event.value,
                     display=event.display,
-                    person_id=person.id,
                     source="chat",
                     answered_at=event.answered_at,
-                    **version,
                 )
             )
         elif isinstance(event, QuestionReopened):
             # Withdraw the answer: the newest row wins, so an empty row makes it "missing" again.
             question = questionnaire.get(event.question_id)
             await uow.answers.add(
-                NewAnswer(
-                    unit_id=unit.id,
-                    year=year,
+                stamp(
                     question_id=event.question_id,
                     fact=question.fact if question else None,
                     value=None,
                     display="",
-                    person_id=person.id,
                     source="reopened",
                     answered_at=now,
-                    **version,
                 )
             )
         elif isinstance(event, EvidenceAttached):

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from cdht.conversations.loader import builtin_questionnaires
 from cdht.conversations.parsing import Parsed, format_value, parse_answer
-from cdht.conversations.questionnaire import builtin_questionnaires
 from cdht.handlers.items import ItemSpec, item_catalog
 from cdht.handlers.ports import AnswerValue, FileStore, NewAnswer, NewEvidence, UnitOfWork, UnitRecord
 from cdht.handlers.spreadsheet import Row, read_rows

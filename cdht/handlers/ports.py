@@ -12,7 +12,8 @@ from typing import Any, Protocol, Self
 TIERS = ("province", "district", "commune", "village")
 ROLES = ("village_head", "commune_officer", "district_admin", "province_admin")
 
-AnswerValue = int | float | bool | str | list[str] | date | None
+AnswerValue = int | float | bool | str | list[str] | date | dict[str, float] | None
+"""A stored answer; a location is {latitude, longitude}."""
 
 
 @dataclass(frozen=True)

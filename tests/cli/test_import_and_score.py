@@ -22,7 +22,12 @@ YES_FACTS = ["1.1", "1.2", "1.3", "2.1", "2.2", "2.3", "3.1", "3.2", "3.3", "4.1
 
 
 def commune_rows(overrides: dict[str, str], without_evidence: set[str]) -> list[dict[str, str]]:
-    values = {fact: "có" for fact in YES_FACTS} | {"4.2": "3", "4.3": "mức 3", "4.4": "2", "difficult_area": "không"}
+    values = {fact: "có" for fact in YES_FACTS} | {
+        "4.2": "3",
+        "4.3": "mức 3",
+        "4.4": "2",
+        "difficult_area": "không",
+    }
     values |= overrides
     rows = []
     for item, value in values.items():
@@ -44,7 +49,15 @@ def village_rows(learning: int, trained: int, university: int) -> list[dict[str,
             ("university_citizens", university),
         ):
             value = citizens if total is None else round(total * share)
-            rows.append({"unit_code": code, "year": "2024", "item": item, "value": f"{value:,}".replace(",", "."), "evidence": ""})
+            rows.append(
+                {
+                    "unit_code": code,
+                    "year": "2024",
+                    "item": item,
+                    "value": f"{value:,}".replace(",", "."),
+                    "evidence": "",
+                }
+            )
     return rows
 
 
@@ -119,7 +132,9 @@ def test_score_reproduces_the_circular(cli: CliRunner, tmp_path: Path, name: str
         assert indicator(report, "1", "1.2")["status"] == "no_evidence"
 
 
-def test_same_file_twice_changes_nothing_and_human_output_is_vietnamese(cli: CliRunner, tmp_path: Path) -> None:
+def test_same_file_twice_changes_nothing_and_human_output_is_vietnamese(
+    cli: CliRunner, tmp_path: Path
+) -> None:
     path = write_csv(tmp_path / "answers.csv", commune_rows({}, set()) + village_rows(850, 620, 160))
     first = cli.invoke(app, ["import-answers", str(path)])
     second = cli.invoke(app, ["import-answers", str(path)])
@@ -129,7 +144,9 @@ def test_same_file_twice_changes_nothing_and_human_output_is_vietnamese(cli: Cli
     assert human.exit_code == 0 and "mức độ 2" in human.stdout
 
 
-def test_bad_answer_file_is_refused_with_row_numbers_and_changes_nothing(cli: CliRunner, tmp_path: Path) -> None:
+def test_bad_answer_file_is_refused_with_row_numbers_and_changes_nothing(
+    cli: CliRunner, tmp_path: Path
+) -> None:
     good = write_csv(tmp_path / "good.csv", village_rows(850, 620, 160))
     assert cli.invoke(app, ["import-answers", str(good)]).exit_code == 0
     before = score(cli)

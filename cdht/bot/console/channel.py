@@ -73,8 +73,12 @@ class ConsoleChannel:
         if word in ("/photo", "/file") and rest.strip():
             path = Path(rest.strip()).expanduser()
             mime, _ = mimetypes.guess_type(path.name)
-            kind = "photo" if word == "/photo" else "document"
-            return Media(kind=kind, file_ref=str(path), mime_type=mime, file_name=path.name)
+            return Media(
+                kind="photo" if word == "/photo" else "document",
+                file_ref=str(path),
+                mime_type=mime,
+                file_name=path.name,
+            )
         if word == "/location":
             try:
                 latitude, longitude = (float(part) for part in rest.replace(" ", "").split(","))

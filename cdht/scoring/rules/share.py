@@ -97,7 +97,9 @@ class ShareOfCitizensRule(RuleModel):
             problem = tally.problem or f"số công dân bằng 0 ({tally.source_text})"
             partial = f"; tạm tính ({tally.source_text}): {self._partial(tally)}" if tally.denominator else ""
             return missing(problem + partial, value=self._value(tally), threshold=threshold_json)
-        judged = {part.key: self._judge_part(part, tally, Fraction(thresholds[part.key])) for part in self.parts}
+        judged = {
+            part.key: self._judge_part(part, tally, Fraction(thresholds[part.key])) for part in self.parts
+        }
         texts = [text for text, _, _ in judged.values()]
         gaps: dict[str, JsonValue] = {key: gap for key, (_, gap, _) in judged.items()}
         shortfall = max(shortfall for _, _, shortfall in judged.values())

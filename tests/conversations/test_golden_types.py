@@ -1,0 +1,153 @@
+"""Golden transcripts: every question type, with a bad answer of each kind.
+
+TY1 each type accepts its Vietnamese forms and refuses the rest with nothing recorded: integer (words,
+    out of bounds, a fraction), decimal, percent (above 100, negative), money, yes/no, choice, multi-choice,
+    level (out of range), text, date (impossible), evidence (text instead of a file), location (text,
+    impossible coordinates)
+TY2 buttons with unknown codes are stale, never an exception
+TY3 the refusals written by the engine explain what to do
+"""
+
+from __future__ import annotations
+
+import pytest
+from conversation_harness import check, play
+
+from cdht.conversations.events import AnswerRejected
+from cdht.conversations.loader import parse_questionnaire
+
+ALL_TYPES = """
+    id: all_types
+    version: 1
+    title: Mọi loại câu hỏi
+    audience: commune_officer
+    questions:
+      - {id: count, type: integer, label: "Bao nhiêu người?", unit: người, min: 0, max: 1000}
+      - {id: ratio, type: decimal, label: "Diện tích (ha)?", min: 0}
+      - {id: share, type: percent, label: "Tỷ lệ?", min: 0, max: 100}
+      - {id: fund, type: money, label: "Số tiền?", min: 0}
+      - {id: ok, type: yes_no, label: "Có không?"}
+      - {id: kind, type: choice, label: "Loại nào?", choices: [[a, Loại A], [b, Loại B]]}
+      - {id: tags, type: multi_choice, label: "Những gì?", choices: [[x, Việc X], [y, Việc Y], [z, Việc Z]]}
+      - {id: lvl, type: level, label: "Mức độ?", levels: [0, 2]}
+      - {id: note, type: text, label: "Ghi chú?"}
+      - {id: day, type: date, label: "Ngày nào?"}
+      - {id: photos, type: evidence, label: "Gửi ảnh", evidence: expected, required: false}
+      - {id: place, type: location, label: "Vị trí?"}
+"""
+
+
+@pytest.fixture(scope="module")
+def all_types():
+    return parse_questionnaire(ALL_TYPES)
+
+
+def test_every_type_with_bad_answers_ty1_ty2(all_types):
+    run = check(
+        all_types,
+        """
+        ask count 1/12
+        > mười
+        reject count
+        > 1001
+        reject count
+        > 12,5
+        reject count
+        > 12
+        record count = 12 «12 người»
+        ask ratio 2/12
+        > ba
+        reject ratio
+        > 2,75
+        record ratio = 2.75 «2,75»
+        ask share 3/12
+        > 150%
+        reject share
+        > -3%
+        reject share
+        > 45,5%
+        record share = 45.5 «45,5%»
+        ask fund 4/12
+        > nhiều
+        reject fund
+        > 3,5 triệu
+        record fund = 3500000 «3.500.000 đ»
+        ask ok 5/12
+        > có lẽ
+        reject ok
+        > [ok:maybe]
+        notice stale_button
+        ask ok 5/12
+        > Có ạ
+        record ok = true «Có»
+        ask kind 6/12
+        > loại C
+        reject kind
+        > [kind:c]
+        notice stale_button
+        ask kind 6/12
+        > Loại B
+        record kind = "b" «Loại B»
+        ask tags 7/12
+        > 4
+        reject tags
+        > /done
+        reject tags
+        > 1, 3
+        record tags = ["x", "z"] «Việc X, Việc Z»
+        ask lvl 8/12
+        > [lvl:5]
+        notice stale_button
+        ask lvl 8/12
+        > 3
+        reject lvl
+        > mức 1
+        record lvl = 1 «Mức độ 1»
+        ask note 9/12
+        > ...
+        reject note
+        > Đã họp dân.
+        record note = "Đã họp dân." «Đã họp dân.»
+        ask day 10/12
+        > 31/02/2024
+        reject day
+        > 15/10/2024
+        record day = "2024-10-15" «15/10/2024»
+        ask photos 11/12
+        > không có ảnh
+        reject photos
+        > photo:img1
+        attach photos img1
+        ack photos files=1
+        > xong
+        record photos = 1 «1 ảnh/tệp»
+        ask place 12/12
+        > ở nhà văn hóa
+        reject place
+        > location:91,200
+        reject place
+        > location:21.5,105.25
+        record place = {"latitude": 21.5, "longitude": 105.25} «21.50000, 105.25000»
+        summary answered=12/12 missing=0
+        > xong
+        completed 12/12
+        """,
+    )
+    assert run.session.state == "completed"
+
+
+def test_engine_refusals_explain_what_to_do_ty3(all_types):
+    inputs = "\n".join(
+        ["> 12", "> 2,75", "> 45%", "> 0", "> có", "> [kind:a]", "> 1", "> 0", "> ghi chú", "> 1/1/2024"]
+    )
+    run = play(all_types, inputs + "\n> chữ\n> photo:p\n> /done\n> chữ\n> photo:q")
+    rejections = [event for events in run.events for event in events if isinstance(event, AnswerRejected)]
+    assert [(event.question_id, event.reason) for event in rejections] == [
+        ("photos", "Câu này cần ảnh hoặc tệp. Xin gửi ảnh, rồi gõ «xong» khi đã gửi đủ."),
+        (
+            "place",
+            "Câu này cần vị trí trên bản đồ, không nhập chữ. Trên điện thoại: bấm 📎 (đính kèm) → «Vị trí» → "
+            "«Gửi vị trí hiện tại» khi đang đứng tại nơi đó.",
+        ),
+        ("place", "Câu này không cần ảnh hay tệp. Xin trả lời bằng chữ hoặc bấm nút."),
+    ]

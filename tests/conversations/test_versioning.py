@@ -1,0 +1,158 @@
+"""A new questionnaire version deployed while sessions are open.
+
+VE1 answers whose question still exists with the same type and a value that still fits are kept; answers of
+    removed questions, of questions whose type changed, and values now out of bounds are dropped and asked
+VE2 the person is told once (Notice "migrated"); the session continues on the new version (id, version,
+    hash recorded); the message that arrived is taken as an answer only if the question being asked is
+    exactly the one the person saw
+VE3 a completed session with a new required question asks it, then completes again
+VE4 migration never raises, even for a session of another questionnaire
+"""
+
+from __future__ import annotations
+
+import pytest
+from conversation_harness import check, play
+
+from cdht.conversations.engine import resume
+from cdht.conversations.events import Notice
+from cdht.conversations.inbound import Choice, Command, Media, Text
+from cdht.conversations.loader import builtin_questionnaires, parse_questionnaire
+
+V1 = """
+id: mini
+version: 1
+title: Phiếu thử
+audience: village_head
+questions:
+  - {id: households, type: integer, label: "Số hộ?", unit: hộ, min: 1}
+  - {id: citizens, type: integer, label: "Số công dân?", unit: người, min: 1}
+  - {id: clubs, type: integer, label: "Số câu lạc bộ?", min: 0}
+  - {id: note, type: text, label: "Ghi chú?", required: false}
+"""
+# v2: citizens gets an upper bound, clubs becomes yes/no, note is removed, fund is added.
+V2 = """
+id: mini
+version: 2
+title: Phiếu thử
+audience: village_head
+questions:
+  - {id: households, type: integer, label: "Số hộ?", unit: hộ, min: 1}
+  - {id: citizens, type: integer, label: "Số công dân?", unit: người, min: 1, max: 1000}
+  - {id: clubs, type: yes_no, label: "Thôn có câu lạc bộ không?"}
+  - {id: fund, type: money, label: "Quỹ khuyến học?", min: 0}
+"""
+
+
+@pytest.fixture(scope="module")
+def versions():
+    return {"v1": parse_questionnaire(V1), "v2": parse_questionnaire(V2)}
+
+
+def test_deploy_mid_session_ve1_ve2(versions):
+    run = check(
+        versions["v1"],
+        """
+        ask households 1/4
+        > 120
+        record households = 120 «120 hộ»
+        ask citizens 2/4
+        > 3000
+        record citizens = 3000 «3.000 người»
+        ask clubs 3/4
+        > 2
+        record clubs = 2 «2»
+        ask note 4/4
+        > ~use v2
+        > ghi chú gì đó
+        notice migrated
+        ask citizens 2/4
+        > 800
+        record citizens = 800 «800 người»
+        ask clubs 3/4
+        > [clubs:yes]
+        record clubs = true «Có»
+        ask fund 4/4
+        > 5 triệu
+        record fund = 5000000 «5.000.000 đ»
+        summary answered=4/4 missing=0
+        """,
+        versions=versions,
+    )
+    session = run.session
+    v2 = versions["v2"]
+    assert (session.questionnaire_id, session.questionnaire_version, session.questionnaire_hash) == (
+        "mini",
+        2,
+        v2.content_hash,
+    )
+    notice = next(event for events in run.events for event in events if isinstance(event, Notice))
+    assert notice.text == (
+        "Bộ câu hỏi đã được cập nhật (phiên bản 2). Các câu trả lời còn phù hợp được giữ nguyên. 2 câu cần trả lời lại."
+    )
+
+
+def test_a_change_elsewhere_does_not_lose_the_message_ve2(versions):
+    v1b = parse_questionnaire(V1.replace('label: "Ghi chú?"', 'label: "Ghi chú thêm?"'))
+    check(
+        versions["v1"],
+        """
+        ask households 1/4
+        > 120
+        record households = 120 «120 hộ»
+        ask citizens 2/4
+        > ~use v1b
+        > 900
+        notice migrated
+        record citizens = 900 «900 người»
+        ask clubs 3/4
+        """,
+        versions={"v1b": v1b},
+    )
+
+
+def test_completed_session_meets_a_new_required_question_ve3(versions):
+    check(
+        versions["v1"],
+        """
+        ask households 1/4
+        > 120
+        record households = 120 «120 hộ»
+        ask citizens 2/4
+        > 900
+        record citizens = 900 «900 người»
+        ask clubs 3/4
+        > 2
+        record clubs = 2 «2»
+        ask note 4/4
+        > /skip
+        summary answered=3/4 missing=0
+        > /done
+        completed 3/4
+        > ~use v2
+        > xem lại
+        notice migrated
+        ask clubs 3/4
+        > không
+        record clubs = false «Không»
+        ask fund 4/4
+        > 0
+        record fund = 0 «0 đ»
+        summary answered=4/4 missing=0
+        completed 4/4
+        """,
+        versions=versions,
+    )
+
+
+@pytest.mark.parametrize(
+    "inbound",
+    [Text("12"), Command("back"), Choice("clubs", "yes"), Media("photo", "f"), Command("edit", "1")],
+)
+def test_a_session_of_another_questionnaire_is_migrated_not_refused_ve4(versions, inbound):
+    village = builtin_questionnaires()["village_head"]
+    stranger = play(village, "> 1.250\n> 3.000\n> /summary").session
+    session, events = resume(stranger, inbound, questionnaire=versions["v2"], now=stranger.updated_at)
+    assert isinstance(events[0], Notice) and events[0].code == "migrated"
+    assert session.questionnaire_id == "mini"
+    assert set(session.answers) <= {"households", "citizens"}
