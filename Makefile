@@ -20,6 +20,7 @@ run: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check cdht tests benchmarks
+	$(BIN)/ruff format --check cdht tests benchmarks
 	$(BIN)/lint-imports
 	$(BIN)/mypy cdht
 

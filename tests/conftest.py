@@ -97,7 +97,9 @@ async def _truncate_postgres(engine: AsyncEngine) -> None:
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
-async def database_url_and_engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[tuple[str, AsyncEngine]]:
+async def database_url_and_engine(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> AsyncIterator[tuple[str, AsyncEngine]]:
     if request.param == "sqlite":
         url = f"sqlite+aiosqlite:///{tmp_path / 'test.sqlite3'}"
         engine = create_engine(url)

@@ -35,7 +35,12 @@ async def test_demo_roster_imports_and_is_idempotent(sqlite_uow_factory: Factory
     assert len(first.people_added) == 17
     async with sqlite_uow_factory() as uow:
         second = await import_roster(DEMO, uow, NOW)
-    assert (second.units_added, second.units_changed, second.people_added, second.people_changed) == ([], [], [], [])
+    assert (second.units_added, second.units_changed, second.people_added, second.people_changed) == (
+        [],
+        [],
+        [],
+        [],
+    )
     assert second.unchanged == 34
     async with sqlite_uow_factory() as uow:
         district = await uow.units.by_code("DEMO-SH")
@@ -48,11 +53,15 @@ async def test_demo_roster_imports_and_is_idempotent(sqlite_uow_factory: Factory
         assert head is not None and head.role == "village_head"
 
 
-async def test_vietnamese_headers_in_xlsx_and_units_without_people(sqlite_uow_factory: Factory, tmp_path: Path) -> None:
+async def test_vietnamese_headers_in_xlsx_and_units_without_people(
+    sqlite_uow_factory: Factory, tmp_path: Path
+) -> None:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.append(["Mã đơn vị", "Tên đơn vị", "Mã đơn vị cấp trên", "Cấp", "Họ và tên", "Số điện thoại", "Vai trò"])
+    sheet.append(
+        ["Mã đơn vị", "Tên đơn vị", "Mã đơn vị cấp trên", "Cấp", "Họ và tên", "Số điện thoại", "Vai trò"]
+    )
     sheet.append(["P", "Tỉnh P", None, "Tỉnh", None, None, None])
     sheet.append(["X", "Xã X", "P", "xã", "Lò Văn Pọm", 912345678, "Cán bộ xã"])
     sheet.append(["X-1", "Bản Một", "X", "thôn", "Mùa A Dế", "0987 654 321", "trưởng thôn"])

@@ -88,7 +88,9 @@ def district(
         tier="district",
         year=YEAR,
         facts=base if answers is None else dict(answers),
-        previous_year=facts(income_per_capita=48.0, employment_rate=90.5) if previous_year is None else previous_year,
+        previous_year=facts(income_per_capita=48.0, employment_rate=90.5)
+        if previous_year is None
+        else previous_year,
         children=list(communes),
     )
 
@@ -112,4 +114,6 @@ def province(
 
 
 def recognised_commune(code: str, level: int, year: int = YEAR - 1) -> UnitFacts:
-    return commune(code=code, recognitions=[Recognition(level=level, year=year, decision_number=f"QĐ {code}")])
+    return commune(
+        code=code, recognitions=[Recognition(level=level, year=year, decision_number=f"QĐ {code}")]
+    )

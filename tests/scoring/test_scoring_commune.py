@@ -104,7 +104,10 @@ def test_false_answer_fails() -> None:
 def test_villages_are_summed_when_the_commune_has_no_totals() -> None:
     result = evaluate(commune(children=villages(1000, 583, 650, 160, count=3))).indicator("5.1", 1)
     assert result.status is Status.FAIL
-    assert result.explanation == "5.1: 58,3% < 60% — còn thiếu 17 công dân (583/1.000 công dân; tổng hợp từ 3 thôn)"
+    assert (
+        result.explanation
+        == "5.1: 58,3% < 60% — còn thiếu 17 công dân (583/1.000 công dân; tổng hợp từ 3 thôn)"
+    )
     assert result.gap == 17
     assert result.value == {
         "citizens": 1000,

@@ -161,7 +161,7 @@ def test_misnumbered_indicator_is_rejected() -> None:
 
 
 def test_unknown_rule_type_is_rejected() -> None:
-    text = _commune_yaml().replace("{type: done, fact: \"1.1\"}", "{type: maybe, fact: \"1.1\"}", 1)
+    text = _commune_yaml().replace('{type: done, fact: "1.1"}', '{type: maybe, fact: "1.1"}', 1)
     with pytest.raises(ValidationError):
         parse_criteria_set(text)
 

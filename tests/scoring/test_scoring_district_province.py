@@ -121,7 +121,9 @@ def test_no_previous_figure_is_missing() -> None:
 
 def test_province_level_2() -> None:
     template = district(communes=[recognised_commune("X1", 2)])
-    districts = [replace(template, unit_code=f"H{i}", recognitions=[Recognition(2, YEAR - 1)]) for i in range(3)]
+    districts = [
+        replace(template, unit_code=f"H{i}", recognitions=[Recognition(2, YEAR - 1)]) for i in range(3)
+    ]
     assessment = evaluate(province(children=districts))
     assert assessment.level == 2
     assert len(assessment.children) == 3

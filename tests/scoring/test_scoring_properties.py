@@ -60,7 +60,9 @@ def communes(draw: st.DrawFn, code: str = "X") -> UnitFacts:
     recognitions = [Recognition(draw(st.integers(1, 2)), draw(st.integers(YEAR - 5, YEAR + 1)))] * draw(
         st.integers(0, 1)
     )
-    return UnitFacts(code, f"Xã {code}", "commune", YEAR, answers, children=villages, recognitions=recognitions)
+    return UnitFacts(
+        code, f"Xã {code}", "commune", YEAR, answers, children=villages, recognitions=recognitions
+    )
 
 
 @st.composite
@@ -200,7 +202,8 @@ def odd_units(draw: st.DrawFn, tier: Tier) -> UnitFacts:
     children = []
     for i in range(draw(st.integers(0, 2))):
         grandchildren = [
-            UnitFacts(f"V{j}", f"Thôn {j}", "village", YEAR, draw(ANY_FACTS)) for j in range(draw(st.integers(0, 2)))
+            UnitFacts(f"V{j}", f"Thôn {j}", "village", YEAR, draw(ANY_FACTS))
+            for j in range(draw(st.integers(0, 2)))
         ]
         facts = draw(ANY_FACTS)
         children.append(UnitFacts(f"C{i}", f"Con {i}", child_tier, YEAR, facts, children=grandchildren))

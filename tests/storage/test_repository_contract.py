@@ -135,7 +135,9 @@ class TestRepositoryContract:
                     )
                 )
             await uow.evidence.add(
-                NewEvidence(unit_id=commune, year=2024, question_id="q_photo", media_type="photo", created_at=NOW)
+                NewEvidence(
+                    unit_id=commune, year=2024, question_id="q_photo", media_type="photo", created_at=NOW
+                )
             )
             await uow.commit()
         async with uow_factory() as uow:
@@ -164,7 +166,9 @@ class TestRepositoryContract:
             assert saved is not None and saved.state == {"cursor": 2} and saved.completed
             assert len(await uow.sessions.for_person(person.id)) == 1
 
-    async def test_inbox_ignores_redelivery_and_keeps_each_person_in_order(self, uow_factory: Factory) -> None:
+    async def test_inbox_ignores_redelivery_and_keeps_each_person_in_order(
+        self, uow_factory: Factory
+    ) -> None:
         async with uow_factory() as uow:
             first = await uow.inbox.add("telegram", "1", "u:A", {"n": 1}, NOW)
             assert await uow.inbox.add("telegram", "1", "u:A", {"n": 1}, NOW) is None
