@@ -136,6 +136,8 @@ class OutboxRecord:
     attempts: int
     status: str
     external_message_id: str | None = None
+    edit_key: str | None = None
+    broadcast_id: int | None = None
 
 
 class UnitRepository(Protocol):
@@ -220,7 +222,10 @@ class OutboxRepository(Protocol):
         person_id: int | None = None,
         inbox_id: int | None = None,
         dedupe_key: str | None = None,
+        edit_key: str | None = None,
+        broadcast_id: int | None = None,
     ) -> int | None: ...
+    async def last_sent(self, channel: str, chat_id: str, edit_key: str) -> OutboxRecord | None: ...
     async def due(self, channel: str, now: datetime, limit: int) -> list[OutboxRecord]: ...
     async def mark_sent(self, outbox_id: int, external_message_id: str | None, now: datetime) -> None: ...
     async def mark_failed(self, outbox_id: int, error: str, *, retry_at: datetime | None) -> None: ...

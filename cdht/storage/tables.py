@@ -114,6 +114,7 @@ class AssessmentYear(Base):
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     year: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(32), default="open")
+    returned_questions: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     deadline: Mapped[date | None] = mapped_column(Date)
     updated_at: Mapped[datetime]
 
@@ -231,9 +232,99 @@ class OutboxMessage(Base):
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     dedupe_key: Mapped[str | None] = mapped_column(String(128))
+    edit_key: Mapped[str | None] = mapped_column(String(64))
+    broadcast_id: Mapped[int | None] = mapped_column(ForeignKey("broadcasts.id"), index=True)
     inbox_id: Mapped[int | None] = mapped_column(ForeignKey("inbox.id"))
     not_before: Mapped[datetime]
     external_message_id: Mapped[str | None] = mapped_column(String(64))
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+
+
+class AuditEntry(Base):
+    """Who changed what, when, and why: answers, reviews, recognitions, roster links."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_unit_year", "unit_id", "year", "id"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    year: Mapped[int | None] = mapped_column(Integer)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    action: Mapped[str] = mapped_column(String(32))
+    question_id: Mapped[str | None] = mapped_column(String(64))
+    old_value: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    new_value: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class Broadcast(Base):
+    __tablename__ = "broadcasts"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    text: Mapped[str] = mapped_column(Text)
+    attachment_path: Mapped[str | None] = mapped_column(String(512))
+    attachment_kind: Mapped[str | None] = mapped_column(String(16))
+    audience: Mapped[dict[str, Any]]
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    recipients: Mapped[int] = mapped_column(Integer, default=0)
+    progress_channel: Mapped[str | None] = mapped_column(String(16))
+    progress_chat_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class ReminderSent(Base):
+    """At most one reminder per person per local day: the unique key enforces it across workers."""
+
+    __tablename__ = "reminders_sent"
+    __table_args__ = (UniqueConstraint("person_id", "day", "kind"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    day: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime]
+
+
+class Difficulty(Base):
+    """A question or difficulty ("vướng mắc") sent by a person, answered by an admin."""
+
+    __tablename__ = "difficulties"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[datetime]
+    answered_at: Mapped[datetime | None]
+
+
+class Job(Base):
+    """Background work (exports, charts) requested in chat; its result is delivered through the outbox."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (Index("ix_jobs_pending", "status", "id"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    params: Mapped[dict[str, Any]]
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    requested_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    channel: Mapped[str | None] = mapped_column(String(16))
+    chat_id: Mapped[str | None] = mapped_column(String(64))
+    result_path: Mapped[str | None] = mapped_column(String(512))
+    error: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+
+
+class KeyValue(Base):
+    """Small named state (scheduler ticks, polling offsets) that must survive restarts."""
+
+    __tablename__ = "key_values"
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    value: Mapped[dict[str, Any]]
+    updated_at: Mapped[datetime]

@@ -208,6 +208,21 @@ class TestRepositoryContract:
             assert retry.attempts == 1
             assert await uow.outbox.due("zalo", NOW + timedelta(days=1), 10) == []
 
+    async def test_outbox_finds_the_last_sent_message_of_an_edit_key(self, uow_factory: Factory) -> None:
+        async with uow_factory() as uow:
+            first = await uow.outbox.add("telegram", "42", {"text": "q1"}, NOW, edit_key="question")
+            second = await uow.outbox.add("telegram", "42", {"text": "q2"}, NOW, edit_key="question")
+            await uow.outbox.add("telegram", "43", {"text": "other chat"}, NOW, edit_key="question")
+            await uow.commit()
+        async with uow_factory() as uow:
+            assert await uow.outbox.last_sent("telegram", "42", "question") is None
+            await uow.outbox.mark_sent(first, "100", NOW)  # type: ignore[arg-type]
+            await uow.outbox.mark_sent(second, "101", NOW)  # type: ignore[arg-type]
+            await uow.commit()
+        async with uow_factory() as uow:
+            found = await uow.outbox.last_sent("telegram", "42", "question")
+            assert found is not None and found.external_message_id == "101" and found.edit_key == "question"
+
 
 @pytest.mark.parametrize("value", [0, 12.5, True, "chữ", ["a"], date(2024, 1, 31), None])
 async def test_answer_values_round_trip(sqlite_uow_factory: Factory, value: object) -> None:

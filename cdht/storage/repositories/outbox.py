@@ -21,6 +21,8 @@ def _record(row: OutboxMessage) -> OutboxRecord:
         attempts=row.attempts,
         status=row.status,
         external_message_id=row.external_message_id,
+        edit_key=row.edit_key,
+        broadcast_id=row.broadcast_id,
     )
 
 
@@ -38,6 +40,8 @@ class SqlOutboxRepository:
         person_id: int | None = None,
         inbox_id: int | None = None,
         dedupe_key: str | None = None,
+        edit_key: str | None = None,
+        broadcast_id: int | None = None,
     ) -> int | None:
         """Queue a message; None when a message with the same dedupe key was queued before."""
         row = OutboxMessage(
@@ -47,6 +51,8 @@ class SqlOutboxRepository:
             person_id=person_id,
             inbox_id=inbox_id,
             dedupe_key=dedupe_key,
+            edit_key=edit_key,
+            broadcast_id=broadcast_id,
             not_before=now,
             created_at=now,
         )
@@ -56,6 +62,21 @@ class SqlOutboxRepository:
         except IntegrityError:
             return None
         return row.id
+
+    async def last_sent(self, channel: str, chat_id: str, edit_key: str) -> OutboxRecord | None:
+        """The newest delivered message with this edit key in this chat: the one a channel may edit in place."""
+        row = await self._session.scalar(
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.channel == channel,
+                OutboxMessage.chat_id == chat_id,
+                OutboxMessage.edit_key == edit_key,
+                OutboxMessage.status == "sent",
+            )
+            .order_by(OutboxMessage.id.desc())
+            .limit(1)
+        )
+        return _record(row) if row else None
 
     async def due(self, channel: str, now: datetime, limit: int) -> list[OutboxRecord]:
         rows = await self._session.scalars(
