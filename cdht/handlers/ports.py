@@ -242,6 +242,12 @@ class UnitOfWork(Protocol):
     sessions: SessionRepository
     inbox: InboxRepository
     outbox: OutboxRepository
+    years: YearRepository
+    audit: AuditRepository
+    broadcasts: BroadcastRepository
+    reminders: ReminderRepository
+    difficulties: DifficultyRepository
+    jobs: JobRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(
@@ -263,3 +269,115 @@ class FileStore(Protocol):
 
     def put_bytes(self, content: bytes) -> tuple[str, Path]: ...
     def put_file(self, source: Path) -> tuple[str, Path]: ...
+
+
+@dataclass(frozen=True)
+class YearRecord:
+    """The review state of one unit's answers for one year."""
+
+    unit_id: int
+    year: int
+    status: str  # open | submitted | approved | returned
+    returned_questions: tuple[str, ...] = ()
+    note: str | None = None
+    deadline: date | None = None
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    action: str
+    created_at: datetime
+    unit_id: int | None = None
+    year: int | None = None
+    actor_id: int | None = None
+    question_id: str | None = None
+    old_value: Any = None
+    new_value: Any = None
+    reason: str | None = None
+    id: int = 0
+
+
+@dataclass(frozen=True)
+class BroadcastRecord:
+    author_id: int
+    text: str
+    audience: dict[str, Any]
+    status: str
+    created_at: datetime
+    attachment_path: str | None = None
+    attachment_kind: str | None = None
+    recipients: int = 0
+    progress_channel: str | None = None
+    progress_chat_id: str | None = None
+    id: int = 0
+
+
+@dataclass(frozen=True)
+class DifficultyRecord:
+    person_id: int
+    unit_id: int
+    text: str
+    status: str
+    created_at: datetime
+    answer: str | None = None
+    answered_by: int | None = None
+    answered_at: datetime | None = None
+    id: int = 0
+
+
+@dataclass(frozen=True)
+class JobRecord:
+    kind: str
+    params: dict[str, Any]
+    status: str
+    created_at: datetime
+    requested_by: int | None = None
+    channel: str | None = None
+    chat_id: str | None = None
+    result_path: str | None = None
+    error: str | None = None
+    attempts: int = 0
+    id: int = 0
+
+
+class YearRepository(Protocol):
+    async def get(self, unit_id: int, year: int) -> YearRecord | None: ...
+    async def for_units(self, unit_ids: Sequence[int], year: int) -> dict[int, YearRecord]: ...
+    async def save(self, record: YearRecord, now: datetime) -> None: ...
+
+
+class AuditRepository(Protocol):
+    async def add(self, entry: AuditRecord) -> None: ...
+    async def for_units(self, unit_ids: Sequence[int], year: int | None = None) -> list[AuditRecord]: ...
+
+
+class BroadcastRepository(Protocol):
+    async def add(self, broadcast: BroadcastRecord) -> BroadcastRecord: ...
+    async def get(self, broadcast_id: int) -> BroadcastRecord | None: ...
+    async def set_status(
+        self, broadcast_id: int, status: str, now: datetime, *, recipients: int | None = None
+    ) -> None: ...
+    async def active(self) -> list[BroadcastRecord]: ...
+    async def delivery_counts(self, broadcast_id: int) -> dict[str, int]: ...
+    async def cancel_pending(self, broadcast_id: int) -> int: ...
+    async def unreachable_count(self, broadcast_id: int) -> int: ...
+
+
+class ReminderRepository(Protocol):
+    async def record(self, person_id: int, day: date, kind: str, now: datetime) -> bool: ...
+    async def last_day(self, person_id: int, kind: str) -> date | None: ...
+
+
+class DifficultyRepository(Protocol):
+    async def add(self, difficulty: DifficultyRecord) -> DifficultyRecord: ...
+    async def get(self, difficulty_id: int) -> DifficultyRecord | None: ...
+    async def open_for_units(self, unit_ids: Sequence[int]) -> list[DifficultyRecord]: ...
+    async def answer(self, difficulty_id: int, text: str, answered_by: int, now: datetime) -> None: ...
+
+
+class JobRepository(Protocol):
+    async def add(self, job: JobRecord) -> JobRecord: ...
+    async def claim_next(self) -> JobRecord | None: ...
+    async def finish(
+        self, job_id: int, now: datetime, *, result_path: str | None, error: str | None
+    ) -> None: ...

@@ -9,23 +9,35 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from cdht.handlers.ports import (
     AnswerRepository,
+    AuditRepository,
+    BroadcastRepository,
+    DifficultyRepository,
     EvidenceRepository,
     InboxRepository,
     InviteRepository,
+    JobRepository,
     OutboxRepository,
     PersonRepository,
     RecognitionRepository,
+    ReminderRepository,
     SessionRepository,
     UnitRepository,
+    YearRepository,
 )
 from cdht.storage.repositories.answers import SqlAnswerRepository
+from cdht.storage.repositories.audit import SqlAuditRepository
+from cdht.storage.repositories.broadcasts import SqlBroadcastRepository
+from cdht.storage.repositories.difficulties import SqlDifficultyRepository
 from cdht.storage.repositories.evidence import SqlEvidenceRepository
 from cdht.storage.repositories.inbox import SqlInboxRepository
+from cdht.storage.repositories.jobs import SqlJobRepository
 from cdht.storage.repositories.outbox import SqlOutboxRepository
 from cdht.storage.repositories.people import SqlInviteRepository, SqlPersonRepository
 from cdht.storage.repositories.recognitions import SqlRecognitionRepository
+from cdht.storage.repositories.reminders import SqlReminderRepository
 from cdht.storage.repositories.sessions import SqlSessionRepository
 from cdht.storage.repositories.units import SqlUnitRepository
+from cdht.storage.repositories.years import SqlYearRepository
 
 
 class SqlUnitOfWork:
@@ -51,6 +63,12 @@ class SqlUnitOfWork:
         self.sessions: SessionRepository = SqlSessionRepository(session)
         self.inbox: InboxRepository = SqlInboxRepository(session)
         self.outbox: OutboxRepository = SqlOutboxRepository(session)
+        self.years: YearRepository = SqlYearRepository(session)
+        self.audit: AuditRepository = SqlAuditRepository(session)
+        self.broadcasts: BroadcastRepository = SqlBroadcastRepository(session)
+        self.reminders: ReminderRepository = SqlReminderRepository(session)
+        self.difficulties: DifficultyRepository = SqlDifficultyRepository(session)
+        self.jobs: JobRepository = SqlJobRepository(session)
         await session.begin()
         return self
 

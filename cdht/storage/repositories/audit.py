@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cdht.handlers.ports import AuditRecord
+from cdht.storage.repositories.codec import decode_value, encode_value
+from cdht.storage.tables import AuditEntry
+
+
+def _wrap(value: Any) -> dict[str, Any] | None:
+    return None if value is None else encode_value(value)
+
+
+class SqlAuditRepository:
+    """Append-only: entries are never changed or deleted."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, entry: AuditRecord) -> None:
+        self._session.add(
+            AuditEntry(
+                unit_id=entry.unit_id,
+                year=entry.year,
+                actor_id=entry.actor_id,
+                action=entry.action,
+                question_id=entry.question_id,
+                old_value=_wrap(entry.old_value),
+                new_value=_wrap(entry.new_value),
+                reason=entry.reason,
+                created_at=entry.created_at,
+            )
+        )
+        await self._session.flush()
+
+    async def for_units(self, unit_ids: Sequence[int], year: int | None = None) -> list[AuditRecord]:
+        if not unit_ids:
+            return []
+        query = select(AuditEntry).where(AuditEntry.unit_id.in_(list(unit_ids)))
+        if year is not None:
+            query = query.where(AuditEntry.year == year)
+        rows = await self._session.scalars(query.order_by(AuditEntry.id))
+        return [
+            AuditRecord(
+                id=row.id,
+                action=row.action,
+                created_at=row.created_at,
+                unit_id=row.unit_id,
+                year=row.year,
+                actor_id=row.actor_id,
+                question_id=row.question_id,
+                old_value=None if row.old_value is None else decode_value(row.old_value),
+                new_value=None if row.new_value is None else decode_value(row.new_value),
+                reason=row.reason,
+            )
+            for row in rows
+        ]

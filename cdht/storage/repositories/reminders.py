@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cdht.storage.tables import ReminderSent
+
+
+class SqlReminderRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def record(self, person_id: int, day: date, kind: str, now: datetime) -> bool:
+        """Claim today's reminder for this person; False when one was already recorded (by any worker)."""
+        try:
+            async with self._session.begin_nested():
+                self._session.add(ReminderSent(person_id=person_id, day=day, kind=kind, created_at=now))
+        except IntegrityError:
+            return False
+        return True
+
+    async def last_day(self, person_id: int, kind: str) -> date | None:
+        day: date | None = await self._session.scalar(
+            select(func.max(ReminderSent.day)).where(
+                ReminderSent.person_id == person_id, ReminderSent.kind == kind
+            )
+        )
+        return day

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cdht.handlers.ports import YearRecord
+from cdht.storage.tables import AssessmentYear
+
+
+def _record(row: AssessmentYear) -> YearRecord:
+    returned = row.returned_questions or {}
+    return YearRecord(
+        unit_id=row.unit_id,
+        year=row.year,
+        status=row.status,
+        returned_questions=tuple(returned.get("questions", [])),
+        note=returned.get("note"),
+        deadline=row.deadline,
+    )
+
+
+class SqlYearRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, unit_id: int, year: int) -> YearRecord | None:
+        return (await self.for_units([unit_id], year)).get(unit_id)
+
+    async def for_units(self, unit_ids: Sequence[int], year: int) -> dict[int, YearRecord]:
+        if not unit_ids:
+            return {}
+        rows = await self._session.scalars(
+            select(AssessmentYear).where(
+                AssessmentYear.unit_id.in_(list(unit_ids)), AssessmentYear.year == year
+            )
+        )
+        return {row.unit_id: _record(row) for row in rows}
+
+    async def save(self, record: YearRecord, now: datetime) -> None:
+        row = await self._session.scalar(
+            select(AssessmentYear).where(
+                AssessmentYear.unit_id == record.unit_id, AssessmentYear.year == record.year
+            )
+        )
+        if row is None:
+            row = AssessmentYear(unit_id=record.unit_id, year=record.year)
+            self._session.add(row)
+        row.status = record.status
+        row.returned_questions = {"questions": list(record.returned_questions), "note": record.note}
+        row.deadline = record.deadline
+        row.updated_at = now
+        await self._session.flush()

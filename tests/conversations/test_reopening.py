@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from cdht.conversations import engine
+from cdht.conversations.events import AnswerRecorded, QuestionAsked, QuestionReopened
+from cdht.conversations.inbound import Command, Text
+from cdht.conversations.loader import builtin_questionnaires
+from cdht.conversations.reopening import reopen
+
+NOW = datetime(2025, 11, 1, 8, 0, tzinfo=UTC)
+
+
+def test_only_the_returned_answers_reopen_and_the_rest_stay() -> None:
+    questionnaire = builtin_questionnaires()["village_head"]
+    session, _ = engine.start(questionnaire, now=NOW, answers={"households": 250, "citizens": 1000})
+    session, events = reopen(session, questionnaire, ["citizens", "no_such_question"], "Sai số liệu", now=NOW)
+    assert [e.question_id for e in events if isinstance(e, QuestionReopened)] == ["citizens"]
+    assert "citizens" not in session.answers and session.answers["households"].value == 250
+    asked = [e for e in events if isinstance(e, QuestionAsked)]
+    assert asked and asked[-1].question_id == "citizens"
+    session, events = engine.resume(session, Text("1.100"), questionnaire=questionnaire, now=NOW)
+    recorded = [e for e in events if isinstance(e, AnswerRecorded)]
+    assert recorded[0].question_id == "citizens" and recorded[0].value == 1100
+    assert session.reopened == []
+
+
+def test_nothing_known_to_reopen_changes_nothing() -> None:
+    questionnaire = builtin_questionnaires()["village_head"]
+    session, _ = engine.start(questionnaire, now=NOW, answers={"households": 250})
+    again, events = reopen(session, questionnaire, ["nope"], "x", now=NOW)
+    assert events == [] and again == session
+    _, events = engine.resume(again, Command("resume"), questionnaire=questionnaire, now=NOW)
+    assert any(isinstance(e, QuestionAsked) and e.question_id == "citizens" for e in events)
