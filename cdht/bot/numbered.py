@@ -43,10 +43,14 @@ def number_buttons(message: OutboundMessage) -> NumberedMessage:
                 key = str(len(actions) + 1)
                 actions[key] = button.action
                 lines.append(f"  {key}. {button.label}")
-            else:
+            elif button.action.name in COMMAND_WORDS:
                 typed.append(f"«{command_words(button.action)}»")
+            else:
+                lines.append(f"  • {button.label}: gõ «{command_words(button.action)}»")
     if typed:
         lines.append("Gõ: " + " · ".join(dict.fromkeys(typed)))
+    if message.attachment_path:
+        lines.append(f"📎 Tệp đính kèm: {message.attachment_path}")
     if message.request_contact:
         lines.append("(gõ /contact để chia sẻ số điện thoại)")
     return NumberedMessage("\n".join(lines), actions)

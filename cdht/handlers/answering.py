@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
-import functools
 from datetime import datetime
 
 from cdht.conversations import engine
-from cdht.conversations.events import AnswerRecorded, Completed, Event, EvidenceAttached, QuestionReopened
 from cdht.conversations.inbound import Command, Inbound, Media
 from cdht.conversations.loader import builtin_questionnaires
 from cdht.conversations.outbound import OutboundMessage
 from cdht.conversations.questionnaire import Questionnaire
 from cdht.conversations.render import render
 from cdht.conversations.session import Session
-from cdht.conversations.values import GeoPoint, to_json
 from cdht.handlers.context import Services
-from cdht.handlers.ports import NewAnswer, NewEvidence, PersonRecord, SessionRecord, UnitOfWork, UnitRecord
+from cdht.handlers.persistence import Turn, persist
+from cdht.handlers.photo_metadata import read_photo_metadata
+from cdht.handlers.ports import PersonRecord, UnitOfWork
+from cdht.handlers.review import announce_submission
 
 ROLE_QUESTIONNAIRE = {
     "village_head": "village_head",
@@ -57,7 +58,7 @@ async def answer(
     if questionnaire is None or unit is None:
         return [NO_QUESTIONNAIRE]
     if isinstance(inbound, Media):
-        stored = await _store_media(inbound, services)
+        stored = await store_media(inbound, services)
         if isinstance(stored, OutboundMessage):
             return [stored]
         inbound = stored
@@ -73,15 +74,19 @@ async def answer(
     else:
         session = Session.model_validate(record.state)
         session, events = engine.resume(session, inbound, questionnaire=questionnaire, now=now)
-    await _persist(uow, person, unit, year, session, questionnaire, events, channel, now)
-    return render(events, session, questionnaire)
+    turn = Turn(person, person, unit, year, questionnaire, channel, now)
+    completed = await persist(uow, turn, session, events)
+    replies = render(events, session, questionnaire)
+    if completed and unit.tier == "village":
+        await announce_submission(uow, unit, person, now)
+    return replies
 
 
 def _is_opening(inbound: Inbound) -> bool:
     return isinstance(inbound, Command) and inbound.name in ("start", "resume", "menu")
 
 
-async def _store_media(media: Media, services: Services) -> Media | OutboundMessage:
+async def store_media(media: Media, services: Services) -> Media | OutboundMessage:
     """The media step: fetch the file now (channel links may expire) and store it by content hash."""
     if media.size is not None and media.size > services.max_evidence_bytes:
         return FILE_TOO_LARGE
@@ -91,98 +96,12 @@ async def _store_media(media: Media, services: Services) -> Media | OutboundMess
     if len(content) > services.max_evidence_bytes:
         return FILE_TOO_LARGE
     sha256, _ = services.files.put_bytes(content)
-    return dataclasses.replace(media, sha256=sha256, size=len(content))
-
-
-async def _persist(
-    uow: UnitOfWork,
-    person: PersonRecord,
-    unit: UnitRecord,
-    year: int,
-    session: Session,
-    questionnaire: Questionnaire,
-    events: list[Event],
-    channel: str,
-    now: datetime,
-) -> None:
-    stamp = functools.partial(
-        NewAnswer,
-        unit_id=unit.id,
-        year=year,
-        person_id=person.id,
-        questionnaire_id=questionnaire.id,
-        questionnaire_version=questionnaire.version,
-        questionnaire_hash=questionnaire.content_hash,
-    )
-    for event in events:
-        if isinstance(event, AnswerRecorded):
-            await uow.answers.add(
-                stamp(
-                    question_id=event.question_id,
-                    fact=event.fact,
-                    value=to_json(event.value) if isinstance(event.value, GeoPoint) else event.value,
-                    display=event.display,
-                    source="chat",
-                    answered_at=event.answered_at,
-                )
-            )
-        elif isinstance(event, QuestionReopened):
-            # Withdraw the answer: the newest row wins, so an empty row makes it "missing" again.
-            question = questionnaire.get(event.question_id)
-            await uow.answers.add(
-                stamp(
-                    question_id=event.question_id,
-                    fact=question.fact if question else None,
-                    value=None,
-                    display="",
-                    source="reopened",
-                    answered_at=now,
-                )
-            )
-        elif isinstance(event, EvidenceAttached):
-            await uow.evidence.add(_evidence(event, questionnaire, unit, year, person, channel, now))
-    await uow.sessions.save(
-        SessionRecord(
-            person_id=person.id,
-            unit_id=unit.id,
-            year=year,
-            questionnaire_id=questionnaire.id,
-            state=session.model_dump(mode="json"),
-            completed=any(isinstance(e, Completed) for e in events) or session.state == "completed",
-            updated_at=now,
-        )
-    )
-
-
-def _evidence(
-    event: EvidenceAttached,
-    questionnaire: Questionnaire,
-    unit: UnitRecord,
-    year: int,
-    person: PersonRecord,
-    channel: str,
-    now: datetime,
-) -> NewEvidence:
-    backed = (
-        questionnaire.get(event.evidence_for) if event.evidence_for else questionnaire.get(event.question_id)
-    )
-    media = event.media
-    return NewEvidence(
-        unit_id=unit.id,
-        year=year,
-        question_id=event.question_id,
-        fact=backed.fact if backed else None,
-        media_type=media.kind,
-        mime_type=media.mime_type,
-        size=media.size,
-        sha256=media.sha256,
-        channel=channel,
-        channel_file_id=media.file_ref,
-        original_name=media.file_name,
-        caption=media.caption,
-        latitude=media.latitude,
-        longitude=media.longitude,
-        taken_at=media.taken_at,
-        person_id=person.id,
-        created_at=now,
+    exif = await asyncio.to_thread(read_photo_metadata, content)
+    return dataclasses.replace(
+        media,
+        sha256=sha256,
+        size=len(content),
+        latitude=media.latitude if media.latitude is not None else exif.latitude,
+        longitude=media.longitude if media.longitude is not None else exif.longitude,
+        taken_at=media.taken_at or exif.taken_at,
     )

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from cdht.conversations.inbound import Media
 from cdht.handlers.ports import FileStore
@@ -31,3 +34,8 @@ class Services:
     fetcher: MediaFetcher
     year: int
     max_evidence_bytes: int = 20 * 1024 * 1024
+    timezone: str = "Asia/Ho_Chi_Minh"
+    exports_dir: Path = Path("data/exports")
+
+    def local_date(self, now: datetime) -> date:
+        return now.astimezone(ZoneInfo(self.timezone)).date()

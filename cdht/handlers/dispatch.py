@@ -1,13 +1,20 @@
-"""One inbound event from one account -> the replies. Runs inside the caller's unit of work."""
+"""One inbound event from one account -> the replies. Runs inside the caller's unit of work.
+
+Order: registration for unknown accounts; then menu commands (role-checked on the server, whatever the
+channel showed); then an officer's multi-step action in progress; otherwise the questionnaire engine."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from cdht.conversations.inbound import Command, Inbound
+from cdht.conversations.inbound import Command, Inbound, Media, Text
 from cdht.conversations.outbound import OutboundMessage
-from cdht.handlers.answering import answer
+from cdht.handlers import broadcast, difficulties, recognitions, review
+from cdht.handlers.answering import answer, store_media
+from cdht.handlers.commands import BY_NAME, allowed, refusal
 from cdht.handlers.context import Sender, Services
+from cdht.handlers.flows import current_flow, set_flow
+from cdht.handlers.officer_commands import run_command
 from cdht.handlers.ports import PersonRecord, UnitOfWork
 from cdht.handlers.registration import register
 
@@ -17,15 +24,24 @@ ROLE_NAMES = {
     "district_admin": "quản trị cấp huyện",
     "province_admin": "quản trị cấp tỉnh",
 }
-HELP = OutboundMessage(
-    text=(
-        "Cách trả lời:\n"
-        "• Gõ câu trả lời hoặc bấm nút. Số viết kiểu Việt Nam: 1.250 hoặc 12,5.\n"
-        "• «quay lại» để về câu trước, «bỏ qua» với câu không bắt buộc, «để sau» nếu chưa biết.\n"
-        "• «xem lại» để xem tất cả câu trả lời, «sửa 3» để sửa câu số 3.\n"
-        "• Với câu cần minh chứng: gửi ảnh hoặc tệp, xong thì gõ «xong»."
-    )
-)
+
+UNSUPPORTED_NOTES = {  # Command("unsupported", kind): content a channel received but the bot cannot use
+    "voice": OutboundMessage(
+        text="🎤 Bot chưa nghe được tin nhắn thoại. Xin gõ câu trả lời bằng chữ hoặc bấm nút."
+    ),
+    "sticker": OutboundMessage(
+        text="Bot chưa hiểu nhãn dán hay ảnh động. Xin gõ câu trả lời, bấm nút, hoặc gửi ảnh chụp làm minh chứng."
+    ),
+    "video_note": OutboundMessage(
+        text="Bot chưa nhận video tròn. Minh chứng xin gửi ảnh chụp, hoặc gửi video/tài liệu dạng tệp (dưới 20 MB)."
+    ),
+    "edited": OutboundMessage(
+        text="✏️ Bot không ghi nhận tin nhắn đã sửa. Muốn đổi câu trả lời, xin gửi tin nhắn mới hoặc gõ «sửa N»."
+    ),
+    "other": OutboundMessage(
+        text="Bot chưa đọc được loại tin nhắn này. Xin gõ câu trả lời, bấm nút, hoặc gửi ảnh/tệp minh chứng."
+    ),
+}
 
 
 async def handle(
@@ -36,22 +52,73 @@ async def handle(
         outcome = await register(uow, sender, inbound, now)
         if isinstance(outcome, OutboundMessage):
             return [outcome]
-        replies = [await _welcome(uow, outcome, services)]
+        replies = [await welcome(uow, outcome, services)]
         return replies + await answer(uow, outcome, Command("start"), now, services, channel=sender.channel)
-    if isinstance(inbound, Command) and inbound.name == "help":
-        return [HELP]
-    if isinstance(inbound, Command) and inbound.name == "start":
-        replies = [await _welcome(uow, person, services)]
-        return replies + await answer(uow, person, Command("resume"), now, services, channel=sender.channel)
+    if isinstance(inbound, Command) and inbound.name == "unsupported":
+        return [UNSUPPORTED_NOTES.get(inbound.arg or "", UNSUPPORTED_NOTES["other"])]
+    if isinstance(inbound, Command) and inbound.name in BY_NAME:
+        if not allowed(person.role, inbound.name):
+            return [refusal(inbound.name)]
+        if inbound.name == "start":
+            await set_flow(uow, person, None, now)
+            replies = [await welcome(uow, person, services)]
+            return replies + await answer(
+                uow, person, Command("resume"), now, services, channel=sender.channel
+            )
+        return await run_command(uow, person, inbound, now, services, channel=sender.channel)
+    flow = await current_flow(uow, person)
+    if flow is not None and isinstance(inbound, Text | Media):
+        return [await continue_flow(uow, person, flow, inbound, now, services, sender.channel)]
+    if flow is not None:
+        await set_flow(uow, person, None, now)
     return await answer(uow, person, inbound, now, services, channel=sender.channel)
 
 
-async def _welcome(uow: UnitOfWork, person: PersonRecord, services: Services) -> OutboundMessage:
+async def continue_flow(
+    uow: UnitOfWork,
+    person: PersonRecord,
+    flow: dict[str, object],
+    inbound: Text | Media,
+    now: datetime,
+    services: Services,
+    channel: str,
+) -> OutboundMessage:
+    name = flow.get("name")
+    if name == "broadcast":
+        if isinstance(inbound, Media):
+            stored = await store_media(inbound, services)
+            if isinstance(stored, OutboundMessage):
+                return stored
+            inbound = stored
+        return await broadcast.step(uow, person, dict(flow), inbound, now, services)
+    if not isinstance(inbound, Text):
+        return OutboundMessage(text="Bước này cần gõ chữ. Gõ /huy để hủy thao tác.")
+    text = inbound.text.strip()
+    if name == "return":
+        village = await uow.units.by_code(str(flow.get("village")))
+        if village is None:
+            await set_flow(uow, person, None, now)
+            return OutboundMessage(text="Không tìm thấy thôn này nữa. Đã hủy.")
+        return await review.finish_return(uow, person, village, services.year, text, now, channel)
+    if name == "difficulty":
+        return await difficulties.submit(uow, person, text, now)
+    if name == "difficulty_reply":
+        return await difficulties.reply(uow, person, int(str(flow.get("id"))), text, now)
+    if name == "recognition":
+        reply = await recognitions.record_from_text(uow, person, text, now)
+        if reply.text.startswith("✅"):
+            await set_flow(uow, person, None, now)
+        return reply
+    await set_flow(uow, person, None, now)
+    return OutboundMessage(text="Thao tác trước đã hết hiệu lực. Gõ /help để xem các lệnh.")
+
+
+async def welcome(uow: UnitOfWork, person: PersonRecord, services: Services) -> OutboundMessage:
     unit = await uow.units.get(person.unit_id)
     where = unit.name if unit else ""
     return OutboundMessage(
         text=(
             f"Xin chào {person.name} ({ROLE_NAMES.get(person.role, person.role)}, {where}).\n"
-            f"Số liệu năm {services.year}. Gõ «trợ giúp» hoặc /help để xem cách trả lời."
+            f"Số liệu năm {services.year}. Gõ /help để xem hướng dẫn và các lệnh."
         )
     )

@@ -8,28 +8,23 @@ from __future__ import annotations
 
 import asyncio
 import mimetypes
+import re
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from cdht.bot.background import drain_inbox, drain_jobs
 from cdht.bot.numbered import number_buttons
 from cdht.conversations.inbound import Choice, Command, Contact, Inbound, Location, Media, Text
 from cdht.handlers.context import Sender, Services
-from cdht.handlers.inbox_worker import process_next
 from cdht.handlers.ports import PersonRecord, UnitOfWorkFactory
 from cdht.handlers.wire import inbound_from_json, inbound_to_json, outbound_from_json
 
 CHANNEL = "console"
-COMMANDS = {
-    "/start": "start",
-    "/help": "help",
-    "/back": "back",
-    "/skip": "skip",
-    "/summary": "summary",
-    "/done": "done",
-}
+COMMANDS = {"/back": "back", "/skip": "skip", "/summary": "summary", "/done": "done"}
+SLASH = re.compile(r"^/([a-z_]{2,32})(?:\s+(.*))?$", re.DOTALL)
 
 
 def decode(payload: dict[str, Any]) -> tuple[Sender, Inbound] | None:
@@ -87,6 +82,9 @@ class ConsoleChannel:
                 return Text(text)
         if word == "/contact":
             return Contact(self._person.phone, is_own=True)
+        slash = SLASH.match(text)
+        if slash:
+            return Command(slash.group(1), (slash.group(2) or "").strip() or None)
         return Text(text)
 
     async def send(self, line: str) -> list[str]:
@@ -98,10 +96,13 @@ class ConsoleChannel:
         async with self._uow_factory() as uow:
             await uow.inbox.add(CHANNEL, uuid.uuid4().hex, self._sender.external_id, payload, self._clock())
             await uow.commit()
-        while (
-            await process_next(self._uow_factory, {CHANNEL: decode}, self._services, self._clock) is not None
-        ):
-            pass
+        await drain_inbox(self._uow_factory, {CHANNEL: decode}, self._services, self._clock)
+        await drain_jobs(self._uow_factory, self._services, self._clock)
+        return await self._deliver()
+
+    async def receive(self) -> list[str]:
+        """What others sent this person meanwhile (notifications, broadcasts, finished jobs)."""
+        await drain_jobs(self._uow_factory, self._services, self._clock)
         return await self._deliver()
 
     async def _deliver(self) -> list[str]:

@@ -46,7 +46,7 @@ class SqlJobRepository:
         return _record(row)
 
     async def claim_next(self) -> JobRecord | None:
-        """The oldest pending job, locked for this transaction (SKIP LOCKED lets workers share them)."""
+        """Take the oldest pending job: marked running (commit at once); SKIP LOCKED lets workers share."""
         row = await self._session.scalar(
             select(Job)
             .where(Job.status == "pending")
@@ -57,8 +57,18 @@ class SqlJobRepository:
         if row is None:
             return None
         row.attempts += 1
+        row.status = "running"
         await self._session.flush()
         return _record(row)
+
+    async def requeue_stale(self, started_before: datetime) -> int:
+        """Jobs left running by a worker that died go back to the queue."""
+        result = await self._session.execute(
+            update(Job)
+            .where(Job.status == "running", Job.created_at < started_before)
+            .values(status="pending")
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
 
     async def finish(self, job_id: int, now: datetime, *, result_path: str | None, error: str | None) -> None:
         row = await self._session.get(Job, job_id)

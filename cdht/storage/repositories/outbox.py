@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from cdht.handlers.ports import OutboxRecord
 from cdht.storage.tables import OutboxMessage
@@ -42,6 +44,7 @@ class SqlOutboxRepository:
         dedupe_key: str | None = None,
         edit_key: str | None = None,
         broadcast_id: int | None = None,
+        not_before: datetime | None = None,
     ) -> int | None:
         """Queue a message; None when a message with the same dedupe key was queued before."""
         row = OutboxMessage(
@@ -53,7 +56,7 @@ class SqlOutboxRepository:
             dedupe_key=dedupe_key,
             edit_key=edit_key,
             broadcast_id=broadcast_id,
-            not_before=now,
+            not_before=not_before or now,
             created_at=now,
         )
         try:
@@ -91,6 +94,38 @@ class SqlOutboxRepository:
             .with_for_update(skip_locked=True)
         )
         return [_record(row) for row in rows]
+
+    async def claim_next(
+        self, channel: str, now: datetime, *, skip_chats: Collection[str] = ()
+    ) -> OutboxRecord | None:
+        """The oldest due message of a chat with no older pending message, locked for this transaction.
+
+        Keeps each chat's messages in order, also while an older one waits for a retry; on PostgreSQL
+        `SKIP LOCKED` lets several senders share the queue. `skip_chats`: chats this process is already
+        sending to (SQLite has no row locks).
+        """
+        older = aliased(OutboxMessage)
+        query = (
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.channel == channel,
+                OutboxMessage.status == "pending",
+                OutboxMessage.not_before <= now,
+                ~exists().where(
+                    older.channel == OutboxMessage.channel,
+                    older.chat_id == OutboxMessage.chat_id,
+                    older.status == "pending",
+                    older.id < OutboxMessage.id,
+                ),
+            )
+            .order_by(OutboxMessage.id)
+            .limit(1)
+            .with_for_update(skip_locked=True, of=OutboxMessage)
+        )
+        if skip_chats:
+            query = query.where(OutboxMessage.chat_id.not_in(list(skip_chats)))
+        row = await self._session.scalar(query)
+        return _record(row) if row else None
 
     async def mark_sent(self, outbox_id: int, external_message_id: str | None, now: datetime) -> None:
         await self._session.execute(

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -65,5 +67,22 @@ class SqlSessionRepository:
             select(ConversationSession)
             .where(ConversationSession.person_id == person_id)
             .order_by(ConversationSession.updated_at.desc())
+        )
+        return [_record(row) for row in rows]
+
+    async def for_units(
+        self, unit_ids: Sequence[int], year: int, questionnaire_id: str
+    ) -> list[SessionRecord]:
+        """Sessions of these units, newest first (several people may have answered for one unit)."""
+        if not unit_ids:
+            return []
+        rows = await self._session.scalars(
+            select(ConversationSession)
+            .where(
+                ConversationSession.unit_id.in_(list(unit_ids)),
+                ConversationSession.year == year,
+                ConversationSession.questionnaire_id == questionnaire_id,
+            )
+            .order_by(ConversationSession.updated_at.desc(), ConversationSession.id.desc())
         )
         return [_record(row) for row in rows]

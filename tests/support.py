@@ -1,0 +1,104 @@
+"""Test helpers shared by the end-to-end tests: a demo app, a fake clock, people chatting on the console."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from cdht.bot.composition import App, open_app
+from cdht.bot.console.channel import ConsoleChannel
+from cdht.bot.console.repl import make_channel, open_conversation
+from cdht.cli import DEMO_ROSTER
+from cdht.config import Settings
+from cdht.conversations.loader import builtin_questionnaires
+from cdht.conversations.session import Session
+from cdht.handlers.roster import import_roster
+
+YEAR = 2025
+NUMBERS = {
+    "households": "250",
+    "citizens": "1.000",
+    "learning_citizens": "850",
+    "trained_citizens": "620",
+    "university_citizens": "160",
+}
+
+
+class Clock:
+    def __init__(self, start: datetime | None = None) -> None:
+        self.now = start or datetime(2025, 11, 20, 2, 0, tzinfo=UTC)  # 09:00 in Hà Nội
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(seconds=1)
+        return self.now
+
+
+@asynccontextmanager
+async def demo_app(tmp_path: Path) -> AsyncIterator[App]:
+    settings = Settings(data_dir=tmp_path / "data", assessment_year=YEAR, _env_file=None)  # type: ignore[call-arg]
+    async with open_app(settings) as application:
+        await application.database.upgrade()
+        async with application.uow() as uow:
+            await import_roster(DEMO_ROSTER, uow, datetime(2025, 11, 1, tzinfo=UTC))
+        yield application
+
+
+async def chat(application: App, phone: str, clock: Clock) -> tuple[ConsoleChannel, list[str]]:
+    """A person registered on the console (by sharing their contact) and the bot's first replies."""
+    async with application.uow() as uow:
+        person = await uow.people.by_phone(phone)
+    assert person is not None, phone
+    channel = make_channel(application, person, clock=clock)
+    return channel, await open_conversation(application, channel, person)
+
+
+def answer_for(question_type: str, question_id: str, photo: Path, numbers: dict[str, str]) -> list[str]:
+    if question_id in numbers:
+        return [numbers[question_id]]
+    return {
+        "integer": ["3"],
+        "decimal": ["2,5"],
+        "percent": ["50%"],
+        "money": ["12,5 triệu"],
+        "yes_no": ["có"],
+        "choice": ["1"],
+        "multi_choice": ["1", "3", "xong"],
+        "level": ["mức 2"],
+        "text": ["Sinh hoạt tại nhà văn hóa thôn"],
+        "date": ["05/10/2025"],
+        "evidence": [f"/photo {photo}", "xong"],
+        "location": ["/location 21.03,105.85"],
+    }[question_type]
+
+
+async def answer_everything(
+    application: App, channel: ConsoleChannel, phone: str, photo: Path, numbers: dict[str, str] | None = None
+) -> list[str]:
+    """Answer a village head's whole questionnaire by typing; returns the transcript."""
+    numbers = NUMBERS | (numbers or {})
+    async with application.uow() as uow:
+        person = await uow.people.by_phone(phone)
+    assert person is not None
+    questionnaire = builtin_questionnaires()["village_head"]
+    transcript: list[str] = []
+    for _ in range(300):
+        async with application.uow() as uow:
+            record = await uow.sessions.get(person.id, person.unit_id, YEAR, "village_head")
+        assert record is not None
+        session = Session.model_validate(record.state)
+        if session.state == "completed":
+            return transcript
+        asking = session.state in ("asking", "collecting_evidence") and session.cursor
+        question = questionnaire.question(session.cursor) if asking and session.cursor else None
+        lines = ["xong"] if question is None else answer_for(question.type, question.id, photo, numbers)
+        for line in lines:
+            transcript += await channel.send(line)
+    raise AssertionError("the questionnaire never completed:\n" + "\n".join(transcript[-6:]))
+
+
+def make_photo(folder: Path, name: str = "hop-thon.jpg") -> Path:
+    photo = folder / name
+    photo.write_bytes(b"\xff\xd8\xff\xe0 photo " + name.encode())
+    return photo
