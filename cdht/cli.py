@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 import typer
 
-from cdht.bot.composition import App, open_app
+from cdht.bot.composition import App
 from cdht.bot.console.repl import chat_loop, choose_person
+from cdht.cli_admin import register as register_admin_commands
+from cdht.cli_admin import run_with_app
 from cdht.conversations.loader import builtin_questionnaires
 from cdht.conversations.mermaid import questionnaire_mermaid
 from cdht.conversations.schema import questionnaire_json_schema
@@ -29,16 +29,6 @@ questionnaire_app = typer.Typer(help="Bộ câu hỏi.")
 app.add_typer(questionnaire_app, name="questionnaire")
 DEMO_ROSTER = Path(__file__).parent / "demo" / "roster.csv"
 
-T = TypeVar("T")
-
-
-def _run(work: Callable[[App], Awaitable[T]]) -> T:
-    async def main() -> T:
-        async with open_app() as application:
-            return await work(application)
-
-    return asyncio.run(main())
-
 
 def _now() -> datetime:
     return datetime.now(UTC)
@@ -51,7 +41,7 @@ def db_upgrade() -> None:
     async def work(application: App) -> None:
         await application.database.upgrade()
 
-    _run(work)
+    run_with_app(work)
     typer.echo("Cơ sở dữ liệu đã ở phiên bản mới nhất.")
 
 
@@ -66,7 +56,7 @@ def import_roster_command(file: Annotated[Path, typer.Argument(exists=True, dir_
         return report.summary()
 
     try:
-        typer.echo(_run(work))
+        typer.echo(run_with_app(work))
     except (RosterError, SpreadsheetError) as error:
         typer.echo(f"Không nhập tệp {file.name}; cơ sở dữ liệu không thay đổi.\n{error}", err=True)
         raise typer.Exit(1) from error
@@ -83,7 +73,7 @@ def import_answers_command(file: Annotated[Path, typer.Argument(exists=True, dir
         return report.summary()
 
     try:
-        typer.echo(_run(work))
+        typer.echo(run_with_app(work))
     except (AnswersImportError, SpreadsheetError) as error:
         typer.echo(f"Không nhập tệp {file.name}; cơ sở dữ liệu không thay đổi.\n{error}", err=True)
         raise typer.Exit(1) from error
@@ -106,7 +96,7 @@ def score_command(
         return format_assessment(assessment)
 
     try:
-        typer.echo(_run(work))
+        typer.echo(run_with_app(work))
     except UnknownUnitError as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(1) from error
@@ -130,7 +120,7 @@ def chat_command(
             raise typer.Exit(1)
         await chat_loop(application, person)
 
-    _run(work)
+    run_with_app(work)
 
 
 @app.command("run")
@@ -155,7 +145,7 @@ def run_command() -> None:
             return
         await chat_loop(application, person)
 
-    _run(work)
+    run_with_app(work)
 
 
 @app.command("seed-demo")
@@ -182,6 +172,9 @@ def questionnaire_diagram_command(
         )
         raise typer.Exit(1)
     typer.echo(questionnaire_mermaid(questionnaires[questionnaire_id]))
+
+
+register_admin_commands(app)
 
 
 def main() -> None:

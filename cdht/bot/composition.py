@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from cdht.config import Settings
+from cdht.handlers.context import MediaFetcher, Services
 from cdht.handlers.ports import FileStore, UnitOfWork
+from cdht.handlers.reminders import ReminderPolicy
 from cdht.storage.database import Database
 from cdht.storage.evidence_files import EvidenceFileStore
 
@@ -20,6 +24,20 @@ class App:
 
     def uow(self) -> UnitOfWork:
         return self.database.uow()
+
+    def services(self, fetcher: MediaFetcher, today: date | None = None) -> Services:
+        settings = self.settings
+        local = today or datetime.now(ZoneInfo(settings.timezone)).date()
+        return Services(
+            files=self.files,
+            fetcher=fetcher,
+            year=settings.year_for(local),
+            timezone=settings.timezone,
+            exports_dir=settings.data_dir / "exports",
+        )
+
+    def reminder_policy(self) -> ReminderPolicy:
+        return ReminderPolicy(timezone=self.settings.timezone)
 
 
 @asynccontextmanager

@@ -82,7 +82,7 @@ async def step(
         text = f"Xem trước:\n———\n{flow['text']}\n———\nSẽ gửi tới {len(people)} người."
         return OutboundMessage(text=text, buttons=((_step("send:", "✅ Gửi"), CANCEL),))
     if flow["step"] == "confirm" and kind == "send":
-        return await _send(uow, author, flow, now, year)
+        return await send(uow, author, flow, now, year)
     return OutboundMessage(text="Xin chọn một trong các nút bên dưới, hoặc gõ /huy để hủy.")
 
 
@@ -101,7 +101,7 @@ async def recipients(
     return [p for p in people if await uow.people.identities(p.id)]
 
 
-async def _send(
+async def send(
     uow: UnitOfWork, author: PersonRecord, flow: dict[str, Any], now: datetime, year: int
 ) -> OutboundMessage:
     people = await recipients(uow, author, flow, year)

@@ -16,19 +16,20 @@ from cdht.conversations.outbound import OutboundMessage
 from cdht.conversations.text import fold
 from cdht.handlers.context import Services
 from cdht.handlers.ports import JobRecord, PersonRecord, UnitOfWork, UnitOfWorkFactory
-from cdht.handlers.renderings import Rendered, render_job
+from cdht.handlers.renderings import EXPORT_TIERS, Rendered, render_job
 from cdht.handlers.wire import outbound_to_json
 
 log = structlog.get_logger(__name__)
 
-AREA = ("district", "province")
-ALL = ("commune", *AREA)
+LABELS = {
+    "xlsx": "Bảng tổng hợp kết quả (XLSX)",
+    "totrinh": "Tờ trình đề nghị công nhận (DOCX)",
+    "baocao": "Báo cáo tự đánh giá (DOCX)",
+    "zip": "Minh chứng theo tiêu chí (ZIP)",
+    "nam": "Báo cáo năm thực hiện TT25 (DOCX + XLSX)",
+}
 EXPORT_FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "xlsx": ("Bảng tổng hợp kết quả (XLSX)", ALL),
-    "totrinh": ("Tờ trình đề nghị công nhận (DOCX)", ALL),
-    "baocao": ("Báo cáo tự đánh giá (DOCX)", ALL),
-    "zip": ("Minh chứng theo tiêu chí (ZIP)", ALL),
-    "nam": ("Báo cáo năm thực hiện TT25 (DOCX + XLSX)", AREA),
+    fmt: (LABELS[fmt], EXPORT_TIERS[fmt]) for fmt in LABELS
 }
 STALE_AFTER = timedelta(minutes=15)
 

@@ -69,8 +69,9 @@ def parse_decision_line(text: str) -> tuple[str, int, str, date, int, str]:
 
 
 async def record(
-    uow: UnitOfWork, admin: PersonRecord, unit: UnitRecord, decision: RecognitionRecord, now: datetime
+    uow: UnitOfWork, admin: PersonRecord | None, unit: UnitRecord, decision: RecognitionRecord, now: datetime
 ) -> RecognitionRecord:
+    """Store a decision and audit it; `admin` is None when it comes from the command line."""
     saved = await uow.recognitions.add(decision, now)
     await uow.audit.add(
         AuditRecord(
@@ -78,7 +79,7 @@ async def record(
             now,
             unit.id,
             decision.year,
-            admin.id,
+            admin.id if admin else None,
             new_value=f"mức độ {decision.level}; {decision.decision_number}; {decision.decided_on:%d/%m/%Y}",
         )
     )

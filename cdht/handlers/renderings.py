@@ -23,6 +23,14 @@ from cdht.reports.xlsx_commune import commune_workbook
 from cdht.reports.xlsx_district import district_workbook
 
 Render = Callable[[], bytes]
+AREA = ("district", "province")
+EXPORT_TIERS: dict[str, tuple[str, ...]] = {
+    "xlsx": ("commune", *AREA),
+    "totrinh": ("commune", *AREA),
+    "baocao": ("commune", *AREA),
+    "zip": ("commune", *AREA),
+    "nam": AREA,
+}
 
 
 @dataclass(frozen=True)
@@ -97,6 +105,9 @@ async def render_job(uow: UnitOfWork, job: JobRecord, services: Services, now: d
             )
         )
     fmt = job.params.get("format")
+    allowed_tiers = EXPORT_TIERS.get(str(fmt), ())
+    if unit.tier not in allowed_tiers:
+        raise JobInputError(f"{fmt} is not made for a {unit.tier}")
     if fmt == "zip":
         records = await evidence_records(uow, unit, year)
         layout = evidence_layout(records)

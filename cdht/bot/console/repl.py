@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 from cdht.bot.composition import App
 from cdht.bot.console.channel import CHANNEL, ConsoleChannel, LocalFileFetcher
 from cdht.conversations.inbound import Command, Contact
-from cdht.handlers.context import Services
 from cdht.handlers.phones import normalise_phone
 from cdht.handlers.ports import PersonRecord
 
@@ -44,7 +43,7 @@ def make_channel(
     app: App, person: PersonRecord, clock: Callable[[], datetime] | None = None
 ) -> ConsoleChannel:
     now = clock or (lambda: datetime.now(UTC))
-    services = Services(files=app.files, fetcher=LocalFileFetcher(), year=app.settings.year_for(now().date()))
+    services = app.services(LocalFileFetcher(), today=now().date())
     return ConsoleChannel(app.uow, services, person, clock=now)
 
 

@@ -1,0 +1,103 @@
+"""The admin side of the CLI on a real SQLite file: export, recognize, remind, audit, broadcast."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from cdht.cli import DEMO_ROSTER, app
+
+ANSWERS = """unit_code,year,item,value,evidence
+DEMO-SH-X1,2025,1.1,có,bien-ban.jpg
+DEMO-SH-X1,2025,4.2,mức 3,../../etc/passwd-like name.pdf
+DEMO-SH-X1-T1,2025,citizens,1.000,
+DEMO-SH-X1-T1,2025,learning_citizens,850,
+"""
+
+
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.setenv("CDHT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("CDHT_ASSESSMENT_YEAR", "2025")
+    monkeypatch.delenv("CDHT_DATABASE_URL", raising=False)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bien-ban.jpg").write_bytes(b"\xff\xd8\xff photo")
+    (tmp_path / "../../etc/passwd-like name.pdf").resolve().parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "../../etc/passwd-like name.pdf").resolve().write_bytes(b"%PDF decision")
+    (tmp_path / "answers.csv").write_text(ANSWERS, encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(app, ["import-roster", str(DEMO_ROSTER)]).exit_code == 0
+    result = runner.invoke(app, ["import-answers", "answers.csv"])
+    assert result.exit_code == 0, result.output
+    return runner
+
+
+def test_export_writes_real_files(cli: CliRunner, tmp_path: Path) -> None:
+    result = cli.invoke(app, ["export", "DEMO-SH-X1", "--year", "2025", "--format", "xlsx", "--out", "out"])
+    assert result.exit_code == 0, result.output
+    [workbook] = [Path(line) for line in result.stdout.split()]
+    assert openpyxl.load_workbook(workbook).worksheets
+    result = cli.invoke(app, ["export", "DEMO-SH-X1", "--year", "2025", "--format", "docx", "--out", "out"])
+    letters = [Path(line) for line in result.stdout.split()]
+    assert len(letters) == 2 and all(
+        "An Bình" in "".join(p.text for p in docx.Document(str(f)).paragraphs) for f in letters
+    )
+    result = cli.invoke(app, ["export", "DEMO-SH-X1", "--year", "2025", "--format", "zip", "--out", "out"])
+    [archive] = [Path(line) for line in result.stdout.split()]
+    with zipfile.ZipFile(archive) as bundle:
+        names = bundle.namelist()
+        assert all(not name.startswith("/") and ".." not in name.split("/") for name in names)
+        photos = [n for n in names if n.endswith(".jpg")]
+        assert photos and bundle.read(photos[0]) == b"\xff\xd8\xff photo"
+    result = cli.invoke(app, ["export", "DEMO-SH", "--year", "2025", "--format", "annual", "--out", "out"])
+    assert result.exit_code == 0 and len(result.stdout.split()) == 2
+    assert cli.invoke(app, ["export", "DEMO-SH-X1", "--year", "2025", "--format", "annual"]).exit_code == 1
+    assert cli.invoke(app, ["export", "DEMO-SH-X1", "--year", "2025", "--format", "pdf"]).exit_code == 1
+
+
+def test_recognize_then_district_score_counts_it(cli: CliRunner) -> None:
+    result = cli.invoke(
+        app,
+        [
+            "recognize",
+            "DEMO-SH-X1",
+            "--level",
+            "2",
+            "--number",
+            "9/QĐ",
+            "--date",
+            "2025-03-20",
+            "--year",
+            "2024",
+        ],
+    )
+    assert result.exit_code == 0 and "Hiệu lực đến hết năm 2027" in result.stdout
+    score = cli.invoke(app, ["score", "DEMO-SH", "--year", "2025", "--json"])
+    assert '"4.1"' in score.stdout and "1/3" in score.stdout
+    assert (
+        cli.invoke(
+            app,
+            ["recognize", "NOPE", "--level", "1", "--number", "1", "--date", "2025-01-01", "--year", "2024"],
+        ).exit_code
+        == 1
+    )
+
+
+def test_remind_dry_run_lists_people_and_audit_shows_imports(cli: CliRunner, tmp_path: Path) -> None:
+    result = cli.invoke(app, ["remind", "--dry-run"])
+    assert result.exit_code == 0
+    assert "giờ nghỉ" in result.stdout or "người cần nhắc" in result.stdout
+    audit = cli.invoke(app, ["audit", "DEMO-SH-X1", "--year", "2025", "--out", "audit.xlsx"])
+    assert audit.exit_code == 0 and (tmp_path / "audit.xlsx").exists()
+
+
+def test_broadcast_requires_an_admin_and_queues_nothing_for_unregistered_people(cli: CliRunner) -> None:
+    refused = cli.invoke(app, ["broadcast", "--text", "Họp", "--from", "0902000001", "--yes"])
+    assert refused.exit_code == 1
+    sent = cli.invoke(app, ["broadcast", "--text", "Họp", "--from", "0900000002", "--yes"])
+    assert sent.exit_code == 0 and "đã gửi 0/0" in sent.stdout
