@@ -46,6 +46,7 @@ class Media:
     latitude: float | None = None
     longitude: float | None = None
     taken_at: datetime | None = None
+    file_unique_id: str | None = None  # the channel's stable id of the file, where it has one (Telegram)
 
 
 @dataclass(frozen=True)

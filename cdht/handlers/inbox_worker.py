@@ -12,7 +12,7 @@ from cdht.conversations.inbound import Inbound
 from cdht.conversations.outbound import OutboundMessage
 from cdht.handlers.context import Sender, Services
 from cdht.handlers.dispatch import handle
-from cdht.handlers.ports import UnitOfWorkFactory
+from cdht.handlers.ports import InboxRecord, UnitOfWork, UnitOfWorkFactory
 from cdht.handlers.wire import outbound_to_json
 
 log = structlog.get_logger(__name__)
@@ -40,7 +40,7 @@ async def process_next(
 ) -> int | None:
     """Process the next eligible inbox row; returns its id, or None when nothing is waiting."""
     async with uow_factory() as uow:
-        row = await uow.inbox.claim_next()
+        row = await _claim_decodable(uow, decoders)
         if row is None:
             return None
         try:
@@ -72,3 +72,13 @@ async def process_next(
             )
         await uow.commit()
     return row.id
+
+
+async def _claim_decodable(uow: UnitOfWork, decoders: Mapping[str, Decoder]) -> InboxRecord | None:
+    """Only rows of the channels this process decodes: another channel's rows wait for their own process
+    (claimed without a decoder, they would be marked done unread)."""
+    for channel in decoders:
+        row = await uow.inbox.claim_next(channel)
+        if row is not None:
+            return row
+    return None

@@ -255,6 +255,7 @@ class UnitOfWork(Protocol):
     reminders: ReminderRepository
     difficulties: DifficultyRepository
     jobs: JobRepository
+    key_values: KeyValueRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(
@@ -390,3 +391,10 @@ class JobRepository(Protocol):
     async def finish(
         self, job_id: int, now: datetime, *, result_path: str | None, error: str | None
     ) -> None: ...
+
+
+class KeyValueRepository(Protocol):
+    """Small named state that must survive restarts, one JSON object per key (e.g. a chat's numbered options)."""
+
+    async def get(self, key: str) -> dict[str, Any] | None: ...
+    async def put(self, key: str, value: dict[str, Any], now: datetime) -> None: ...

@@ -16,6 +16,7 @@ from cdht.handlers.ports import (
     InboxRepository,
     InviteRepository,
     JobRepository,
+    KeyValueRepository,
     OutboxRepository,
     PersonRepository,
     RecognitionRepository,
@@ -31,6 +32,7 @@ from cdht.storage.repositories.difficulties import SqlDifficultyRepository
 from cdht.storage.repositories.evidence import SqlEvidenceRepository
 from cdht.storage.repositories.inbox import SqlInboxRepository
 from cdht.storage.repositories.jobs import SqlJobRepository
+from cdht.storage.repositories.key_values import SqlKeyValueRepository
 from cdht.storage.repositories.outbox import SqlOutboxRepository
 from cdht.storage.repositories.people import SqlInviteRepository, SqlPersonRepository
 from cdht.storage.repositories.recognitions import SqlRecognitionRepository
@@ -69,6 +71,7 @@ class SqlUnitOfWork:
         self.reminders: ReminderRepository = SqlReminderRepository(session)
         self.difficulties: DifficultyRepository = SqlDifficultyRepository(session)
         self.jobs: JobRepository = SqlJobRepository(session)
+        self.key_values: KeyValueRepository = SqlKeyValueRepository(session)
         await session.begin()
         return self
 

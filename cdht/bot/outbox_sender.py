@@ -1,0 +1,190 @@
+"""The outbox sender: delivers a channel's queued messages under rate limits, one row per transaction.
+
+Each row is claimed (locked on PostgreSQL), sent, and marked in the same transaction, committed right after
+the API call. The crash window: if the process dies after the platform accepted a message and before that
+commit (milliseconds), the row is still pending and is sent again on restart; the same holds for a timeout
+after which the platform did deliver. Chat platforms offer no idempotency key, so this at-least-once window
+is the smallest we can make it; a successful send that was committed is never repeated.
+
+Each chat's messages go out in order (`claim_next` skips a chat with an older pending row, also while that row
+waits for a retry); different chats are sent concurrently by `concurrency` workers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+import structlog
+
+from cdht.bot.rate_limit import RateLimiter
+from cdht.handlers.ports import OutboxRecord, PersonRecord, UnitOfWork, UnitOfWorkFactory
+
+log = structlog.get_logger(__name__)
+
+
+class SendError(Exception):
+    """A delivery failed; the subclass says what to do about it."""
+
+
+class RetryAfter(SendError):
+    """The platform asks us to slow down (HTTP 429)."""
+
+    def __init__(self, seconds: float, reason: str = "") -> None:
+        super().__init__(reason or f"retry after {seconds} s")
+        self.seconds = seconds
+
+
+class TemporaryFailure(SendError):
+    """Server errors (5xx), timeouts, connection problems: try again later."""
+
+
+class RecipientUnreachable(SendError):
+    """The person blocked the bot or deleted their account (HTTP 403): give up and remember it."""
+
+
+class PermanentFailure(SendError):
+    """The platform refuses this message as it is (HTTP 400): retrying would not help."""
+
+
+class Transport(Protocol):
+    """A channel's way of delivering one outbox row; returns the platform's message id."""
+
+    def is_group(self, chat_id: str) -> bool: ...
+
+    async def send(self, row: OutboxRecord, person: PersonRecord | None) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    first_delay: float = 2.0  # seconds before the first retry after a temporary failure; doubles each time
+    max_delay: float = 300.0
+    max_attempts: int = 10  # temporary failures in a row before the row is parked as failed (429s never park)
+
+    def delay(self, attempts: int) -> float:
+        return float(min(self.max_delay, self.first_delay * 2.0 ** max(0, attempts)))
+
+
+class OutboxSender:
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        channel: str,
+        transport: Transport,
+        limiter: RateLimiter,
+        clock: Callable[[], datetime],
+        *,
+        concurrency: int = 4,
+        idle_seconds: float = 0.5,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        self._uow_factory = uow_factory
+        self._channel = channel
+        self._transport = transport
+        self._limiter = limiter
+        self._clock = clock
+        self._concurrency = concurrency
+        self._idle_seconds = idle_seconds
+        self._retry = retry or RetryPolicy()
+        self._busy_chats: set[str] = set()
+        self._claiming = asyncio.Lock()
+        self._wake = Nudge()
+
+    def wake(self) -> None:
+        """New rows were queued: stop idling."""
+        self._wake.set()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        async with asyncio.TaskGroup() as group:
+            for _ in range(self._concurrency):
+                group.create_task(self._work(stop))
+
+    async def _work(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            try:
+                sent = await self.send_next()
+            except Exception:
+                log.exception("outbox sender failed; retrying", channel=self._channel)
+                sent = False
+            if not sent:
+                await self._wake.wait(stop, seconds=self._idle_seconds)
+
+    async def send_next(self) -> bool:
+        """Deliver the next due row; False when none is due."""
+        await self._limiter.wait_if_paused()
+        async with self._uow_factory() as uow:
+            async with self._claiming:
+                row = await uow.outbox.claim_next(self._channel, self._clock(), skip_chats=self._busy_chats)
+                if row is None:
+                    return False
+                self._busy_chats.add(row.chat_id)
+            try:
+                await self._deliver(uow, row)
+            finally:
+                self._busy_chats.discard(row.chat_id)
+        return True
+
+    async def _deliver(self, uow: UnitOfWork, row: OutboxRecord) -> None:
+        person = await _recipient(uow, row)
+        await self._limiter.acquire(row.chat_id, group=self._transport.is_group(row.chat_id))
+        try:
+            message_id = await self._transport.send(row, person)
+        except SendError as error:
+            await self._failed(uow, row, person, error)
+        except Exception as error:  # an unexpected bug must not stop the queue: retry, then park the row
+            log.exception("outbox row crashed the transport", outbox_id=row.id)
+            await self._failed(uow, row, person, TemporaryFailure(f"{type(error).__name__}: {error}"))
+        else:
+            await uow.outbox.mark_sent(row.id, message_id, self._clock())
+            if person is not None and not person.reachable:
+                await uow.people.set_reachable(person.id, True)
+        await uow.commit()
+
+    async def _failed(
+        self, uow: UnitOfWork, row: OutboxRecord, person: PersonRecord | None, error: SendError
+    ) -> None:
+        now = self._clock()
+        reason = f"{type(error).__name__}: {error}"
+        retry_at: datetime | None = None
+        if isinstance(error, RetryAfter):
+            self._limiter.pause(error.seconds)
+            retry_at = now + timedelta(seconds=error.seconds)
+        elif isinstance(error, TemporaryFailure):
+            delay = self._retry.delay(row.attempts)
+            self._limiter.pause(min(delay, self._retry.first_delay))
+            retry_at = now + timedelta(seconds=delay)
+            if row.attempts + 1 >= self._retry.max_attempts:
+                retry_at = None
+        elif isinstance(error, RecipientUnreachable) and person is not None:
+            await uow.people.set_reachable(person.id, False)
+        log.warning("outbox send failed", outbox_id=row.id, error=reason, retry_at=retry_at)
+        await uow.outbox.mark_failed(row.id, reason, retry_at=retry_at)
+
+
+async def _recipient(uow: UnitOfWork, row: OutboxRecord) -> PersonRecord | None:
+    """The person behind the chat (replies are queued without a person id; a private chat is the account)."""
+    if row.person_id is not None:
+        return await uow.people.get(row.person_id)
+    return await uow.people.by_identity(row.channel, row.chat_id)
+
+
+class Nudge:
+    """Wakes an idle polling loop early: producers `set()` it, the loop waits for it, `stop`, or a timeout."""
+
+    def __init__(self) -> None:
+        self._event = asyncio.Event()
+
+    def set(self) -> None:
+        self._event.set()
+
+    async def wait(self, stop: asyncio.Event, *, seconds: float) -> None:
+        waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._event.wait())]
+        try:
+            await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in waiters:
+                waiter.cancel()
+        self._event.clear()

@@ -1,0 +1,107 @@
+"""The Telegram channel's pieces for the runner: the bot (pointed at `CDHT_TELEGRAM_API_BASE` when set), the
+transport and media fetcher, and receiving by long polling or by webhook."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import datetime
+from urllib.parse import urlsplit
+
+import structlog
+from aiogram import Bot
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
+from aiohttp import web
+
+from cdht.bot.telegram.acknowledge import Acknowledger
+from cdht.bot.telegram.chat_menus import ChatMenus
+from cdht.bot.telegram.decode import ALLOWED_UPDATES, CHANNEL, decode
+from cdht.bot.telegram.intake import UpdateIntake
+from cdht.bot.telegram.media import TelegramMediaFetcher
+from cdht.bot.telegram.polling import poll_updates
+from cdht.bot.telegram.transport import TelegramTransport
+from cdht.bot.telegram.webhook import webhook_app
+from cdht.config import Settings
+from cdht.handlers.ports import UnitOfWorkFactory
+
+__all__ = ["CHANNEL", "TelegramChannel", "decode"]
+
+log = structlog.get_logger(__name__)
+
+
+class ConfigurationError(ValueError):
+    pass
+
+
+def make_bot(settings: Settings) -> tuple[Bot, AiohttpSession]:
+    if settings.telegram_token is None:
+        raise ConfigurationError("Chưa đặt CDHT_TELEGRAM_TOKEN (mã bot lấy từ @BotFather).")
+    base = settings.telegram_api_base
+    session = AiohttpSession(api=TelegramAPIServer.from_base(base.rstrip("/")) if base else PRODUCTION)
+    return Bot(settings.telegram_token.get_secret_value(), session=session), session
+
+
+class TelegramChannel:
+    def __init__(
+        self, settings: Settings, uow_factory: UnitOfWorkFactory, clock: Callable[[], datetime]
+    ) -> None:
+        self.settings = settings
+        self.bot, self.session = make_bot(settings)
+        self.menus = ChatMenus(self.bot)
+        self.transport = TelegramTransport(self.bot, self.menus)
+        self.fetcher = TelegramMediaFetcher(self.bot)
+        self.acknowledger = Acknowledger(self.bot)
+        self.intake = UpdateIntake(uow_factory, clock, self.acknowledger)
+
+    async def start(self) -> None:
+        """Check the token (getMe) and set the default menu."""
+        me = await self.bot.get_me()
+        log.info("telegram bot ready", username=me.username, api=self.bot.session.api.base)
+        await self.menus.set_default()
+
+    async def receive(
+        self, stop: asyncio.Event, *, webhook: bool, poll_timeout: int, retry_seconds: float
+    ) -> None:
+        if webhook:
+            await self._serve_webhook(stop)
+        else:
+            await poll_updates(
+                self.bot,
+                self.session,
+                self.intake,
+                stop,
+                poll_seconds=poll_timeout,
+                retry_seconds=retry_seconds,
+            )
+
+    async def _serve_webhook(self, stop: asyncio.Event) -> None:
+        url, secret = self.settings.telegram_webhook_url, self.settings.telegram_webhook_secret
+        if not url or secret is None:
+            raise ConfigurationError(
+                "Chế độ webhook cần CDHT_TELEGRAM_WEBHOOK_URL và CDHT_TELEGRAM_WEBHOOK_SECRET."
+            )
+        app = webhook_app(self.intake, secret=secret.get_secret_value(), path=urlsplit(url).path or "/")
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        try:
+            site = web.TCPSite(
+                runner, self.settings.telegram_webhook_host, self.settings.telegram_webhook_port
+            )
+            await site.start()
+            # Set only once we listen; pending updates are kept (never drop_pending_updates by default).
+            await self.bot.set_webhook(
+                url,
+                secret_token=secret.get_secret_value(),
+                allowed_updates=list(ALLOWED_UPDATES),
+                drop_pending_updates=False,
+            )
+            log.info("telegram webhook listening", path=urlsplit(url).path)
+            await stop.wait()
+        finally:
+            # The webhook stays registered: while we are down Telegram keeps updates (24 h) and retries.
+            await runner.cleanup()
+
+    async def close(self) -> None:
+        await self.acknowledger.close()
+        await self.bot.session.close()

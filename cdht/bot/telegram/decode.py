@@ -1,0 +1,141 @@
+"""A stored Telegram update -> who wrote and the neutral inbound event (None: nothing to do).
+
+Only private chats are served; group and channel posts, service messages and update types we did not ask
+for are ignored. Content the bot cannot use (voice, stickers, round videos, edits) becomes
+Command("unsupported", kind) so the person is told what to send instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram.types import CallbackQuery, Document, Message, PhotoSize, Update, User, Video
+from pydantic import ValidationError
+
+from cdht.bot.telegram import callback_data
+from cdht.conversations.inbound import Command, Contact, Inbound, Location, Media, Text
+from cdht.handlers.context import Sender
+from cdht.handlers.menus import typed_command
+
+CHANNEL = "telegram"
+ALLOWED_UPDATES = ("message", "edited_message", "callback_query")
+"""Always passed explicitly: when omitted, Telegram keeps whatever an earlier setWebhook/getUpdates asked."""
+
+_UNSUPPORTED = {
+    "voice": "voice",
+    "audio": "voice",
+    "sticker": "sticker",
+    "animation": "sticker",
+    "video_note": "video_note",
+    "dice": "other",
+    "poll": "other",
+    "game": "other",
+}
+
+
+def user_key(payload: dict[str, Any]) -> str:
+    """The key that keeps one person's updates in order: the Telegram user id of whoever acted."""
+    for value in payload.values():
+        if isinstance(value, dict) and isinstance(value.get("from"), dict) and "id" in value["from"]:
+            return str(value["from"]["id"])
+    return f"update:{payload.get('update_id')}"
+
+
+def decode(payload: dict[str, Any]) -> tuple[Sender, Inbound] | None:
+    try:
+        update = Update.model_validate(payload)
+    except ValidationError:
+        return None
+    if update.callback_query is not None:
+        return _callback(update.callback_query)
+    if update.message is not None:
+        return _message(update.message)
+    if update.edited_message is not None:
+        edited = update.edited_message
+        # A live location is a stream of edits: it is not a correction the person expects us to act on.
+        user = edited.from_user
+        if edited.location is not None or edited.chat.type != "private" or user is None:
+            return None
+        return _sender(edited, user), Command("unsupported", "edited")
+    return None
+
+
+def _sender(message: Message, user: User) -> Sender:
+    return Sender(CHANNEL, str(user.id), str(message.chat.id), user.full_name)
+
+
+def _callback(query: CallbackQuery) -> tuple[Sender, Inbound] | None:
+    """Only taps on our messages in the tapper's own private chat (whose id is the user id) count."""
+    message = query.message
+    if message is not None and (message.chat.type != "private" or message.chat.id != query.from_user.id):
+        return None
+    button = callback_data.decode(query.data)
+    if button is None:
+        return None  # answered at once with "Nút này không còn dùng được" when it arrived
+    sender = Sender(CHANNEL, str(query.from_user.id), str(query.from_user.id), query.from_user.full_name)
+    return sender, button.action
+
+
+def _message(message: Message) -> tuple[Sender, Inbound] | None:
+    user = message.from_user
+    if message.chat.type != "private" or user is None or user.is_bot:
+        return None
+    inbound = _content(message, user)
+    return None if inbound is None else (_sender(message, user), inbound)
+
+
+def _content(message: Message, user: User) -> Inbound | None:
+    if message.contact is not None:
+        return Contact(message.contact.phone_number, is_own=message.contact.user_id == user.id)
+    if message.location is not None:
+        return Location(message.location.latitude, message.location.longitude)
+    for field, kind in _UNSUPPORTED.items():
+        if getattr(message, field, None) is not None:  # before `document`: a GIF also carries one
+            return Command("unsupported", kind)
+    if message.photo:
+        return _photo(message, max(message.photo, key=_area))
+    item = message.document or message.video
+    if item is not None:
+        return _file(message, item)
+    if message.text is not None:
+        return _text(message.text)
+    return None
+
+
+def _area(size: PhotoSize) -> tuple[int, int]:
+    return size.width * size.height, size.file_size or 0
+
+
+def _photo(message: Message, largest: PhotoSize) -> Media:
+    return Media(
+        kind="photo",
+        file_ref=largest.file_id,
+        file_unique_id=largest.file_unique_id,
+        mime_type="image/jpeg",
+        size=largest.file_size,
+        caption=message.caption,
+        group_id=message.media_group_id,
+    )
+
+
+def _file(message: Message, item: Document | Video) -> Media:
+    return Media(
+        kind="document" if message.document is not None else "video",
+        file_ref=item.file_id,
+        file_unique_id=item.file_unique_id,
+        mime_type=item.mime_type,
+        size=item.file_size,
+        caption=message.caption,
+        file_name=item.file_name,
+        group_id=message.media_group_id,
+    )
+
+
+def _text(text: str) -> Inbound:
+    if not text.startswith("/"):
+        return Text(text)
+    word, _, rest = text.partition(" ")
+    name = word[1:].split("@", 1)[0].lower()
+    arg = rest.strip() or None
+    command = typed_command(name, arg)
+    return command or Text(text)  # /back, /skip, /sua 3 ... are the engine's own command words

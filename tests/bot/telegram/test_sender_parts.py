@@ -1,0 +1,93 @@
+"""The channel-agnostic sending parts: the rate limiter, the outbox claim (SQLite and PostgreSQL), EXIF."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from datetime import timedelta
+
+from PIL import Image
+
+from cdht.bot.rate_limit import RateLimiter
+from cdht.handlers.photo_metadata import read_photo_metadata
+from cdht.storage.unit_of_work import SqlUnitOfWork
+from tests.conftest import NOW
+
+
+class FakeTime:
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.slept: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(round(seconds, 3))
+        self.now += seconds
+
+
+async def test_per_chat_limit_allows_a_short_burst_then_the_configured_rate() -> None:
+    time = FakeTime()
+    limiter = RateLimiter(25, 1, 20, clock=time.clock, sleep=time.sleep)
+    waits = [await limiter.acquire("7001") for _ in range(5)]
+    assert [round(w, 3) for w in waits] == [0, 0, 0, 1.0, 1.0]
+    assert await limiter.acquire("7002") == 0  # another chat is not held back
+
+
+async def test_global_and_group_limits_and_a_pause_after_429() -> None:
+    time = FakeTime()
+    limiter = RateLimiter(2, 100, 20, clock=time.clock, sleep=time.sleep)
+    waits = [await limiter.acquire(str(chat)) for chat in range(4)]
+    assert [round(w, 3) for w in waits] == [0, 0, 0.5, 0.5]
+    group = RateLimiter(100, 100, 20, clock=time.clock, sleep=time.sleep)
+    waits = [await group.acquire("-100", group=True) for _ in range(4)]
+    assert [round(w, 3) for w in waits] == [0, 0, 0, 3.0]  # 20 a minute: one every 3 s after the burst
+    limiter.pause(7)
+    start = time.now
+    await limiter.acquire("9")
+    assert time.now - start >= 7
+
+
+async def test_claiming_keeps_each_chat_in_order_even_while_a_message_waits_for_a_retry(
+    uow_factory: Callable[[], SqlUnitOfWork],
+) -> None:
+    async with uow_factory() as uow:
+        a1 = await uow.outbox.add("telegram", "A", {"text": "a1"}, NOW)
+        a2 = await uow.outbox.add("telegram", "A", {"text": "a2"}, NOW)
+        b1 = await uow.outbox.add("telegram", "B", {"text": "b1"}, NOW)
+        await uow.outbox.add("zalo", "A", {"text": "z"}, NOW)
+        await uow.commit()
+    async with uow_factory() as uow:
+        first = await uow.outbox.claim_next("telegram", NOW)
+        assert first is not None and first.id == a1
+        other = await uow.outbox.claim_next("telegram", NOW, skip_chats={"A"})
+        assert other is not None and other.id == b1
+        await uow.outbox.mark_failed(a1 or 0, "429", retry_at=NOW + timedelta(seconds=30))
+        await uow.outbox.mark_sent(b1 or 0, "m1", NOW)
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.outbox.claim_next("telegram", NOW) is None  # a2 waits behind a1's retry
+        again = await uow.outbox.claim_next("telegram", NOW + timedelta(seconds=31))
+        assert again is not None and again.id == a1
+        await uow.outbox.mark_sent(a1 or 0, "m2", NOW)
+        following = await uow.outbox.claim_next("telegram", NOW + timedelta(seconds=31))
+        assert following is not None and following.id == a2
+
+
+def _jpeg(exif: Image.Exif) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(buffer, "JPEG", exif=exif)
+    return buffer.getvalue()
+
+
+def test_exif_position_and_time_with_hemispheres_and_offsets() -> None:
+    exif = Image.Exif()
+    exif.get_ifd(0x8825).update({1: "S", 2: (33.0, 52.0, 0.0), 3: "W", 4: (70.0, 30.0, 0.0)})
+    exif.get_ifd(0x8769).update({0x9003: "2025:03:01 10:00:00", 0x9011: "+02:00"})
+    found = read_photo_metadata(_jpeg(exif))
+    assert found.latitude is not None and abs(found.latitude + 33.8667) < 0.001
+    assert found.longitude is not None and abs(found.longitude + 70.5) < 0.001
+    assert found.taken_at is not None and found.taken_at.utcoffset() == timedelta(hours=2)
+    assert read_photo_metadata(_jpeg(Image.Exif())).latitude is None
+    assert read_photo_metadata(b"%PDF-1.7 not an image") == read_photo_metadata(b"")
