@@ -11,6 +11,8 @@ import typer
 
 from cdht.bot.composition import App
 from cdht.bot.console.repl import chat_loop, choose_person
+from cdht.bot.processes import start_worker_process, stop_worker_processes
+from cdht.bot.runner import run_telegram
 from cdht.cli_admin import register as register_admin_commands
 from cdht.cli_admin import run_with_app
 from cdht.conversations.loader import builtin_questionnaires
@@ -21,6 +23,7 @@ from cdht.handlers.roster import RosterError, import_roster
 from cdht.handlers.scores import UnknownUnitError, score_unit
 from cdht.handlers.spreadsheet import SpreadsheetError
 from cdht.scoring.report import assessment_to_json, format_assessment
+from cdht.storage.database import is_sqlite
 
 app = typer.Typer(help="cdht: bot thu thập dữ liệu đánh giá Cộng đồng học tập (TT 25/2023/TT-BGDĐT).")
 db_app = typer.Typer(help="Cơ sở dữ liệu.")
@@ -124,28 +127,54 @@ def chat_command(
 
 
 @app.command("run")
-def run_command() -> None:
+def run_command(
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, max=32, help="Số tiến trình xử lý (PostgreSQL)")
+    ] = 1,
+) -> None:
     """Chạy bot: kênh Telegram khi đã cấu hình CDHT_TELEGRAM_TOKEN, nếu không thì kênh console với dữ liệu mẫu."""
 
     async def work(application: App) -> None:
         await application.database.upgrade()
-        if application.settings.telegram_token is not None:
-            typer.echo(
-                "CDHT_TELEGRAM_TOKEN đã được đặt nhưng bản này chưa có kênh Telegram; chạy kênh console thay thế.",
-                err=True,
-            )
-        async with application.uow() as uow:
-            if not await uow.people.all():
-                report = await import_roster(DEMO_ROSTER, uow, _now())
-                typer.echo(f"Đã nạp danh sách mẫu (huyện demo): {report.summary()}")
-        typer.echo("Chưa cấu hình Telegram: chạy kênh console trên huyện mẫu. Xem README để cấu hình.")
-        person = await choose_person(application, None, None)
-        if person is None:
-            typer.echo("Chưa chọn người nào. Tạm biệt!")
+        settings = application.settings
+        if settings.telegram_token is None:
+            await _console_demo(application)
             return
-        await chat_loop(application, person)
+        if workers > 1 and is_sqlite(application.database.url):
+            typer.echo(
+                "Nhiều tiến trình cần PostgreSQL (CDHT_DATABASE_URL); SQLite chạy một tiến trình.", err=True
+            )
+            raise typer.Exit(2)
+        extra = [start_worker_process() for _ in range(workers - 1)]
+        try:
+            await run_telegram(application, webhook=settings.telegram_webhook_url is not None)
+        finally:
+            stop_worker_processes(extra)
 
     run_with_app(work)
+
+
+@app.command("worker")
+def worker_command() -> None:
+    """Một tiến trình xử lý thêm (không nhận tin): dùng chung PostgreSQL với `cdht run`."""
+
+    async def work(application: App) -> None:
+        await run_telegram(application, webhook=False, receive=False, background=False)
+
+    run_with_app(work)
+
+
+async def _console_demo(application: App) -> None:
+    async with application.uow() as uow:
+        if not await uow.people.all():
+            report = await import_roster(DEMO_ROSTER, uow, _now())
+            typer.echo(f"Đã nạp danh sách mẫu (huyện demo): {report.summary()}")
+    typer.echo("Chưa cấu hình Telegram: chạy kênh console trên huyện mẫu. Xem README để cấu hình.")
+    person = await choose_person(application, None, None)
+    if person is None:
+        typer.echo("Chưa chọn người nào. Tạm biệt!")
+        return
+    await chat_loop(application, person)
 
 
 @app.command("seed-demo")

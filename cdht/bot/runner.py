@@ -58,10 +58,13 @@ async def run_telegram(
     clock: Callable[[], datetime] = utc_now,
     install_signal_handlers: bool = True,
     background: bool = True,
+    receive: bool = True,
 ) -> None:
     """Run the Telegram channel until `stop` is set (SIGINT/SIGTERM set it).
 
-    `background=False` leaves jobs and the scheduler tick to another runner in the same process."""
+    `background=False` leaves jobs and the scheduler tick to another runner in the same process;
+    `receive=False` makes an extra worker process (`cdht worker`): it processes and sends, only one
+    process receives (Telegram allows a single getUpdates consumer)."""
     timing = timing or Timing()
     stop = stop or asyncio.Event()
     channel = TelegramChannel(app.settings, app.uow, clock)
@@ -91,10 +94,16 @@ async def run_telegram(
             *(loops.inbox(inbox_nudge, sender.wake) for _ in range(workers)),
             *([loops.jobs_and_ticks(sender.wake)] if background else []),
             sender.run(stop),
-            channel.receive(
-                stop, webhook=webhook, poll_timeout=timing.poll_timeout, retry_seconds=timing.retry_seconds
-            ),
         ]
+        if receive:
+            jobs.append(
+                channel.receive(
+                    stop,
+                    webhook=webhook,
+                    poll_timeout=timing.poll_timeout,
+                    retry_seconds=timing.retry_seconds,
+                )
+            )
         with signals_set(stop, enabled=install_signal_handlers):
             await run_until_stopped(jobs, stop, timing.shutdown_seconds)
     finally:
