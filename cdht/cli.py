@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -9,10 +10,12 @@ from typing import Annotated
 
 import typer
 
+from cdht import cli_invite
 from cdht.bot.composition import App
 from cdht.bot.console.repl import chat_loop, choose_person
 from cdht.bot.processes import start_worker_process, stop_worker_processes
 from cdht.bot.runner import run_telegram
+from cdht.bot.zalo.runner import run_zalo
 from cdht.cli_admin import register as register_admin_commands
 from cdht.cli_admin import run_with_app
 from cdht.conversations.loader import builtin_questionnaires
@@ -132,12 +135,12 @@ def run_command(
         int, typer.Option("--workers", min=1, max=32, help="Số tiến trình xử lý (PostgreSQL)")
     ] = 1,
 ) -> None:
-    """Chạy bot: kênh Telegram khi đã cấu hình CDHT_TELEGRAM_TOKEN, nếu không thì kênh console với dữ liệu mẫu."""
+    """Chạy bot: Telegram và/hoặc Zalo khi đã cấu hình token, nếu không thì kênh console với dữ liệu mẫu."""
 
     async def work(application: App) -> None:
         await application.database.upgrade()
         settings = application.settings
-        if settings.telegram_token is None:
+        if settings.telegram_token is None and settings.zalo_token is None:
             await _console_demo(application)
             return
         if workers > 1 and is_sqlite(application.database.url):
@@ -147,7 +150,7 @@ def run_command(
             raise typer.Exit(2)
         extra = [start_worker_process() for _ in range(workers - 1)]
         try:
-            await run_telegram(application, webhook=settings.telegram_webhook_url is not None)
+            await run_channels(application, receive=True)
         finally:
             stop_worker_processes(extra)
 
@@ -159,9 +162,41 @@ def worker_command() -> None:
     """Một tiến trình xử lý thêm (không nhận tin): dùng chung PostgreSQL với `cdht run`."""
 
     async def work(application: App) -> None:
-        await run_telegram(application, webhook=False, receive=False, background=False)
+        await run_channels(application, receive=False)
 
     run_with_app(work)
+
+
+async def run_channels(application: App, *, receive: bool) -> None:
+    """Every configured channel in this process, sharing one stop signal; jobs and the scheduler run once
+    (in the receiving process only)."""
+    settings = application.settings
+    stop = asyncio.Event()
+    runs = []
+    first = True
+    if settings.telegram_token is not None:
+        runs.append(
+            run_telegram(
+                application,
+                webhook=settings.telegram_webhook_url is not None,
+                stop=stop,
+                receive=receive,
+                background=receive,
+            )
+        )
+        first = False
+    if settings.zalo_token is not None:
+        runs.append(
+            run_zalo(
+                application,
+                webhook=settings.zalo_webhook_secret is not None,
+                stop=stop,
+                receive=receive,
+                background=receive and first,
+                install_signal_handlers=first,
+            )
+        )
+    await asyncio.gather(*runs)
 
 
 async def _console_demo(application: App) -> None:
@@ -204,6 +239,7 @@ def questionnaire_diagram_command(
 
 
 register_admin_commands(app)
+cli_invite.register(app)
 
 
 def main() -> None:

@@ -17,6 +17,10 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         default=None, description="SQLAlchemy async URL; default: SQLite file cdht.sqlite3 under data_dir"
     )
+    database_schema: str | None = Field(
+        default=None,
+        description="PostgreSQL only: the schema to use (its search_path), e.g. to share one database",
+    )
 
     telegram_token: SecretStr | None = None
     telegram_api_base: str | None = None
@@ -27,7 +31,20 @@ class Settings(BaseSettings):
 
     zalo_token: SecretStr | None = None
     zalo_api_base: str = "https://bot-api.zaloplatforms.com"
-    public_url: str | None = None
+    zalo_webhook_url: str | None = Field(
+        default=None, description="Zalo webhook URL; default: <public_url>/zalo/webhook"
+    )
+    zalo_webhook_secret: SecretStr | None = None
+    public_url: str | None = Field(
+        default=None,
+        description="Public HTTPS address of the bot's own HTTP server (Zalo webhook, file links)",
+    )
+    http_host: str = "127.0.0.1"
+    http_port: int = 8081
+    file_url_secret: SecretStr | None = Field(
+        default=None, description="Key signing file links; default: derived from the Zalo token"
+    )
+    file_url_ttl_hours: float = 72.0
 
     rate_global_per_second: float = 25.0
     rate_per_chat_per_second: float = 1.0

@@ -51,7 +51,9 @@ class RateLimiter:
     ) -> None:
         self._clock = clock
         self._sleep = sleep
-        self._global = TokenBucket(global_per_second, max(1.0, global_per_second))
+        # No global burst: after an idle spell or a 429 pause a full bucket would let a whole second's
+        # worth of messages out at once, above the platform's per-second limit in any sliding window.
+        self._global = TokenBucket(global_per_second, 1.0)
         self._per_chat = per_chat_per_second
         self._per_group = per_group_per_minute / 60.0
         self._chats: dict[str, TokenBucket] = {}

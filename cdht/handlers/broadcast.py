@@ -14,6 +14,7 @@ from cdht.handlers.notify import notify
 from cdht.handlers.ports import BroadcastRecord, PersonRecord, UnitOfWork
 from cdht.handlers.scope import unit_in_scope, units_in_scope
 from cdht.handlers.unfinished import unfinished
+from cdht.handlers.wire import outbound_to_json
 
 ROLE_CHOICES = {
     "all": "Tất cả mọi người",
@@ -156,23 +157,29 @@ async def cancel(uow: UnitOfWork, author: PersonRecord, broadcast_id: int, now: 
 
 
 async def progress_tick(uow: UnitOfWork, now: datetime) -> int:
-    """Refresh the progress message of every broadcast being sent; finish those with nothing left to send."""
+    """Refresh the progress message of every broadcast being sent; finish those with nothing left to send.
+
+    A progress message still waiting in the outbox is updated in place rather than queued again, so a
+    slow chat never builds a backlog of stale progress lines."""
     updated = 0
     for record in await uow.broadcasts.active():
         counts = await uow.broadcasts.delivery_counts(record.id)
         done = counts.get("pending", 0) == 0
-        message = progress_message(
-            record.id, record.recipients, counts, await uow.broadcasts.unreachable_count(record.id), done=done
-        )
-        author = await uow.people.get(record.author_id)
-        if author is None:
-            continue
-        for identity in await uow.people.identities(author.id):
-            last = await uow.outbox.last_sent(identity.channel, identity.chat_id, message.edit_key or "")
-            if last is not None and last.payload.get("text") == message.text:
+        unreachable = await uow.broadcasts.unreachable_count(record.id)
+        message = progress_message(record.id, record.recipients, counts, unreachable, done=done)
+        payload = outbound_to_json(message)
+        key = message.edit_key or ""
+        for identity in await uow.people.identities(record.author_id):
+            waiting = await uow.outbox.pending_with_key(identity.channel, identity.chat_id, key)
+            if waiting is not None:
+                await uow.outbox.replace_payload(waiting.id, payload)
                 continue
-            updated += await notify(uow, [author], [message], now)
-            break
+            last = await uow.outbox.last_sent(identity.channel, identity.chat_id, key)
+            if last is None or last.payload.get("text") != message.text:
+                await uow.outbox.add(
+                    identity.channel, identity.chat_id, payload, now, person_id=record.author_id, edit_key=key
+                )
+                updated += 1
         if done:
             await uow.broadcasts.set_status(record.id, "done", now)
     return updated

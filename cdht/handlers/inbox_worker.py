@@ -51,7 +51,12 @@ async def process_next(
                 sender, inbound = decoded
                 for message in await handle(uow, sender, inbound, now, services):
                     await uow.outbox.add(
-                        sender.channel, sender.chat_id, outbound_to_json(message), now, inbox_id=row.id
+                        sender.channel,
+                        sender.chat_id,
+                        outbound_to_json(message),
+                        now,
+                        inbox_id=row.id,
+                        edit_key=message.edit_key,
                     )
             await uow.inbox.mark_done(row.id, now)
             await uow.commit()

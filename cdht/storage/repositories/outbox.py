@@ -81,6 +81,28 @@ class SqlOutboxRepository:
         )
         return _record(row) if row else None
 
+    async def pending_with_key(self, channel: str, chat_id: str, edit_key: str) -> OutboxRecord | None:
+        """A not yet delivered message with this edit key: a newer version replaces its content."""
+        row = await self._session.scalar(
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.channel == channel,
+                OutboxMessage.chat_id == chat_id,
+                OutboxMessage.edit_key == edit_key,
+                OutboxMessage.status == "pending",
+            )
+            .order_by(OutboxMessage.id.desc())
+            .limit(1)
+        )
+        return _record(row) if row else None
+
+    async def replace_payload(self, outbox_id: int, payload: dict[str, Any]) -> None:
+        await self._session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == outbox_id, OutboxMessage.status == "pending")
+            .values(payload=payload)
+        )
+
     async def due(self, channel: str, now: datetime, limit: int) -> list[OutboxRecord]:
         rows = await self._session.scalars(
             select(OutboxMessage)

@@ -29,7 +29,7 @@ class FakeTime:
 
 async def test_per_chat_limit_allows_a_short_burst_then_the_configured_rate() -> None:
     time = FakeTime()
-    limiter = RateLimiter(25, 1, 20, clock=time.clock, sleep=time.sleep)
+    limiter = RateLimiter(1_000_000, 1, 20, clock=time.clock, sleep=time.sleep)
     waits = [await limiter.acquire("7001") for _ in range(5)]
     assert [round(w, 3) for w in waits] == [0, 0, 0, 1.0, 1.0]
     assert await limiter.acquire("7002") == 0  # another chat is not held back
@@ -39,8 +39,10 @@ async def test_global_and_group_limits_and_a_pause_after_429() -> None:
     time = FakeTime()
     limiter = RateLimiter(2, 100, 20, clock=time.clock, sleep=time.sleep)
     waits = [await limiter.acquire(str(chat)) for chat in range(4)]
-    assert [round(w, 3) for w in waits] == [0, 0, 0.5, 0.5]
-    group = RateLimiter(100, 100, 20, clock=time.clock, sleep=time.sleep)
+    assert [round(w, 3) for w in waits] == [0, 0.5, 0.5, 0.5]  # evenly spaced: no global burst
+    time.now += 60  # however long the limiter was idle, it does not let a burst out
+    assert [round(await limiter.acquire(str(chat)), 3) for chat in range(3)] == [0, 0.5, 0.5]
+    group = RateLimiter(1_000_000, 100, 20, clock=time.clock, sleep=time.sleep)
     waits = [await group.acquire("-100", group=True) for _ in range(4)]
     assert [round(w, 3) for w in waits] == [0, 0, 0, 3.0]  # 20 a minute: one every 3 s after the burst
     limiter.pause(7)

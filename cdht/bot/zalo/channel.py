@@ -1,0 +1,140 @@
+"""The Zalo channel's pieces for the runner: the client (pointed at `CDHT_ZALO_API_BASE`), the transport and
+media fetcher, the bot's own HTTP server (the webhook, and the signed file links Zalo needs to fetch charts),
+and receiving by long polling or by webhook."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import datetime
+from urllib.parse import urlsplit
+
+import structlog
+from aiohttp import web
+
+from cdht.bot.files_server import FileLinks, add_file_routes, derive_secret
+from cdht.bot.zalo.client import ZaloBotClient
+from cdht.bot.zalo.decode import CHANNEL, decode
+from cdht.bot.zalo.intake import UpdateIntake
+from cdht.bot.zalo.media import ZaloMediaFetcher
+from cdht.bot.zalo.polling import poll_updates
+from cdht.bot.zalo.transport import ZaloTransport
+from cdht.bot.zalo.webhook import add_webhook_route, check_secret
+from cdht.config import Settings
+from cdht.handlers.ports import UnitOfWorkFactory
+
+__all__ = ["CHANNEL", "ConfigurationError", "ZaloChannel", "decode", "file_links"]
+
+log = structlog.get_logger(__name__)
+
+WEBHOOK_PATH = "/zalo/webhook"
+
+
+class ConfigurationError(ValueError):
+    pass
+
+
+def file_links(settings: Settings) -> FileLinks | None:
+    """Signed links under `CDHT_PUBLIC_URL` to the exports and evidence folders; None without a public URL."""
+    if not settings.public_url:
+        return None
+    if settings.file_url_secret is not None:
+        secret = settings.file_url_secret.get_secret_value().encode()
+    elif settings.zalo_token is not None:
+        secret = derive_secret(settings.zalo_token.get_secret_value())
+    else:
+        raise ConfigurationError("Cần CDHT_FILE_URL_SECRET (ít nhất 16 ký tự) để ký liên kết tải tệp.")
+    if len(secret) < 16:
+        raise ConfigurationError("CDHT_FILE_URL_SECRET cần ít nhất 16 ký tự.")
+    folders = {"exports": settings.data_dir / "exports", "evidence": settings.evidence_dir}
+    return FileLinks(settings.public_url, secret, folders, ttl_seconds=settings.file_url_ttl_hours * 3600)
+
+
+def webhook_url(settings: Settings) -> str | None:
+    if settings.zalo_webhook_url:
+        return settings.zalo_webhook_url
+    return settings.public_url.rstrip("/") + WEBHOOK_PATH if settings.public_url else None
+
+
+def _route_path(url: str, public_url: str | None) -> str:
+    """The webhook's path on our server: relative to the public URL (a proxy may serve us under a prefix)."""
+    if public_url and url.startswith(public_url.rstrip("/") + "/"):
+        return url[len(public_url.rstrip("/")) :]
+    return urlsplit(url).path or "/"
+
+
+class ZaloChannel:
+    def __init__(
+        self,
+        settings: Settings,
+        uow_factory: UnitOfWorkFactory,
+        clock: Callable[[], datetime],
+        *,
+        retry_after_seconds: float = 5.0,
+    ) -> None:
+        if settings.zalo_token is None:
+            raise ConfigurationError("Chưa đặt CDHT_ZALO_TOKEN (mã bot lấy từ Zalo Bot Manager).")
+        self.settings = settings
+        self.client = ZaloBotClient(settings.zalo_token.get_secret_value(), settings.zalo_api_base)
+        self.links = file_links(settings)
+        self.transport = ZaloTransport(
+            self.client,
+            uow_factory,
+            self.links,
+            clock,
+            timezone=settings.timezone,
+            retry_after_seconds=retry_after_seconds,
+        )
+        self.fetcher = ZaloMediaFetcher(self.client)
+        self.intake = UpdateIntake(uow_factory, clock, self.client)
+
+    async def start(self) -> None:
+        """Check the token (getMe) and the settings the chosen mode needs."""
+        me = await self.client.get_me()
+        log.info("zalo bot ready", bot=me.account_name, api=self.client.base_url)
+        if self.links is None:
+            log.warning("CDHT_PUBLIC_URL is not set: charts and exports cannot be sent on Zalo")
+
+    async def receive(
+        self, stop: asyncio.Event, *, webhook: bool, poll_timeout: int, retry_seconds: float
+    ) -> None:
+        app = web.Application(client_max_size=1024 * 1024)
+        hook = self._add_webhook(app) if webhook else None
+        if self.links is not None:
+            add_file_routes(app, self.links)
+        runner = web.AppRunner(app, access_log=None) if app.router.routes() else None
+        try:
+            if runner is not None:
+                await runner.setup()
+                await web.TCPSite(runner, self.settings.http_host, self.settings.http_port).start()
+                log.info("zalo http server listening", port=self.settings.http_port, webhook=webhook)
+            if hook is not None:
+                # Set only once we listen; it stays set when we stop, so Zalo keeps trying to deliver.
+                await self.client.set_webhook(*hook)
+                await stop.wait()
+            else:
+                await poll_updates(
+                    self.client, self.intake, stop, poll_seconds=poll_timeout, retry_seconds=retry_seconds
+                )
+        finally:
+            if runner is not None:
+                await runner.cleanup()
+
+    def _add_webhook(self, app: web.Application) -> tuple[str, str]:
+        """Route the webhook on our server; returns (URL, secret) for setWebhook."""
+        url, secret = webhook_url(self.settings), self.settings.zalo_webhook_secret
+        if not url or secret is None:
+            raise ConfigurationError(
+                "Chế độ webhook cần CDHT_ZALO_WEBHOOK_SECRET và CDHT_PUBLIC_URL (hoặc CDHT_ZALO_WEBHOOK_URL)."
+            )
+        try:
+            check_secret(secret.get_secret_value())
+        except ValueError as error:
+            raise ConfigurationError(str(error)) from error
+        path = _route_path(url, self.settings.public_url)
+        add_webhook_route(app, self.intake, secret=secret.get_secret_value(), path=path)
+        return url, secret.get_secret_value()
+
+    async def close(self) -> None:
+        await self.intake.close()
+        await self.client.aclose()

@@ -1,0 +1,59 @@
+"""`cdht invite PHONE`: a one-time invite code for a person of the roster, the way to register on Zalo
+(which cannot share a phone contact) and an alternative on Telegram. The person sends `/start CODE`, or just
+the code, to the bot."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+import typer
+
+from cdht.bot.composition import App
+from cdht.cli_admin import run_with_app
+from cdht.handlers.phones import normalise_phone
+
+ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed on a phone
+DIGITS = "23456789"
+CODE_LENGTH = 8
+
+
+def new_code(length: int = CODE_LENGTH) -> str:
+    """A random code with at least one digit (what registration recognises as a code, not a word)."""
+    while True:
+        code = "".join(secrets.choice(ALPHABET) for _ in range(length))
+        if any(ch in DIGITS for ch in code):
+            return code
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("invite")
+    def invite_command(
+        phone: Annotated[str, typer.Argument(help="Số điện thoại của người trong danh sách")],
+        days: Annotated[int, typer.Option("--days", min=1, max=365, help="Số ngày mã còn hiệu lực")] = 14,
+    ) -> None:
+        """Tạo mã mời dùng một lần để một người trong danh sách đăng ký với bot (Zalo: gửi /start MÃ)."""
+
+        async def work(application: App) -> tuple[str, str, str] | None:
+            await application.database.upgrade()
+            normalised = normalise_phone(phone)
+            now = datetime.now(UTC)
+            async with application.uow() as uow:
+                person = await uow.people.by_phone(normalised) if normalised else None
+                if person is None or not person.active:
+                    return None
+                code, expires = new_code(), now + timedelta(days=days)
+                await uow.invites.create(code, person.id, now, expires)
+                await uow.commit()
+            until = expires.astimezone(ZoneInfo(application.settings.timezone)).strftime("%d/%m/%Y")
+            return person.name, code, until
+
+        made = run_with_app(work)
+        if made is None:
+            typer.echo(f"Không có người nào đang hoạt động với số {phone} trong danh sách.", err=True)
+            raise typer.Exit(1)
+        name, code, until = made
+        typer.echo(f"Mã mời cho {name}: {code} (dùng một lần, hết hạn ngày {until}).")
+        typer.echo(f"Trên Zalo hoặc Telegram, gửi cho bot: /start {code}")

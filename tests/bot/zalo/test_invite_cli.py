@@ -1,0 +1,60 @@
+"""`cdht invite PHONE`: a one-time code that registration accepts (registered here on a bare typer app, the
+way `cdht.cli` will register it)."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from cdht import cli_invite
+from cdht.bot.composition import open_app
+from cdht.cli import DEMO_ROSTER
+from cdht.cli import app as cdht_app
+from cdht.config import Settings
+from cdht.handlers.registration import CODE_PATTERN
+
+
+@pytest.fixture
+def invite_app() -> typer.Typer:
+    app = typer.Typer()
+    app.callback()(lambda: None)  # a group, so that `invite` is a subcommand as in `cdht`
+    cli_invite.register(app)
+    return app
+
+
+def test_invite_makes_a_one_time_code_for_a_person_of_the_roster(
+    invite_app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CDHT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("CDHT_DATABASE_URL", raising=False)
+    runner = CliRunner()
+    assert runner.invoke(cdht_app, ["import-roster", str(DEMO_ROSTER)]).exit_code == 0
+    result = runner.invoke(invite_app, ["invite", "0902 000 001", "--days", "3"])
+    assert result.exit_code == 0, result.output
+    assert "Nguyễn Văn An" in result.output
+    [code] = re.findall(r"/start ([A-Z0-9]+)", result.output)
+    assert CODE_PATTERN.match(code)
+    assert runner.invoke(invite_app, ["invite", "0999999999"]).exit_code == 1
+
+    async def redeem_twice() -> tuple[int | None, int | None]:
+        settings = Settings(data_dir=tmp_path / "data", _env_file=None)  # type: ignore[call-arg]
+        async with open_app(settings) as app, app.uow() as uow:
+            now = datetime.now(UTC)
+            first, second = await uow.invites.redeem(code, now), await uow.invites.redeem(code, now)
+            await uow.commit()
+        return first, second
+
+    first, second = asyncio.run(redeem_twice())
+    assert first is not None and second is None
+
+
+def test_codes_are_easy_to_type_and_always_look_like_codes() -> None:
+    codes = {cli_invite.new_code() for _ in range(200)}
+    assert len(codes) == 200
+    assert all(len(c) == 8 and not set(c) & set("01OI") and any(ch.isdigit() for ch in c) for c in codes)
