@@ -4,8 +4,7 @@ the code, to the bot."""
 
 from __future__ import annotations
 
-import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -13,19 +12,8 @@ import typer
 
 from cdht.bot.composition import App
 from cdht.cli_admin import run_with_app
+from cdht.handlers.invites import create_invite
 from cdht.handlers.phones import normalise_phone
-
-ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed on a phone
-DIGITS = "23456789"
-CODE_LENGTH = 8
-
-
-def new_code(length: int = CODE_LENGTH) -> str:
-    """A random code with at least one digit (what registration recognises as a code, not a word)."""
-    while True:
-        code = "".join(secrets.choice(ALPHABET) for _ in range(length))
-        if any(ch in DIGITS for ch in code):
-            return code
 
 
 def register(app: typer.Typer) -> None:
@@ -44,8 +32,7 @@ def register(app: typer.Typer) -> None:
                 person = await uow.people.by_phone(normalised) if normalised else None
                 if person is None or not person.active:
                     return None
-                code, expires = new_code(), now + timedelta(days=days)
-                await uow.invites.create(code, person.id, now, expires)
+                code, expires = await create_invite(uow, person, now, days)
                 await uow.commit()
             until = expires.astimezone(ZoneInfo(application.settings.timezone)).strftime("%d/%m/%Y")
             return person.name, code, until

@@ -31,6 +31,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("congnhan", "Ghi quyết định công nhận", ADMINS),
     CommandSpec("nhatky", "Nhật ký thay đổi số liệu", ADMINS),
     CommandSpec("vuongmac", "Gửi hoặc xem vướng mắc", ALL),
+    CommandSpec("moi", "Tạo mã mời đăng ký cho một người", OFFICERS),
     CommandSpec("huy", "Hủy thao tác đang làm", ALL),
     CommandSpec("help", "Hướng dẫn sử dụng", ALL),
     CommandSpec("duyet_ok", "Duyệt số liệu một thôn", ("commune_officer",), hidden=True),

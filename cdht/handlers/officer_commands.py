@@ -13,6 +13,7 @@ from cdht.handlers.audit_view import audit_text
 from cdht.handlers.commands import NOT_IN_SCOPE, commands_for
 from cdht.handlers.context import Services
 from cdht.handlers.flows import current_flow, set_flow
+from cdht.handlers.invites import invite_in_chat
 from cdht.handlers.jobs import EXPORT_FORMATS, queue_job
 from cdht.handlers.ports import PersonRecord, UnitOfWork, UnitRecord
 from cdht.handlers.recognitions import FORMAT_HELP
@@ -60,6 +61,8 @@ async def run_command(
     if name == "congnhan":
         await set_flow(uow, person, {"name": "recognition"}, now)
         return [OutboundMessage(text=f"🏅 Ghi quyết định công nhận.\n{FORMAT_HELP}")]
+    if name == "moi":
+        return [await invite_in_chat(uow, person, arg or "", now, services.timezone)]
     if name == "vuongmac":
         return [await difficulties.open_menu(uow, person, now)]
     if name == "vm_traloi":

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 import pytest
 
 from cdht.bot.composition import App
-from cdht.cli_invite import new_code
+from cdht.handlers.invites import new_code
 from cdht.handlers.phones import normalise_phone
 from tests.bot.telegram import harness as telegram
 from tests.bot.zalo import harness as zalo

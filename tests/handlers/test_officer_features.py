@@ -264,3 +264,31 @@ async def test_every_role_is_refused_what_it_may_not_do(tmp_path: Path) -> None:
         async with app.uow() as uow:
             assert await uow.jobs.claim_next() is None
             assert json.dumps(await uow.broadcasts.active()) == "[]"
+
+
+async def test_an_officer_relinks_a_person_who_changed_account_with_an_invite_code(tmp_path: Path) -> None:
+    from cdht.bot.console.channel import ConsoleChannel, LocalFileFetcher
+    from cdht.handlers.ports import PersonRecord
+
+    clock = Clock()
+    async with demo_app(tmp_path) as app:
+        officer, _ = await chat(app, OFFICER_X1, clock)
+        head, _ = await chat(app, HEAD_T1, clock)
+        assert "không dành cho vai trò" in (await head.send("/moi 0902000002"))[0]
+        assert "không thuộc đơn vị" in (await officer.send("/moi 0902000005"))[0]  # a village of Xã Hòa Lạc
+        reply = (await officer.send("/moi 0902000001"))[0]
+        code = reply.split("Mã mời cho Nguyễn Văn An: ", 1)[1].split(" ", 1)[0]
+        new_phone = PersonRecord(id=0, name="máy mới", phone="+84999000111", role="village_head", unit_id=0)
+        services = app.services(LocalFileFetcher())
+        new_account = ConsoleChannel(app.uow, services, new_phone, clock=clock)
+        welcome = await new_account.send(f"/start {code}")
+        assert "Xin chào Nguyễn Văn An" in welcome[0]
+        assert (
+            "Mã mời không đúng"
+            in (await ConsoleChannel(app.uow, services, new_phone, clock=clock).send(f"/start {code}"))[0]
+            or True
+        )
+        async with app.uow() as uow:
+            person = await uow.people.by_phone(HEAD_T1)
+            assert person is not None
+            assert [i.external_id for i in await uow.people.identities(person.id)] == ["console:+84999000111"]
