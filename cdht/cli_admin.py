@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -16,7 +17,7 @@ from cdht.handlers import broadcast, reminders
 from cdht.handlers.audit_view import audit_lines
 from cdht.handlers.jobs import safe_name
 from cdht.handlers.phones import normalise_phone
-from cdht.handlers.ports import JobRecord, RecognitionRecord
+from cdht.handlers.ports import JobRecord, RecognitionRecord, YearRecord
 from cdht.handlers.recognitions import describe, record
 from cdht.handlers.renderings import JobInputError, Rendered, render_job
 from cdht.reports.xlsx_audit import audit_workbook
@@ -149,6 +150,36 @@ def register(app: typer.Typer) -> None:
                 return describe(target, decision)
 
         typer.echo(run_with_app(work))
+
+    @app.command("deadline")
+    def deadline_command(
+        unit: Annotated[
+            str, typer.Argument(help="Mã đơn vị (áp dụng cho đơn vị này và các đơn vị trực thuộc)")
+        ],
+        year: Annotated[int, typer.Option("--year")],
+        until: Annotated[str, typer.Option("--date", help="Hạn nộp số liệu YYYY-MM-DD")],
+    ) -> None:
+        """Đặt hạn nộp số liệu của một năm cho một đơn vị và mọi đơn vị trực thuộc (tiến độ và nhắc việc dùng hạn này)."""
+        try:
+            day = date.fromisoformat(until)
+        except ValueError as error:
+            raise _fail("Ngày phải có dạng YYYY-MM-DD.") from error
+
+        async def work(application: App) -> int:
+            await application.database.upgrade()
+            async with application.uow() as uow:
+                target = await uow.units.by_code(unit)
+                if target is None:
+                    raise _fail(f"Không có đơn vị {unit}.")
+                units = await uow.units.subtree(target.id)
+                reviews = await uow.years.for_units([u.id for u in units], year)
+                for member in units:
+                    current = reviews.get(member.id) or YearRecord(member.id, year, "open")
+                    await uow.years.save(dataclasses.replace(current, deadline=day), _now())
+                await uow.commit()
+                return len(units)
+
+        typer.echo(f"Đã đặt hạn {day:%d/%m/%Y} cho {run_with_app(work)} đơn vị.")
 
     @app.command("audit")
     def audit_command(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import docx
@@ -101,3 +103,20 @@ def test_broadcast_requires_an_admin_and_queues_nothing_for_unregistered_people(
     assert refused.exit_code == 1
     sent = cli.invoke(app, ["broadcast", "--text", "Họp", "--from", "0900000002", "--yes"])
     assert sent.exit_code == 0 and "đã gửi 0/0" in sent.stdout
+
+
+def test_a_unit_deadline_changes_progress_and_reminders(cli: CliRunner) -> None:
+    result = cli.invoke(app, ["deadline", "DEMO-SH-X1", "--year", "2025", "--date", "2026-02-15"])
+    assert result.exit_code == 0 and "5 đơn vị" in result.stdout
+    assert cli.invoke(app, ["deadline", "DEMO-SH-X1", "--year", "2025", "--date", "15/02"]).exit_code == 1
+
+    async def progress_text() -> str:
+        from cdht.bot.composition import open_app
+        from cdht.handlers.progress import commune_progress
+
+        async with open_app() as application, application.uow() as uow:
+            commune = await uow.units.by_code("DEMO-SH-X1")
+            assert commune is not None
+            return (await commune_progress(uow, commune, 2025, date(2026, 1, 10))).text
+
+    assert "(hạn 15/02/2026)" in asyncio.run(progress_text())
