@@ -18,9 +18,9 @@ from cdht.bot.composition import App, open_app
 from cdht.bot.outbox_sender import RetryPolicy
 from cdht.bot.zalo.runner import Timing, run_zalo
 from cdht.cli import DEMO_ROSTER
-from cdht.handlers.invites import new_code
 from cdht.config import Settings
 from cdht.conversations.session import Session
+from cdht.handlers.invites import new_code
 from cdht.handlers.phones import normalise_phone
 from cdht.handlers.roster import import_roster
 from tests.fakes.zalo_api import TOKEN, FakeZaloAPI, ZaloUser
