@@ -14,14 +14,14 @@ import signal
 from collections.abc import Callable, Coroutine, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 import structlog
 
 from cdht.bot.background import drain_jobs, scheduler_tick
 from cdht.bot.composition import App
-from cdht.bot.outbox_sender import Nudge, OutboxSender, RetryPolicy
+from cdht.bot.outbox_sender import Nudge, OutboxSender, RetryPolicy, Transport
 from cdht.bot.rate_limit import RateLimiter
 from cdht.bot.telegram.channel import CHANNEL, TelegramChannel, decode
 from cdht.handlers.context import MediaFetcher, Services
@@ -70,31 +70,18 @@ async def run_telegram(
     channel = TelegramChannel(app.settings, app.uow, clock)
     try:
         await channel.start()
-        settings = app.settings
-        limiter = RateLimiter(
-            settings.rate_global_per_second,
-            settings.rate_per_chat_per_second,
-            settings.rate_per_group_per_minute,
-        )
-        sender = OutboxSender(
-            app.uow,
+        jobs = processing_jobs(
+            app,
             CHANNEL,
             channel.transport,
-            limiter,
+            channel.fetcher,
+            decode,
+            channel.intake,
             clock,
-            concurrency=timing.sender_concurrency,
-            idle_seconds=timing.idle_seconds,
-            retry=timing.retry,
+            stop,
+            timing,
+            background,
         )
-        inbox_nudge = Nudge()
-        channel.intake.on_stored = inbox_nudge.set
-        workers = timing.inbox_workers or (1 if is_sqlite(app.database.url) else 4)
-        loops = BackgroundLoops(app, channel.fetcher, {CHANNEL: decode}, clock, stop, timing)
-        jobs = [
-            *(loops.inbox(inbox_nudge, sender.wake) for _ in range(workers)),
-            *([loops.jobs_and_ticks(sender.wake)] if background else []),
-            sender.run(stop),
-        ]
         if receive:
             jobs.append(
                 channel.receive(
@@ -108,6 +95,49 @@ async def run_telegram(
             await run_until_stopped(jobs, stop, timing.shutdown_seconds)
     finally:
         await channel.close()
+
+
+class Intake(Protocol):
+    on_stored: Callable[[], None]
+
+
+def processing_jobs(
+    app: App,
+    channel_name: str,
+    transport: Transport,
+    fetcher: MediaFetcher,
+    decoder: Decoder,
+    intake: Intake,
+    clock: Callable[[], datetime],
+    stop: asyncio.Event,
+    timing: Timing,
+    background: bool,
+) -> list[Coroutine[Any, Any, None]]:
+    """What every channel runs beside its receiver: inbox workers (woken when an update is stored), the
+    rate-limited outbox sender, and (once per process) the jobs and scheduler loop."""
+    settings = app.settings
+    limiter = RateLimiter(
+        settings.rate_global_per_second, settings.rate_per_chat_per_second, settings.rate_per_group_per_minute
+    )
+    sender = OutboxSender(
+        app.uow,
+        channel_name,
+        transport,
+        limiter,
+        clock,
+        concurrency=timing.sender_concurrency,
+        idle_seconds=timing.idle_seconds,
+        retry=timing.retry,
+    )
+    nudge = Nudge()
+    intake.on_stored = nudge.set
+    workers = timing.inbox_workers or (1 if is_sqlite(app.database.url) else 4)
+    loops = BackgroundLoops(app, fetcher, {channel_name: decoder}, clock, stop, timing)
+    return [
+        *(loops.inbox(nudge, sender.wake) for _ in range(workers)),
+        *([loops.jobs_and_ticks(sender.wake)] if background else []),
+        sender.run(stop),
+    ]
 
 
 @dataclass

@@ -11,11 +11,8 @@ from collections.abc import Callable
 from datetime import datetime
 
 from cdht.bot.composition import App
-from cdht.bot.outbox_sender import Nudge, OutboxSender
-from cdht.bot.rate_limit import RateLimiter
-from cdht.bot.runner import BackgroundLoops, Timing, run_until_stopped, signals_set, utc_now
+from cdht.bot.runner import Timing, processing_jobs, run_until_stopped, signals_set, utc_now
 from cdht.bot.zalo.channel import CHANNEL, ZaloChannel, decode
-from cdht.storage.database import is_sqlite
 
 __all__ = ["ZALO_TIMING", "Timing", "run_zalo"]
 
@@ -43,31 +40,18 @@ async def run_zalo(
     channel = ZaloChannel(app.settings, app.uow, clock, retry_after_seconds=timing.retry_seconds)
     try:
         await channel.start()
-        settings = app.settings
-        limiter = RateLimiter(
-            settings.rate_global_per_second,
-            settings.rate_per_chat_per_second,
-            settings.rate_per_group_per_minute,
-        )
-        sender = OutboxSender(
-            app.uow,
+        jobs = processing_jobs(
+            app,
             CHANNEL,
             channel.transport,
-            limiter,
+            channel.fetcher,
+            decode,
+            channel.intake,
             clock,
-            concurrency=timing.sender_concurrency,
-            idle_seconds=timing.idle_seconds,
-            retry=timing.retry,
+            stop,
+            timing,
+            background,
         )
-        inbox_nudge = Nudge()
-        channel.intake.on_stored = inbox_nudge.set
-        workers = timing.inbox_workers or (1 if is_sqlite(app.database.url) else 4)
-        loops = BackgroundLoops(app, channel.fetcher, {CHANNEL: decode}, clock, stop, timing)
-        jobs = [
-            *(loops.inbox(inbox_nudge, sender.wake) for _ in range(workers)),
-            *([loops.jobs_and_ticks(sender.wake)] if background else []),
-            sender.run(stop),
-        ]
         if receive:
             jobs.append(
                 channel.receive(
