@@ -9,71 +9,22 @@ import os
 import subprocess
 import sys
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from cdht.bot.composition import App, open_app
+from cdht.bot.composition import App
 from cdht.bot.console.repl import make_channel, open_conversation
-from cdht.cli import DEMO_ROSTER
-from cdht.config import Settings
 from cdht.conversations.loader import builtin_questionnaires
-from cdht.conversations.session import Session
-from cdht.handlers.roster import import_roster
+from tests import support
 
 VILLAGE_HEAD_PHONE = "+84902000001"  # Nguyễn Văn An, Thôn Đông, Xã An Bình (demo)
-NUMBERS = {
-    "households": "250",
-    "citizens": "1.000",
-    "learning_citizens": "850",
-    "trained_citizens": "620",
-    "university_citizens": "160",
-}
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2025, 11, 20, 9, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        self.now += timedelta(seconds=5)
-        return self.now
 
 
 @pytest.fixture
 async def demo_app(tmp_path: Path) -> AsyncIterator[App]:
-    settings = Settings(data_dir=tmp_path / "data", assessment_year=2025, _env_file=None)  # type: ignore[call-arg]
-    async with open_app(settings) as application:
-        await application.database.upgrade()
-        async with application.uow() as uow:
-            await import_roster(DEMO_ROSTER, uow, datetime(2025, 11, 1, tzinfo=UTC))
+    async with support.demo_app(tmp_path) as application:
         yield application
-
-
-def answer_for(question_type: str, question_id: str, photo: Path) -> list[str]:
-    if question_id in NUMBERS:
-        return [NUMBERS[question_id]]
-    return {
-        "integer": ["3"],
-        "decimal": ["2,5"],
-        "percent": ["50%"],
-        "money": ["12,5 triệu"],
-        "yes_no": ["có"],
-        "choice": ["1"],
-        "multi_choice": ["1", "3", "xong"],
-        "level": ["mức 2"],
-        "text": ["Sinh hoạt tại nhà văn hóa thôn"],
-        "date": ["05/10/2025"],
-        "evidence": [f"/photo {photo}", "xong"],
-        "location": ["/location 21.03,105.85"],
-    }[question_type]
-
-
-async def current_session(application: App, person_id: int, unit_id: int) -> Session | None:
-    async with application.uow() as uow:
-        record = await uow.sessions.get(person_id, unit_id, 2025, "village_head")
-    return Session.model_validate(record.state) if record else None
 
 
 async def test_village_head_answers_everything_by_typing_then_commune_score_reflects_it(
@@ -84,24 +35,13 @@ async def test_village_head_answers_everything_by_typing_then_commune_score_refl
     async with demo_app.uow() as uow:
         person = await uow.people.by_phone(VILLAGE_HEAD_PHONE)
     assert person is not None
-    channel = make_channel(demo_app, person, clock=Clock())
+    channel = make_channel(demo_app, person, clock=support.Clock())
     opening = await open_conversation(demo_app, channel, person)
     transcript = list(opening)
     assert any("Xin chào Nguyễn Văn An" in text for text in opening)
     assert any("Câu 1/" in text for text in opening)
     questionnaire = builtin_questionnaires()["village_head"]
-    for _ in range(300):
-        session = await current_session(demo_app, person.id, person.unit_id)
-        assert session is not None
-        if session.state == "completed":
-            break
-        asking = session.state in ("asking", "collecting_evidence") and session.cursor
-        question = questionnaire.question(session.cursor) if asking and session.cursor else None
-        lines = ["xong"] if question is None else answer_for(question.type, question.id, photo)
-        for line in lines:
-            transcript += await channel.send(line)
-    else:
-        raise AssertionError("the questionnaire never completed:\n" + "\n".join(transcript[-6:]))
+    transcript += await support.answer_everything(demo_app, channel, VILLAGE_HEAD_PHONE, photo)
     assert not any(text.startswith("⚠️") for text in transcript), [t for t in transcript if t.startswith("⚠️")]
     assert any("✅ Đã lưu: 1.000" in text for text in transcript)
 
@@ -143,12 +83,12 @@ async def test_resume_after_restart_continues_at_the_first_unanswered_question(d
     async with demo_app.uow() as uow:
         person = await uow.people.by_phone(VILLAGE_HEAD_PHONE)
     assert person is not None
-    channel = make_channel(demo_app, person, clock=Clock())
+    channel = make_channel(demo_app, person, clock=support.Clock())
     await open_conversation(demo_app, channel, person)
     await channel.send("250")
     await channel.send("1.000")
     # a new channel object is a restarted process: the state of record is the session row
-    again = make_channel(demo_app, person, clock=Clock())
+    again = make_channel(demo_app, person, clock=support.Clock())
     replies = await open_conversation(demo_app, again, person)
     assert any("Câu 3/" in text for text in replies), replies
     replies = await again.send("2.000")
@@ -164,7 +104,7 @@ async def test_unknown_account_is_asked_to_register_and_bad_codes_are_refused(de
 
     stranger = PersonRecord(id=0, name="Người lạ", phone="+84999999999", role="village_head", unit_id=0)
     services = Services(files=demo_app.files, fetcher=LocalFileFetcher(), year=2025)
-    channel = ConsoleChannel(demo_app.uow, services, stranger, clock=Clock())
+    channel = ConsoleChannel(demo_app.uow, services, stranger, clock=support.Clock())
     first = await channel.send("xin chào")
     assert "Chia sẻ số điện thoại" in first[0]
     assert "chưa có trong danh sách" in (await channel.send("/contact"))[0]
