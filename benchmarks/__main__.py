@@ -1,29 +1,54 @@
-"""`make bench`: run the benchmarks, print a table, write benchmarks/results/latest.json."""
+"""`make bench`: run the benchmarks, print a table, write benchmarks/results/latest.json.
+
+    python -m benchmarks            # the full runs (about ten minutes: the broadcast alone takes 5.5)
+    python -m benchmarks --quick    # a smoke test of every benchmark (about two minutes)
+
+Every result is compared with a baseline measured in the same run, because these machines are noisy."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
+import platform
 import sys
 from pathlib import Path
+from typing import Any
 
-from benchmarks import memory, scoring
+from benchmarks import inbound, memory, scoring, sending
+
+SUMMARY = {  # name: (measured, baseline, ratio)
+    "inbound": ("sqlite_answers_per_second", "echo_answers_per_second", "ratio_sqlite_vs_echo"),
+    "sending": ("achieved_per_second", "baseline_paced_loop_per_second", "ratio_vs_limit"),
+    "scoring": ("median_seconds", "baseline_load_only_seconds", "ratio_vs_baseline"),
+    "memory": ("bot_peak_rss_mb", "baseline_peak_rss_mb", "ratio_vs_baseline"),
+}
 
 
 def main() -> int:
     quick = "--quick" in sys.argv
-    results = [
+    results: list[dict[str, Any]] = [
+        inbound.run(people=30 if quick else 150, concurrency=10 if quick else 20, rounds=1 if quick else 3),
+        sending.run(people=300 if quick else 10_000),
         asyncio.run(scoring.run(communes=10 if quick else 100, villages=5 if quick else 20)),
         memory.run(people=1_000 if quick else 10_000, sessions=100 if quick else 1_000),
     ]
+    machine = {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.platform()}
     out = Path(__file__).parent / "results"
     out.mkdir(exist_ok=True)
-    (out / "latest.json").write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+    report = {"quick": quick, "machine": machine, "results": results}
+    (out / "latest.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     for result in results:
         print(f"\n== {result['name']} ({result['units']})")
         for key, value in result.items():
             if key not in ("name", "units"):
-                print(f"  {key:<28} {value}")
+                print(f"  {key:<32} {value}")
+    print(f"\n{'benchmark':<10} {'measured':>12} {'baseline':>12} {'ratio':>7}  target met")
+    for result in results:
+        measured, baseline, ratio = SUMMARY[result["name"]]
+        met = result.get("met", "")
+        print(f"{result['name']:<10} {result[measured]:>12} {result[baseline]:>12} {result[ratio]:>7}  {met}")
+    print(f"\n{machine['cpus']} CPUs, Python {machine['python']}; written to {out / 'latest.json'}")
     return 0
 
 

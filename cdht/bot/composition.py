@@ -12,6 +12,7 @@ from cdht.config import Settings
 from cdht.handlers.context import MediaFetcher, Services
 from cdht.handlers.ports import FileStore, UnitOfWork
 from cdht.handlers.reminders import ReminderPolicy
+from cdht.logs import configure_logging
 from cdht.storage.database import Database
 from cdht.storage.evidence_files import EvidenceFileStore
 
@@ -43,8 +44,9 @@ class App:
 @asynccontextmanager
 async def open_app(settings: Settings | None = None) -> AsyncIterator[App]:
     settings = settings or Settings()
+    configure_logging(settings.log_level)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    database = Database(settings.resolved_database_url)
+    database = Database(settings.resolved_database_url, schema=settings.database_schema)
     try:
         yield App(settings=settings, database=database, files=EvidenceFileStore(settings.evidence_dir))
     finally:

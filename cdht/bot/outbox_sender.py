@@ -3,8 +3,10 @@
 Each row is claimed (locked on PostgreSQL), sent, and marked in the same transaction, committed right after
 the API call. The crash window: if the process dies after the platform accepted a message and before that
 commit (milliseconds), the row is still pending and is sent again on restart; the same holds for a timeout
-after which the platform did deliver. Chat platforms offer no idempotency key, so this at-least-once window
-is the smallest we can make it; a successful send that was committed is never repeated.
+after which the platform did deliver. If only the database fails at that moment (a dropped connection, a
+locked database), the delivery is recorded again in a new transaction once the database answers. Chat
+platforms offer no idempotency key, so this at-least-once window is the smallest we can make it; a successful
+send that was committed is never repeated.
 
 Each chat's messages go out in order (`claim_next` skips a chat with an older pending row, also while that row
 waits for a retry); different chats are sent concurrently by `concurrency` workers.
@@ -13,6 +15,7 @@ waits for a retry); different chats are sent concurrently by `concurrency` worke
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -24,6 +27,8 @@ from cdht.bot.rate_limit import RateLimiter
 from cdht.handlers.ports import OutboxRecord, PersonRecord, UnitOfWork, UnitOfWorkFactory
 
 log = structlog.get_logger(__name__)
+
+RECORD_DELIVERY_SECONDS = 300.0  # how long a delivered message's record is retried while the database is away
 
 
 class SendError(Exception):
@@ -138,10 +143,48 @@ class OutboxSender:
             log.exception("outbox row crashed the transport", outbox_id=row.id)
             await self._failed(uow, row, person, TemporaryFailure(f"{type(error).__name__}: {error}"))
         else:
-            await uow.outbox.mark_sent(row.id, message_id, self._clock())
-            if person is not None and not person.reachable:
-                await uow.people.set_reachable(person.id, True)
+            try:
+                await self._mark_sent(uow, row, person, message_id)
+            except Exception:
+                log.warning(
+                    "a delivered message could not be recorded; retrying", outbox_id=row.id, exc_info=True
+                )
+                with contextlib.suppress(Exception):
+                    await uow.rollback()  # a live connection would otherwise keep the row locked
+                await self._record_delivery(row, person, message_id)
+            return
         await uow.commit()
+
+    async def _mark_sent(
+        self, uow: UnitOfWork, row: OutboxRecord, person: PersonRecord | None, message_id: str | None
+    ) -> None:
+        await uow.outbox.mark_sent(row.id, message_id, self._clock())
+        if person is not None and not person.reachable:
+            await uow.people.set_reachable(person.id, True)
+        await uow.commit()
+
+    async def _record_delivery(
+        self, row: OutboxRecord, person: PersonRecord | None, message_id: str | None
+    ) -> None:
+        """The platform has the message but the database lost our record of it (a dropped connection, a
+        locked or restarting database): record it in a new transaction as soon as the database answers.
+        Left pending, the row would be sent a second time. The chat stays busy in this process meanwhile."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + RECORD_DELIVERY_SECONDS
+        delay = 0.0
+        while True:
+            await asyncio.sleep(delay)
+            try:
+                async with self._uow_factory() as uow:
+                    await self._mark_sent(uow, row, person, message_id)
+                return
+            except Exception:
+                if loop.time() >= deadline:
+                    log.exception(
+                        "a delivered message stays unrecorded; it may be sent again", outbox_id=row.id
+                    )
+                    return
+                delay = min(2.0, max(0.05, delay * 2))
 
     async def _failed(
         self, uow: UnitOfWork, row: OutboxRecord, person: PersonRecord | None, error: SendError

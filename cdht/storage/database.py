@@ -45,7 +45,12 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[SqlSession]:
 class Database:
     """An engine with its session factory: what the composition root holds."""
 
-    def __init__(self, url: str, **kwargs: Any) -> None:
+    def __init__(self, url: str, *, schema: str | None = None, **kwargs: Any) -> None:
+        if schema:
+            if is_sqlite(url):
+                raise ValueError("CDHT_DATABASE_SCHEMA chỉ dùng với PostgreSQL.")
+            connect_args = kwargs.setdefault("connect_args", {})
+            connect_args.setdefault("server_settings", {})["search_path"] = schema
         self.url = url
         self.engine = create_engine(url, **kwargs)
         self._sessions = session_factory(self.engine)

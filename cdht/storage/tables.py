@@ -203,6 +203,7 @@ class InboxEvent(Base):
     __table_args__ = (
         UniqueConstraint("channel", "external_id"),
         Index("ix_inbox_pending", "status", "user_key", "id"),
+        Index("ix_inbox_queue", "channel", "status", "id"),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))
@@ -222,7 +223,8 @@ class OutboxMessage(Base):
     __tablename__ = "outbox"
     __table_args__ = (
         UniqueConstraint("dedupe_key"),
-        Index("ix_outbox_pending", "channel", "status", "not_before", "id"),
+        Index("ix_outbox_queue", "channel", "status", "id"),
+        Index("ix_outbox_chat", "channel", "chat_id", "status", "id"),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))

@@ -33,11 +33,19 @@ _UNSUPPORTED = {
 }
 
 
+MAX_ID_DIGITS = 18  # Telegram's user and chat ids have at most 13; longer ones are not from Telegram
+
+
+def _plausible_id(value: object) -> bool:
+    return type(value) is int and abs(value) < 10**MAX_ID_DIGITS
+
+
 def user_key(payload: dict[str, Any]) -> str:
     """The key that keeps one person's updates in order: the Telegram user id of whoever acted."""
     for value in payload.values():
-        if isinstance(value, dict) and isinstance(value.get("from"), dict) and "id" in value["from"]:
-            return str(value["from"]["id"])
+        sender = value.get("from") if isinstance(value, dict) else None
+        if isinstance(sender, dict) and _plausible_id(sender.get("id")):
+            return str(sender["id"])
     return f"update:{payload.get('update_id')}"
 
 
@@ -46,6 +54,16 @@ def decode(payload: dict[str, Any]) -> tuple[Sender, Inbound] | None:
         update = Update.model_validate(payload)
     except ValidationError:
         return None
+    decoded = _decode(update)
+    if decoded is None:
+        return None
+    sender = decoded[0]
+    if any(len(value.removeprefix("-")) > MAX_ID_DIGITS for value in (sender.external_id, sender.chat_id)):
+        return None  # ids Telegram never gives (they would not even fit the database's columns)
+    return decoded
+
+
+def _decode(update: Update) -> tuple[Sender, Inbound] | None:
     if update.callback_query is not None:
         return _callback(update.callback_query)
     if update.message is not None:
@@ -55,6 +73,8 @@ def decode(payload: dict[str, Any]) -> tuple[Sender, Inbound] | None:
         # A live location is a stream of edits: it is not a correction the person expects us to act on.
         user = edited.from_user
         if edited.location is not None or edited.chat.type != "private" or user is None:
+            return None
+        if edited.chat.id != user.id:
             return None
         return _sender(edited, user), Command("unsupported", "edited")
     return None
@@ -78,8 +98,8 @@ def _callback(query: CallbackQuery) -> tuple[Sender, Inbound] | None:
 
 def _message(message: Message) -> tuple[Sender, Inbound] | None:
     user = message.from_user
-    if message.chat.type != "private" or user is None or user.is_bot:
-        return None
+    if message.chat.type != "private" or user is None or user.is_bot or message.chat.id != user.id:
+        return None  # a private chat's id is its person's id: anything else is not from Telegram
     inbound = _content(message, user)
     return None if inbound is None else (_sender(message, user), inbound)
 

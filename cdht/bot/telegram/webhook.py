@@ -1,6 +1,7 @@
 """Webhook mode: an aiohttp endpoint that checks Telegram's secret header in constant time, stores the update
 in the inbox, and answers 200 only after the commit. Anything else: 401 without the right secret (nothing
-stored), 400 for a body that is not an update, 500 when storing failed (Telegram then delivers it again)."""
+stored), 400 for a body that is not an update (`is_update`), 500 when storing failed (Telegram then delivers it
+again)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,25 @@ log = structlog.get_logger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name, not a secret
 SECRET_FORMAT = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what setWebhook accepts as secret_token
+MAX_DEPTH = 64  # Telegram's updates nest a dozen levels; deeper bodies are not updates (and strain storage)
+
+
+def is_update(payload: object) -> bool:
+    """A JSON object with an update id Telegram could have given (a non-negative 64-bit integer), nested no
+    deeper than MAX_DEPTH. Anything else is refused with 400 and never stored."""
+    if not isinstance(payload, dict):
+        return False
+    update_id = payload.get("update_id")
+    if type(update_id) is not int or not 0 <= update_id < 2**63:
+        return False
+    pending: list[tuple[object, int]] = [(payload, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if depth > MAX_DEPTH:
+            return False
+        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+        pending.extend((child, depth + 1) for child in children)
+    return True
 
 
 def webhook_app(intake: UpdateIntake, *, secret: str, path: str) -> web.Application:
@@ -31,9 +51,9 @@ def webhook_app(intake: UpdateIntake, *, secret: str, path: str) -> web.Applicat
             return web.Response(status=401)
         try:
             payload = json.loads(await request.read())
-            if not isinstance(payload, dict) or not isinstance(payload.get("update_id"), int):
-                raise ValueError("no update_id")
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested too deep for the parser
+            return web.Response(status=400)
+        if not is_update(payload):
             return web.Response(status=400)
         await intake.store([payload])
         return web.Response(status=200)

@@ -1,0 +1,179 @@
+"""The inbound path: webhook HTTP -> inbox -> engine -> storage -> outbox -> the fake Bot API, against a bare
+aiogram echo bot behind the same kind of aiohttp webhook server, driven by the same load generator.
+
+Registered village heads each answer their first eight questions (valid answers: every one is parsed,
+stored with its audit entry, and answered with the next question). Each bot runs in its own process; the
+load generator and the fake Bot API share this one. Rounds alternate echo and ours so that a noisy moment
+hurts both; the medians of the rounds are compared (ours / echo)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import text
+
+from benchmarks.load import LoadResult, Poster, ReplyWatcher, closed_loop, warm_up
+from benchmarks.people import fresh_database, postgres_answers, seed_people
+from tests.fakes.telegram_api import TOKEN
+
+ANSWERS = ("250", "1.000", "850", "620", "160", "240", "6", "4")
+SECRET = "bench-secret"  # noqa: S105 - the webhook secret of a throwaway local bot
+TARGET = 0.4
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def _stop(child: subprocess.Popen[bytes]) -> None:
+    child.terminate()
+    try:
+        await asyncio.to_thread(child.wait, 20)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        await asyncio.to_thread(child.wait)
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process (Linux); None elsewhere."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _spawn(kind: str, config: dict[str, Any], errors: Path) -> subprocess.Popen[bytes]:
+    with errors.open("wb") as stderr:
+        return subprocess.Popen(
+            [sys.executable, "-m", "benchmarks.inbound_bots", kind, json.dumps(config)],
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )
+
+
+async def _round(
+    kind: str, people: list[int], concurrency: int, folder: Path, database: dict[str, str | None]
+) -> LoadResult:
+    watcher = ReplyWatcher()
+    base = await watcher.start()
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/telegram/webhook"
+    config = {
+        "data_dir": str(folder / "data"),
+        "assessment_year": 2025,
+        "telegram_token": TOKEN,
+        "telegram_api_base": base,
+        "telegram_webhook_url": url,
+        "telegram_webhook_secret": SECRET,
+        "telegram_webhook_host": "127.0.0.1",
+        "telegram_webhook_port": port,
+        "rate_global_per_second": 100_000.0,  # the echo bot has no limiter: measure the path, not the limits
+        "rate_per_chat_per_second": 100_000.0,
+        **{key: value for key, value in database.items() if value is not None},
+    }
+    errors = folder / f"{kind}-stderr.log"
+    child = _spawn(kind, config, errors)
+    poster = Poster(url, SECRET, concurrency)
+    try:
+        deadline = time.monotonic() + 60
+        while watcher.webhook is None:
+            if child.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the {kind} bot did not start:\n{errors.read_text()[-2000:]}")
+            await asyncio.sleep(0.05)
+        await warm_up(poster, watcher, people, concurrency)
+        scripts = {user_id: list(ANSWERS) for user_id in people}
+        cpu = _cpu_seconds(child.pid)
+        result = await closed_loop(poster, watcher, scripts, concurrency=concurrency, deadline_seconds=120)
+        after = _cpu_seconds(child.pid)
+        result.cpu_seconds = None if cpu is None or after is None else after - cpu
+        return result
+    finally:
+        await poster.close()
+        await _stop(child)
+        await watcher.close()
+
+
+async def _ours(kind: str, people: int, concurrency: int, folder: Path) -> LoadResult:
+    async with fresh_database(kind, folder) as (database, location):
+        user_ids, _ = await seed_people(database, people)
+        if kind == "postgres":
+            async with database.engine.begin() as connection:  # as autovacuum would have by now
+                await connection.execute(text("ANALYZE"))
+        return await _round("ours", user_ids, concurrency, folder, location)
+
+
+async def _echo(people: int, concurrency: int, folder: Path) -> LoadResult:
+    user_ids = [800_000 + index for index in range(people)]
+    return await _round("echo", user_ids, concurrency, folder, {})
+
+
+def _median(results: list[LoadResult]) -> dict[str, Any]:
+    summaries = [result.summary() for result in results]
+    return {
+        key: statistics.median(s[key] for s in summaries)
+        if all(s[key] is not None for s in summaries)
+        else None
+        for key in ("answers_per_second", "p50_ms", "p99_ms", "cpu_ms_per_answer")
+    } | {"failed": sum(s["failed"] for s in summaries)}
+
+
+def run(people: int = 150, concurrency: int = 20, rounds: int = 3) -> dict[str, Any]:
+    async def main() -> dict[str, Any]:
+        echo, sqlite, postgres = [], [], []
+        with tempfile.TemporaryDirectory() as name:
+            folder = Path(name)
+            with_postgres = await postgres_answers()
+            for _ in range(rounds):
+                echo.append(await _echo(people, concurrency, folder))
+                sqlite.append(await _ours("sqlite", people, concurrency, folder))
+                if with_postgres:
+                    postgres.append(await _ours("postgres", people, concurrency, folder))
+        baseline, ours = _median(echo), _median(sqlite)
+        ratio = ours["answers_per_second"] / baseline["answers_per_second"]
+        result: dict[str, Any] = {
+            "name": "inbound",
+            "units": (
+                f"{people} people x {len(ANSWERS)} answers, {concurrency} at a time, median of {rounds} rounds"
+            ),
+            "sqlite_answers_per_second": ours["answers_per_second"],
+            "sqlite_p50_ms": ours["p50_ms"],
+            "sqlite_p99_ms": ours["p99_ms"],
+            "sqlite_cpu_ms_per_answer": ours["cpu_ms_per_answer"],
+            "echo_answers_per_second": baseline["answers_per_second"],
+            "echo_p50_ms": baseline["p50_ms"],
+            "echo_p99_ms": baseline["p99_ms"],
+            "echo_cpu_ms_per_answer": baseline["cpu_ms_per_answer"],
+            "ratio_sqlite_vs_echo": round(ratio, 2),
+        }
+        if postgres:
+            theirs = _median(postgres)
+            result |= {
+                "postgres_answers_per_second": theirs["answers_per_second"],
+                "postgres_p50_ms": theirs["p50_ms"],
+                "postgres_p99_ms": theirs["p99_ms"],
+                "postgres_cpu_ms_per_answer": theirs["cpu_ms_per_answer"],
+                "ratio_postgres_vs_echo": round(
+                    theirs["answers_per_second"] / baseline["answers_per_second"], 2
+                ),
+            }
+        else:
+            result["postgres"] = "skipped: no PostgreSQL at 127.0.0.1:5432"
+        failed = sum(r.failed for r in echo + sqlite + postgres)
+        result |= {"failed_requests": failed, "target": f"ratio >= {TARGET} on SQLite"}
+        result["met"] = ratio >= TARGET and failed == 0
+        return result
+
+    return asyncio.run(main())
