@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+import sys
 from collections.abc import Callable, Coroutine, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -211,9 +212,9 @@ def signals_set(stop: asyncio.Event, *, enabled: bool) -> Iterator[None]:
     """SIGINT and SIGTERM set `stop` while inside (where the platform allows signal handlers)."""
     loop = asyncio.get_running_loop()
     installed = []
-    if enabled:
+    if enabled and sys.platform != "win32":  # Windows event loops have no signal handlers
         for signum in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            with contextlib.suppress(RuntimeError, ValueError):  # not the main thread
                 loop.add_signal_handler(signum, stop.set)
                 installed.append(signum)
     try:
