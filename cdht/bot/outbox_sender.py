@@ -15,6 +15,7 @@ waits for a retry); different chats are sent concurrently by `concurrency` worke
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -96,16 +97,18 @@ class OutboxSender:
         self._retry = retry or RetryPolicy()
         self._busy_chats: set[str] = set()
         self._claiming = asyncio.Lock()
-        self._wake = Nudge()
+        self._relay = Relay()
 
     def wake(self) -> None:
-        """New rows were queued: stop idling."""
-        self._wake.set()
+        """New rows were queued: an idle worker looks at once."""
+        self._relay.wake_one()
 
     async def run(self, stop: asyncio.Event) -> None:
         async with asyncio.TaskGroup() as group:
             for _ in range(self._concurrency):
                 group.create_task(self._work(stop))
+            await stop.wait()
+            self._relay.wake_all()
 
     async def _work(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
@@ -114,8 +117,10 @@ class OutboxSender:
             except Exception:
                 log.exception("outbox sender failed; retrying", channel=self._channel)
                 sent = False
-            if not sent:
-                await self._wake.wait(stop, seconds=self._idle_seconds)
+            if sent:
+                self._relay.wake_one()  # more may be due: another worker looks while this one loops
+            else:
+                await self._relay.wait(self._idle_seconds)
 
     async def send_next(self) -> bool:
         """Deliver the next due row; False when none is due."""
@@ -212,6 +217,49 @@ async def _recipient(uow: UnitOfWork, row: OutboxRecord) -> PersonRecord | None:
     if row.person_id is not None:
         return await uow.people.get(row.person_id)
     return await uow.people.by_identity(row.channel, row.chat_id)
+
+
+def _settle(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
+
+
+class Relay:
+    """Wakes idle workers one at a time. Each worker that finds work wakes the next, so a burst of rows
+    brings in as many workers as it needs, and a single new row costs one look, not one per worker."""
+
+    def __init__(self) -> None:
+        self._waiters: collections.deque[asyncio.Future[None]] = collections.deque()
+        self._woken_early = False
+
+    def wake_one(self) -> None:
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                return
+        self._woken_early = True  # nobody is waiting: the next worker to wait looks at once instead
+
+    def wake_all(self) -> None:
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+
+    async def wait(self, seconds: float) -> None:
+        if self._woken_early:
+            self._woken_early = False
+            return
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[None] = loop.create_future()
+        self._waiters.append(waiter)
+        timer = loop.call_later(seconds, _settle, waiter)
+        try:
+            await waiter
+        finally:
+            timer.cancel()
+            if waiter in self._waiters:
+                self._waiters.remove(waiter)
 
 
 class Nudge:

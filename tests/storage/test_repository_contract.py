@@ -154,10 +154,15 @@ class TestRepositoryContract:
                 RecognitionRecord(commune, 2023, 1, "12/QĐ-PGDĐT", date(2024, 3, 20), "Phòng GD&ĐT"), NOW
             )
             record = SessionRecord(person.id, village, 2024, "village_head", {"cursor": 1}, False, NOW)
-            await uow.sessions.save(record)
-            await uow.sessions.save(
+            first = await uow.sessions.save(record)
+            assert await uow.sessions.get(person.id, village, 2024, "village_head") == first
+            second = await uow.sessions.save(
                 SessionRecord(person.id, village, 2024, "village_head", {"cursor": 2}, True, NOW)
             )
+            assert second.id == first.id != 0
+            assert (
+                await uow.sessions.get(person.id, village, 2024, "village_head") == second
+            )  # same transaction
             await uow.commit()
         async with uow_factory() as uow:
             [decision] = await uow.recognitions.for_units([commune])

@@ -27,6 +27,7 @@ from aiogram.types import FSInputFile, InlineKeyboardMarkup, Message, ReplyKeybo
 from cdht.bot.outbox_sender import PermanentFailure, RecipientUnreachable, RetryAfter, TemporaryFailure
 from cdht.bot.telegram.chat_menus import ChatMenus
 from cdht.bot.telegram.keyboards import Markup, reply_markup
+from cdht.bot.telegram.responses import RESPONSE_MODELS
 from cdht.conversations.outbound import OutboundMessage
 from cdht.conversations.render import split_text
 from cdht.handlers.ports import OutboxRecord, PersonRecord
@@ -43,6 +44,8 @@ class _Shown:
 
 
 class TelegramTransport:
+    response_models = RESPONSE_MODELS  # held for the life of the transport (see responses.py)
+
     def __init__(self, bot: Bot, menus: ChatMenus) -> None:
         self._bot = bot
         self._menus = menus

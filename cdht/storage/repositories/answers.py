@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cdht.handlers.ports import AnswerRecord, NewAnswer
 from cdht.storage.repositories.codec import decode_value, encode_value
-from cdht.storage.tables import Answer
+from cdht.storage.tables import Answer, table_of
+
+_TABLE = table_of(Answer)
 
 
 def _record(row: Answer) -> AnswerRecord:
@@ -35,23 +38,12 @@ class SqlAnswerRepository:
         self._session = session
 
     async def add(self, answer: NewAnswer) -> AnswerRecord:
-        row = Answer(
-            unit_id=answer.unit_id,
-            year=answer.year,
-            question_id=answer.question_id,
-            fact=answer.fact,
-            value=encode_value(answer.value),
-            display=answer.display,
-            person_id=answer.person_id,
-            source=answer.source,
-            questionnaire_id=answer.questionnaire_id,
-            questionnaire_version=answer.questionnaire_version,
-            questionnaire_hash=answer.questionnaire_hash,
-            answered_at=answer.answered_at,
+        encoded = encode_value(answer.value)
+        values = {field.name: getattr(answer, field.name) for field in dataclasses.fields(NewAnswer)}
+        answer_id = await self._session.scalar(
+            insert(_TABLE).values({**values, "value": encoded}).returning(_TABLE.c.id)
         )
-        self._session.add(row)
-        await self._session.flush()
-        return _record(row)
+        return AnswerRecord(**{**values, "value": decode_value(encoded)}, id=int(answer_id or 0))
 
     async def latest(self, unit_id: int, year: int) -> dict[str, AnswerRecord]:
         return (await self.latest_for_units([unit_id], year)).get(unit_id, {})

@@ -3,12 +3,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cdht.handlers.ports import AuditRecord
 from cdht.storage.repositories.codec import decode_value, encode_value
-from cdht.storage.tables import AuditEntry
+from cdht.storage.tables import AuditEntry, table_of
+
+_TABLE = table_of(AuditEntry)
 
 
 def _wrap(value: Any) -> dict[str, Any] | None:
@@ -22,8 +24,8 @@ class SqlAuditRepository:
         self._session = session
 
     async def add(self, entry: AuditRecord) -> None:
-        self._session.add(
-            AuditEntry(
+        await self._session.execute(
+            insert(_TABLE).values(
                 unit_id=entry.unit_id,
                 year=entry.year,
                 actor_id=entry.actor_id,
@@ -35,7 +37,6 @@ class SqlAuditRepository:
                 created_at=entry.created_at,
             )
         )
-        await self._session.flush()
 
     async def for_units(self, unit_ids: Sequence[int], year: int | None = None) -> list[AuditRecord]:
         if not unit_ids:

@@ -3,15 +3,36 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from cdht.handlers.ports import InboxRecord
-from cdht.storage.tables import InboxEvent
+from cdht.storage.repositories.inserts import insert_unless_duplicate
+from cdht.storage.tables import InboxEvent, table_of
 
 MAX_ATTEMPTS = 5  # keep equal to cdht.handlers.inbox_worker.MAX_ATTEMPTS
+_TABLE = table_of(InboxEvent)
+_COLUMNS = _TABLE.c
+_OLDER = _TABLE.alias("older")
+# The hot statements are built once (building one costs more than running it on SQLite).
+_CLAIM = (
+    select(_TABLE)
+    .where(
+        _COLUMNS.status == "pending",
+        ~exists().where(
+            _OLDER.c.user_key == _COLUMNS.user_key, _OLDER.c.status == "pending", _OLDER.c.id < _COLUMNS.id
+        ),
+    )
+    .order_by(_COLUMNS.id)
+    .limit(1)
+    .with_for_update(skip_locked=True, of=_TABLE)
+)
+_CLAIM_IN_CHANNEL = _CLAIM.where(_COLUMNS.channel == bindparam("channel"))
+_MARK_DONE = (
+    update(_TABLE)
+    .where(_COLUMNS.id == bindparam("inbox_id"))
+    .values(status="done", processed_at=bindparam("done_at"))
+)
 
 
 class SqlInboxRepository:
@@ -22,15 +43,14 @@ class SqlInboxRepository:
         self, channel: str, external_id: str, user_key: str, payload: dict[str, Any], now: datetime
     ) -> int | None:
         """Store a raw update; None when this (channel, external id) was stored before (a redelivery)."""
-        row = InboxEvent(
-            channel=channel, external_id=external_id, user_key=user_key, payload=payload, received_at=now
-        )
-        try:
-            async with self._session.begin_nested():
-                self._session.add(row)
-        except IntegrityError:
-            return None
-        return row.id
+        values = {
+            "channel": channel,
+            "external_id": external_id,
+            "user_key": user_key,
+            "payload": payload,
+            "received_at": now,
+        }
+        return await insert_unless_duplicate(self._session, _TABLE, values, ("channel", "external_id"))
 
     async def claim_next(self, channel: str | None = None) -> InboxRecord | None:
         """The oldest pending event of a person with no older pending event, locked for this transaction.
@@ -38,30 +58,17 @@ class SqlInboxRepository:
         On PostgreSQL `SKIP LOCKED` lets several workers share the queue while each person's events stay
         in order: a person's next event is only eligible once the one before it is done.
         """
-        older = aliased(InboxEvent)
-        query = (
-            select(InboxEvent)
-            .where(
-                InboxEvent.status == "pending",
-                ~exists().where(
-                    older.user_key == InboxEvent.user_key, older.status == "pending", older.id < InboxEvent.id
-                ),
-            )
-            .order_by(InboxEvent.id)
-            .limit(1)
-            .with_for_update(skip_locked=True, of=InboxEvent)
-        )
-        if channel is not None:
-            query = query.where(InboxEvent.channel == channel)
-        row = await self._session.scalar(query)
+        if channel is None:
+            result = await self._session.execute(_CLAIM)
+        else:
+            result = await self._session.execute(_CLAIM_IN_CHANNEL, {"channel": channel})
+        row = result.first()
         if row is None:
             return None
         return InboxRecord(row.id, row.channel, row.external_id, row.user_key, row.payload, row.attempts)
 
     async def mark_done(self, inbox_id: int, now: datetime) -> None:
-        await self._session.execute(
-            update(InboxEvent).where(InboxEvent.id == inbox_id).values(status="done", processed_at=now)
-        )
+        await self._session.execute(_MARK_DONE, {"inbox_id": inbox_id, "done_at": now})
 
     async def mark_failed(self, inbox_id: int, error: str, now: datetime) -> None:
         """Count a failed attempt; after MAX_ATTEMPTS the event is parked as failed so others can go on."""

@@ -4,16 +4,43 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from cdht.handlers.ports import OutboxRecord
-from cdht.storage.tables import OutboxMessage
+from cdht.storage.repositories.inserts import insert_unless_duplicate
+from cdht.storage.tables import OutboxMessage, table_of
+
+_TABLE = table_of(OutboxMessage)
+_COLUMNS = _TABLE.c
+_OLDER = _TABLE.alias("older")
+# The hot statements are built once (building one costs more than running it on SQLite).
+_CLAIM = (
+    select(_TABLE)
+    .where(
+        _COLUMNS.channel == bindparam("channel"),
+        _COLUMNS.status == "pending",
+        _COLUMNS.not_before <= bindparam("now"),
+        ~exists().where(
+            _OLDER.c.channel == _COLUMNS.channel,
+            _OLDER.c.chat_id == _COLUMNS.chat_id,
+            _OLDER.c.status == "pending",
+            _OLDER.c.id < _COLUMNS.id,
+        ),
+    )
+    .order_by(_COLUMNS.id)
+    .limit(1)
+    .with_for_update(skip_locked=True, of=_TABLE)
+)
+_CLAIM_SKIPPING = _CLAIM.where(_COLUMNS.chat_id.not_in(bindparam("skip", expanding=True)))
+_MARK_SENT = (
+    update(_TABLE)
+    .where(_COLUMNS.id == bindparam("outbox_id"))
+    .values(status="sent", external_message_id=bindparam("message_id"), sent_at=bindparam("sent_time"))
+)
 
 
-def _record(row: OutboxMessage) -> OutboxRecord:
+def _record(row: Any) -> OutboxRecord:
     return OutboxRecord(
         id=row.id,
         channel=row.channel,
@@ -47,24 +74,19 @@ class SqlOutboxRepository:
         not_before: datetime | None = None,
     ) -> int | None:
         """Queue a message; None when a message with the same dedupe key was queued before."""
-        row = OutboxMessage(
-            channel=channel,
-            chat_id=chat_id,
-            payload=payload,
-            person_id=person_id,
-            inbox_id=inbox_id,
-            dedupe_key=dedupe_key,
-            edit_key=edit_key,
-            broadcast_id=broadcast_id,
-            not_before=not_before or now,
-            created_at=now,
-        )
-        try:
-            async with self._session.begin_nested():
-                self._session.add(row)
-        except IntegrityError:
-            return None
-        return row.id
+        values = {
+            "channel": channel,
+            "chat_id": chat_id,
+            "payload": payload,
+            "person_id": person_id,
+            "inbox_id": inbox_id,
+            "dedupe_key": dedupe_key,
+            "edit_key": edit_key,
+            "broadcast_id": broadcast_id,
+            "not_before": not_before or now,
+            "created_at": now,
+        }
+        return await insert_unless_duplicate(self._session, _TABLE, values, ("dedupe_key",))
 
     async def last_sent(self, channel: str, chat_id: str, edit_key: str) -> OutboxRecord | None:
         """The newest delivered message with this edit key in this chat: the one a channel may edit in place."""
@@ -126,34 +148,16 @@ class SqlOutboxRepository:
         `SKIP LOCKED` lets several senders share the queue. `skip_chats`: chats this process is already
         sending to (SQLite has no row locks).
         """
-        older = aliased(OutboxMessage)
-        query = (
-            select(OutboxMessage)
-            .where(
-                OutboxMessage.channel == channel,
-                OutboxMessage.status == "pending",
-                OutboxMessage.not_before <= now,
-                ~exists().where(
-                    older.channel == OutboxMessage.channel,
-                    older.chat_id == OutboxMessage.chat_id,
-                    older.status == "pending",
-                    older.id < OutboxMessage.id,
-                ),
-            )
-            .order_by(OutboxMessage.id)
-            .limit(1)
-            .with_for_update(skip_locked=True, of=OutboxMessage)
-        )
+        params: dict[str, Any] = {"channel": channel, "now": now}
         if skip_chats:
-            query = query.where(OutboxMessage.chat_id.not_in(list(skip_chats)))
-        row = await self._session.scalar(query)
+            params["skip"] = list(skip_chats)
+        result = await self._session.execute(_CLAIM_SKIPPING if skip_chats else _CLAIM, params)
+        row = result.first()
         return _record(row) if row else None
 
     async def mark_sent(self, outbox_id: int, external_message_id: str | None, now: datetime) -> None:
         await self._session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == outbox_id)
-            .values(status="sent", external_message_id=external_message_id, sent_at=now)
+            _MARK_SENT, {"outbox_id": outbox_id, "message_id": external_message_id, "sent_time": now}
         )
 
     async def mark_failed(self, outbox_id: int, error: str, *, retry_at: datetime | None) -> None:

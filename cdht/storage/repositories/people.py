@@ -2,15 +2,26 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cdht.handlers.ports import IdentityRecord, PersonRecord
-from cdht.storage.tables import Identity, InviteCode, Person
+from cdht.storage.tables import Identity, InviteCode, Person, table_of
+
+_PEOPLE = table_of(Person)
+_IDENTITIES = table_of(Identity)
+_BY_IDENTITY = (  # on every message: built once
+    select(_PEOPLE)
+    .join(_IDENTITIES, _IDENTITIES.c.person_id == _PEOPLE.c.id)
+    .where(
+        _IDENTITIES.c.channel == bindparam("channel"), _IDENTITIES.c.external_id == bindparam("external_id")
+    )
+)
 
 
-def _record(row: Person) -> PersonRecord:
+def _record(row: Any) -> PersonRecord:
     return PersonRecord(
         id=row.id,
         name=row.name,
@@ -61,11 +72,8 @@ class SqlPersonRepository:
         await self._session.execute(update(Person).where(Person.id == person_id).values(reachable=reachable))
 
     async def by_identity(self, channel: str, external_id: str) -> PersonRecord | None:
-        row = await self._session.scalar(
-            select(Person)
-            .join(Identity, Identity.person_id == Person.id)
-            .where(Identity.channel == channel, Identity.external_id == external_id)
-        )
+        result = await self._session.execute(_BY_IDENTITY, {"channel": channel, "external_id": external_id})
+        row = result.first()
         return _record(row) if row else None
 
     async def identities(self, person_id: int) -> list[IdentityRecord]:

@@ -1,15 +1,26 @@
+"""Sessions are read and written with Core statements (no ORM identity map): `save` is one upsert, and a later
+read in the same transaction sees what it wrote."""
+
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cdht.handlers.ports import SessionRecord
-from cdht.storage.tables import ConversationSession
+from cdht.storage.repositories.inserts import upsert
+from cdht.storage.tables import ConversationSession, table_of
+
+_TABLE = table_of(ConversationSession)
+_KEY = ("person_id", "unit_id", "year", "questionnaire_id")
+_COLUMNS = _TABLE.c
+_ONE = select(_TABLE).where(*(_COLUMNS[name] == bindparam(name) for name in _KEY))
 
 
-def _record(row: ConversationSession) -> SessionRecord:
+def _record(row: Any) -> SessionRecord:
     return SessionRecord(
         id=row.id,
         person_id=row.person_id,
@@ -29,46 +40,31 @@ class SqlSessionRepository:
     async def get(
         self, person_id: int, unit_id: int, year: int, questionnaire_id: str
     ) -> SessionRecord | None:
-        row = await self._session.scalar(
-            select(ConversationSession).where(
-                ConversationSession.person_id == person_id,
-                ConversationSession.unit_id == unit_id,
-                ConversationSession.year == year,
-                ConversationSession.questionnaire_id == questionnaire_id,
-            )
+        result = await self._session.execute(
+            _ONE,
+            {"person_id": person_id, "unit_id": unit_id, "year": year, "questionnaire_id": questionnaire_id},
         )
+        row = result.first()
         return _record(row) if row else None
 
     async def save(self, record: SessionRecord) -> SessionRecord:
-        row = await self._session.scalar(
-            select(ConversationSession).where(
-                ConversationSession.person_id == record.person_id,
-                ConversationSession.unit_id == record.unit_id,
-                ConversationSession.year == record.year,
-                ConversationSession.questionnaire_id == record.questionnaire_id,
-            )
-        )
-        if row is None:
-            row = ConversationSession(
-                person_id=record.person_id,
-                unit_id=record.unit_id,
-                year=record.year,
-                questionnaire_id=record.questionnaire_id,
-            )
-            self._session.add(row)
-        row.state = record.state
-        row.completed = record.completed
-        row.updated_at = record.updated_at
-        await self._session.flush()
-        return _record(row)
+        values = {
+            "person_id": record.person_id,
+            "unit_id": record.unit_id,
+            "year": record.year,
+            "questionnaire_id": record.questionnaire_id,
+            "state": record.state,
+            "completed": record.completed,
+            "updated_at": record.updated_at,
+        }
+        session_id = await upsert(self._session, _TABLE, values, _KEY, ("state", "completed", "updated_at"))
+        return dataclasses.replace(record, id=session_id)
 
     async def for_person(self, person_id: int) -> list[SessionRecord]:
-        rows = await self._session.scalars(
-            select(ConversationSession)
-            .where(ConversationSession.person_id == person_id)
-            .order_by(ConversationSession.updated_at.desc())
+        result = await self._session.execute(
+            select(_TABLE).where(_COLUMNS.person_id == person_id).order_by(_COLUMNS.updated_at.desc())
         )
-        return [_record(row) for row in rows]
+        return [_record(row) for row in result]
 
     async def for_units(
         self, unit_ids: Sequence[int], year: int, questionnaire_id: str
@@ -76,13 +72,13 @@ class SqlSessionRepository:
         """Sessions of these units, newest first (several people may have answered for one unit)."""
         if not unit_ids:
             return []
-        rows = await self._session.scalars(
-            select(ConversationSession)
+        result = await self._session.execute(
+            select(_TABLE)
             .where(
-                ConversationSession.unit_id.in_(list(unit_ids)),
-                ConversationSession.year == year,
-                ConversationSession.questionnaire_id == questionnaire_id,
+                _COLUMNS.unit_id.in_(list(unit_ids)),
+                _COLUMNS.year == year,
+                _COLUMNS.questionnaire_id == questionnaire_id,
             )
-            .order_by(ConversationSession.updated_at.desc(), ConversationSession.id.desc())
+            .order_by(_COLUMNS.updated_at.desc(), _COLUMNS.id.desc())
         )
-        return [_record(row) for row in rows]
+        return [_record(row) for row in result]

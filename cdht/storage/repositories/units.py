@@ -2,15 +2,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cdht.handlers.ports import UnitRecord
-from cdht.storage.tables import Unit
+from cdht.storage.tables import Unit, table_of
+
+_UNITS = table_of(Unit)
+_BY_ID = select(_UNITS).where(_UNITS.c.id == bindparam("unit_id"))  # on every message: built once
 
 
-def _record(row: Unit) -> UnitRecord:
+def _record(row: Any) -> UnitRecord:
     return UnitRecord(id=row.id, code=row.code, name=row.name, tier=row.tier, parent_id=row.parent_id)
 
 
@@ -19,7 +23,7 @@ class SqlUnitRepository:
         self._session = session
 
     async def get(self, unit_id: int) -> UnitRecord | None:
-        row = await self._session.get(Unit, unit_id)
+        row = (await self._session.execute(_BY_ID, {"unit_id": unit_id})).first()
         return _record(row) if row else None
 
     async def by_code(self, code: str) -> UnitRecord | None:

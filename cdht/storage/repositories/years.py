@@ -2,15 +2,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cdht.handlers.ports import YearRecord
-from cdht.storage.tables import AssessmentYear
+from cdht.storage.tables import AssessmentYear, table_of
+
+_YEARS = table_of(AssessmentYear)
+_ONE = select(_YEARS).where(  # on every answer: built once
+    _YEARS.c.unit_id == bindparam("unit_id"), _YEARS.c.year == bindparam("year")
+)
 
 
-def _record(row: AssessmentYear) -> YearRecord:
+def _record(row: Any) -> YearRecord:
     returned = row.returned_questions or {}
     return YearRecord(
         unit_id=row.unit_id,
@@ -27,7 +33,8 @@ class SqlYearRepository:
         self._session = session
 
     async def get(self, unit_id: int, year: int) -> YearRecord | None:
-        return (await self.for_units([unit_id], year)).get(unit_id)
+        row = (await self._session.execute(_ONE, {"unit_id": unit_id, "year": year})).first()
+        return _record(row) if row else None
 
     async def for_units(self, unit_ids: Sequence[int], year: int) -> dict[int, YearRecord]:
         if not unit_ids:

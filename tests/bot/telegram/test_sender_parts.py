@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 from collections.abc import Callable
 from datetime import timedelta
 
 from PIL import Image
 
+from cdht.bot.outbox_sender import Relay
 from cdht.bot.rate_limit import RateLimiter
 from cdht.handlers.photo_metadata import read_photo_metadata
 from cdht.storage.unit_of_work import SqlUnitOfWork
@@ -93,3 +95,37 @@ def test_exif_position_and_time_with_hemispheres_and_offsets() -> None:
     assert found.taken_at is not None and found.taken_at.utcoffset() == timedelta(hours=2)
     assert read_photo_metadata(_jpeg(Image.Exif())).latitude is None
     assert read_photo_metadata(b"%PDF-1.7 not an image") == read_photo_metadata(b"")
+
+
+async def test_the_relay_wakes_one_idle_worker_per_call_and_keeps_an_early_call() -> None:
+    relay = Relay()
+    woken: list[int] = []
+
+    async def worker(number: int) -> None:
+        await relay.wait(5.0)
+        woken.append(number)
+
+    workers = [asyncio.ensure_future(worker(n)) for n in range(3)]
+    await asyncio.sleep(0.01)
+    relay.wake_one()
+    await asyncio.sleep(0.01)
+    assert woken == [0]  # one call, one worker
+    relay.wake_all()
+    await asyncio.gather(*workers)
+    assert sorted(woken) == [0, 1, 2]
+    relay.wake_one()  # nobody waits: the next wait returns at once instead of being lost
+    await asyncio.wait_for(relay.wait(5.0), 0.5)
+    started = asyncio.get_running_loop().time()
+    await relay.wait(0.05)  # and only once
+    assert asyncio.get_running_loop().time() - started >= 0.04
+
+
+def test_telegram_response_models_survive_a_garbage_collection() -> None:
+    import gc
+
+    from aiogram.methods import Response, SendMessage
+
+    from cdht.bot.telegram.responses import RESPONSE_MODELS
+
+    gc.collect()
+    assert Response[SendMessage.__returning__] in RESPONSE_MODELS  # pydantic's cache hit, not a rebuild
