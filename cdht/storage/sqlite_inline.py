@@ -7,9 +7,10 @@ thirty-odd calls spent most of their time switching threads. `InlineConnection` 
 which SQLAlchemy's aiosqlite dialect drives, and runs each call on the event loop's own thread.
 
 Two things a thread used to give for free are kept:
-- waiting for a lock never blocks the loop: the busy timeout is 0 and a busy database is retried with
-  `asyncio.sleep` (for up to `BUSY_SECONDS`), so another connection of this process can finish its
-  transaction meanwhile; a stale WAL snapshot (SQLITE_BUSY_SNAPSHOT) is not retried, as before;
+- waiting for a lock never blocks the loop. Writers of this process queue on an asyncio lock (one per
+  database file), taken at a transaction's first write and given back when it ends; a database busy because
+  of another process is retried with `asyncio.sleep`. Both give up after `BUSY_SECONDS`, as the busy
+  timeout did; a stale WAL snapshot (SQLITE_BUSY_SNAPSHOT) is not retried, as before;
 - a long run of calls still lets other tasks in: the loop is yielded to once every `YIELD_SECONDS`.
 """
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -56,9 +58,13 @@ class _InlineQueue:
 class InlineConnection(aiosqlite.Connection):
     """An aiosqlite connection whose calls run on the caller's thread (see the module's note)."""
 
-    def __init__(self, connector: Callable[[], sqlite3.Connection]) -> None:
+    def __init__(self, connector: Callable[[], sqlite3.Connection], path: str) -> None:
         super().__init__(connector, iter_chunk_size=64)
         self._tx = _InlineQueue()  # type: ignore[assignment]
+        self._path = path
+        self._writing: asyncio.Lock | None = (
+            None  # this process's writer lock, while this connection holds it
+        )
 
     def __await__(self) -> Any:
         return self._connect().__await__()
@@ -72,6 +78,16 @@ class InlineConnection(aiosqlite.Connection):
         if not self._running or not self._connection:
             raise ValueError("Connection closed")
         await _take_turns()
+        if self._writing is None and not self._connection.in_transaction and _may_write(args):
+            await self._take_writer_lock()
+        try:
+            return await self._run(fn, *args, **kwargs)
+        finally:
+            if self._writing is not None and not (self._connection and self._connection.in_transaction):
+                self._give_back_writer_lock()
+
+    async def _run(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Another process may hold the database: retry while it is busy, without blocking the loop."""
         waited_since: float | None = None
         delay = 0.001
         while True:
@@ -87,11 +103,45 @@ class InlineConnection(aiosqlite.Connection):
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 0.05)
 
+    async def _take_writer_lock(self) -> None:
+        """Writers of this process queue on an asyncio lock, held from a transaction's first write to its
+        end: the next one starts the moment the last commits, instead of polling a busy database."""
+        lock = _writer_lock(self._path)
+        try:
+            await asyncio.wait_for(lock.acquire(), BUSY_SECONDS)
+        except TimeoutError:
+            raise sqlite3.OperationalError("database is locked (by this process)") from None
+        self._writing = lock
+
+    def _give_back_writer_lock(self) -> None:
+        if self._writing is not None:
+            self._writing.release()
+            self._writing = None
+
     def stop(self) -> None:
         self._running = False
+        self._give_back_writer_lock()
         if self._connection is not None:
             self._connection.close()
             self._connection = None
+
+
+_writer_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Lock]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _writer_lock(path: str) -> asyncio.Lock:
+    per_loop = _writer_locks.setdefault(asyncio.get_running_loop(), {})
+    return per_loop.setdefault(path, asyncio.Lock())
+
+
+def _may_write(args: tuple[Any, ...]) -> bool:
+    """A statement that can open a write transaction: anything but a read (and SQLAlchemy's PRAGMAs)."""
+    if not args or not isinstance(args[0], str):
+        return False
+    head = args[0].lstrip()[:7].upper()
+    return not head.startswith(("SELECT", "PRAGMA", "WITH"))
 
 
 def inline_connector(path: str) -> Callable[[], InlineConnection]:
@@ -100,4 +150,4 @@ def inline_connector(path: str) -> Callable[[], InlineConnection]:
     def connect() -> sqlite3.Connection:
         return sqlite3.connect(path, timeout=0, check_same_thread=False)
 
-    return lambda: InlineConnection(connect)
+    return lambda: InlineConnection(connect, path)

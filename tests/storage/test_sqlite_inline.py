@@ -100,3 +100,49 @@ async def test_the_connection_runs_on_the_loop_thread_and_closes(tmp_path: Path)
     await connection.close()
     with pytest.raises(ValueError, match=r"no active connection|closed"):
         await connection.execute("SELECT 1")
+
+
+async def test_writers_of_one_process_queue_and_the_next_starts_when_the_last_commits(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'queue.sqlite3'}")
+    async with engine.begin() as connection:
+        await connection.execute(text("CREATE TABLE t (n INTEGER)"))
+    loop = asyncio.get_running_loop()
+    committed: dict[str, float] = {}
+
+    async def slow_writer() -> None:
+        async with engine.begin() as connection:
+            await connection.execute(text("INSERT INTO t VALUES (1)"))
+            await asyncio.sleep(0.3)  # holds the write transaction while other tasks run
+        committed["slow"] = loop.time()
+
+    async def second_writer() -> None:
+        await asyncio.sleep(0.05)
+        async with engine.begin() as connection:
+            await connection.execute(text("INSERT INTO t VALUES (2)"))
+        committed["second"] = loop.time()
+
+    await asyncio.gather(slow_writer(), second_writer())
+    assert 0 <= committed["second"] - committed["slow"] < 0.05  # woken at the commit, not by polling
+    async with engine.connect() as connection:
+        assert (await connection.execute(text("SELECT n FROM t ORDER BY rowid"))).scalars().all() == [1, 2]
+    await engine.dispose()
+
+
+async def test_a_task_waiting_on_its_own_open_write_gives_up_instead_of_hanging(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_inline, "BUSY_SECONDS", 0.2)
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'self.sqlite3'}")
+    async with engine.begin() as connection:
+        await connection.execute(text("CREATE TABLE t (n INTEGER)"))
+    async with engine.connect() as first:
+        await first.execute(text("INSERT INTO t VALUES (1)"))  # an open write transaction
+        with pytest.raises(OperationalError, match="locked"):
+            async with engine.begin() as second:
+                await second.execute(text("INSERT INTO t VALUES (2)"))
+        await first.commit()
+    async with engine.begin() as connection:  # the lock was given back: writing works again
+        await connection.execute(text("INSERT INTO t VALUES (3)"))
+    async with engine.connect() as connection:
+        assert (await connection.execute(text("SELECT n FROM t ORDER BY n"))).scalars().all() == [1, 3]
+    await engine.dispose()

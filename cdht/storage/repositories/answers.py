@@ -3,11 +3,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cdht.handlers.ports import AnswerRecord, NewAnswer
 from cdht.storage.repositories.codec import decode_value, encode_value
+from cdht.storage.repositories.inserts import insert_returning_id
 from cdht.storage.tables import Answer, table_of
 
 _TABLE = table_of(Answer)
@@ -40,10 +41,8 @@ class SqlAnswerRepository:
     async def add(self, answer: NewAnswer) -> AnswerRecord:
         encoded = encode_value(answer.value)
         values = {field.name: getattr(answer, field.name) for field in dataclasses.fields(NewAnswer)}
-        answer_id = await self._session.scalar(
-            insert(_TABLE).values({**values, "value": encoded}).returning(_TABLE.c.id)
-        )
-        return AnswerRecord(**{**values, "value": decode_value(encoded)}, id=int(answer_id or 0))
+        answer_id = await insert_returning_id(self._session, _TABLE, {**values, "value": encoded})
+        return AnswerRecord(**{**values, "value": decode_value(encoded)}, id=answer_id)
 
     async def latest(self, unit_id: int, year: int) -> dict[str, AnswerRecord]:
         return (await self.latest_for_units([unit_id], year)).get(unit_id, {})

@@ -3,11 +3,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cdht.handlers.ports import AuditRecord
 from cdht.storage.repositories.codec import decode_value, encode_value
+from cdht.storage.repositories.inserts import insert_returning_id
 from cdht.storage.tables import AuditEntry, table_of
 
 _TABLE = table_of(AuditEntry)
@@ -24,19 +25,18 @@ class SqlAuditRepository:
         self._session = session
 
     async def add(self, entry: AuditRecord) -> None:
-        await self._session.execute(
-            insert(_TABLE).values(
-                unit_id=entry.unit_id,
-                year=entry.year,
-                actor_id=entry.actor_id,
-                action=entry.action,
-                question_id=entry.question_id,
-                old_value=_wrap(entry.old_value),
-                new_value=_wrap(entry.new_value),
-                reason=entry.reason,
-                created_at=entry.created_at,
-            )
-        )
+        values = {
+            "unit_id": entry.unit_id,
+            "year": entry.year,
+            "actor_id": entry.actor_id,
+            "action": entry.action,
+            "question_id": entry.question_id,
+            "old_value": _wrap(entry.old_value),
+            "new_value": _wrap(entry.new_value),
+            "reason": entry.reason,
+            "created_at": entry.created_at,
+        }
+        await insert_returning_id(self._session, _TABLE, values)
 
     async def for_units(self, unit_ids: Sequence[int], year: int | None = None) -> list[AuditRecord]:
         if not unit_ids:
