@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,7 +15,7 @@ from cdht.storage.tables import Answer, table_of
 _TABLE = table_of(Answer)
 
 
-def _record(row: Answer) -> AnswerRecord:
+def _record(row: Any) -> AnswerRecord:
     return AnswerRecord(
         id=row.id,
         unit_id=row.unit_id,
@@ -57,9 +58,13 @@ class SqlAnswerRepository:
             .where(Answer.unit_id.in_(list(unit_ids)), Answer.year == year)
             .group_by(Answer.unit_id, Answer.question_id)
         )
-        rows = await self._session.scalars(select(Answer).where(Answer.id.in_(newest)).order_by(Answer.id))
+        rows = await self._session.execute(
+            select(_TABLE).where(_TABLE.c.id.in_(newest)).order_by(_TABLE.c.id)
+        )
         result: dict[int, dict[str, AnswerRecord]] = {}
-        for row in rows:
+        for (
+            row
+        ) in rows:  # plain rows: a province's answers are loaded at once, ORM objects cost twice as much
             result.setdefault(row.unit_id, {})[row.question_id] = _record(row)
         return result
 
