@@ -7,38 +7,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiogram.methods import (
-    AnswerCallbackQuery,
-    DeleteWebhook,
-    EditMessageReplyMarkup,
-    EditMessageText,
-    GetFile,
-    GetMe,
-    Response,
-    SendChatAction,
-    SendDocument,
-    SendMessage,
-    SendPhoto,
-    SetMyCommands,
-    SetWebhook,
-)
+from aiogram import methods
 
 _METHODS = (
-    AnswerCallbackQuery,
-    DeleteWebhook,
-    EditMessageReplyMarkup,
-    EditMessageText,
-    GetFile,
-    GetMe,
-    SendChatAction,
-    SendDocument,
-    SendMessage,
-    SendPhoto,
-    SetMyCommands,
-    SetWebhook,
+    methods.AnswerCallbackQuery,
+    methods.DeleteWebhook,
+    methods.EditMessageReplyMarkup,
+    methods.EditMessageText,
+    methods.GetFile,
+    methods.GetMe,
+    methods.SendChatAction,
+    methods.SendDocument,
+    methods.SendMessage,
+    methods.SendPhoto,
+    methods.SetMyCommands,
+    methods.SetWebhook,
 )
 
 RESPONSE_MODELS: tuple[Any, ...] = tuple(
-    Response[method.__returning__]  # type: ignore[name-defined]
+    methods.Response[method.__returning__]  # type: ignore[name-defined]
     for method in _METHODS
 )

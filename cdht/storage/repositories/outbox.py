@@ -90,28 +90,22 @@ class SqlOutboxRepository:
 
     async def last_sent(self, channel: str, chat_id: str, edit_key: str) -> OutboxRecord | None:
         """The newest delivered message with this edit key in this chat: the one a channel may edit in place."""
-        row = await self._session.scalar(
-            select(OutboxMessage)
-            .where(
-                OutboxMessage.channel == channel,
-                OutboxMessage.chat_id == chat_id,
-                OutboxMessage.edit_key == edit_key,
-                OutboxMessage.status == "sent",
-            )
-            .order_by(OutboxMessage.id.desc())
-            .limit(1)
-        )
-        return _record(row) if row else None
+        return await self._newest_with_key(channel, chat_id, edit_key, "sent")
 
     async def pending_with_key(self, channel: str, chat_id: str, edit_key: str) -> OutboxRecord | None:
         """A not yet delivered message with this edit key: a newer version replaces its content."""
+        return await self._newest_with_key(channel, chat_id, edit_key, "pending")
+
+    async def _newest_with_key(
+        self, channel: str, chat_id: str, edit_key: str, status: str
+    ) -> OutboxRecord | None:
         row = await self._session.scalar(
             select(OutboxMessage)
             .where(
                 OutboxMessage.channel == channel,
                 OutboxMessage.chat_id == chat_id,
                 OutboxMessage.edit_key == edit_key,
-                OutboxMessage.status == "pending",
+                OutboxMessage.status == status,
             )
             .order_by(OutboxMessage.id.desc())
             .limit(1)
