@@ -163,7 +163,7 @@ class OutboxSender:
     async def _mark_sent(
         self, uow: UnitOfWork, row: OutboxRecord, person: PersonRecord | None, message_id: str | None
     ) -> None:
-        await uow.outbox.mark_sent(row.id, message_id, self._clock())
+        await uow.outbox.mark_sent(row.id, message_id, self._clock(), sent_payload=row.payload)
         if person is not None and not person.reachable:
             await uow.people.set_reachable(person.id, True)
         await uow.commit()

@@ -171,8 +171,7 @@ async def progress_tick(uow: UnitOfWork, now: datetime) -> int:
         key = message.edit_key or ""
         for identity in await uow.people.identities(record.author_id):
             waiting = await uow.outbox.pending_with_key(identity.channel, identity.chat_id, key)
-            if waiting is not None:
-                await uow.outbox.replace_payload(waiting.id, payload)
+            if waiting is not None and await uow.outbox.replace_payload(waiting.id, payload):
                 continue
             last = await uow.outbox.last_sent(identity.channel, identity.chat_id, key)
             if last is None or last.payload.get("text") != message.text:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import date, timedelta
 
@@ -227,6 +228,37 @@ class TestRepositoryContract:
         async with uow_factory() as uow:
             found = await uow.outbox.last_sent("telegram", "42", "question")
             assert found is not None and found.external_message_id == "101" and found.edit_key == "question"
+
+    async def test_content_replaced_while_on_its_way_goes_out_after_it(self, uow_factory: Factory) -> None:
+        """A progress line rewritten while the sender is delivering the old one: on PostgreSQL the rewrite
+        waits for the row lock and finds it delivered; on SQLite it lands mid-flight. Either way the
+        delivered row keeps what went out and the new content is pending, never silently dropped."""
+        async with uow_factory() as uow:
+            await uow.outbox.add("telegram", "42", {"text": "10/300"}, NOW, person_id=None, edit_key="b:1")
+            await uow.commit()
+
+        async def rewrite() -> None:
+            async with uow_factory() as ticker:
+                waiting = await ticker.outbox.pending_with_key("telegram", "42", "b:1")
+                assert waiting is not None
+                if not await ticker.outbox.replace_payload(waiting.id, {"text": "300/300"}):
+                    await ticker.outbox.add("telegram", "42", {"text": "300/300"}, NOW, edit_key="b:1")
+                await ticker.commit()
+
+        async with uow_factory() as sender:
+            claimed = await sender.outbox.claim_next("telegram", NOW)
+            assert claimed is not None
+            rewriting = asyncio.create_task(rewrite())
+            await asyncio.sleep(0.3)  # the platform takes its time
+            await sender.outbox.mark_sent(claimed.id, "100", NOW, sent_payload=claimed.payload)
+            await sender.commit()
+        await rewriting
+        async with uow_factory() as uow:
+            delivered = await uow.outbox.last_sent("telegram", "42", "b:1")
+            assert delivered is not None and delivered.payload == {"text": "10/300"}
+            waiting = await uow.outbox.pending_with_key("telegram", "42", "b:1")
+            assert waiting is not None and waiting.payload == {"text": "300/300"}
+            assert await uow.outbox.replace_payload(delivered.id, {"text": "x"}) is False
 
 
 @pytest.mark.parametrize("value", [0, 12.5, True, "chữ", ["a"], date(2024, 1, 31), None])

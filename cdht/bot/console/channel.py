@@ -114,6 +114,8 @@ class ConsoleChannel:
                 numbered = number_buttons(outbound_from_json(row.payload))
                 self._actions = numbered.actions
                 printed.append(numbered.text)
-                await uow.outbox.mark_sent(row.id, f"console-{row.id}", self._clock())
+                await uow.outbox.mark_sent(
+                    row.id, f"console-{row.id}", self._clock(), sent_payload=row.payload
+                )
             await uow.commit()
         return printed

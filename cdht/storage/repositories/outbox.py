@@ -37,6 +37,16 @@ _MARK_SENT = (
     update(_TABLE)
     .where(_COLUMNS.id == bindparam("outbox_id"))
     .values(status="sent", external_message_id=bindparam("message_id"), sent_at=bindparam("sent_time"))
+    .returning(
+        _COLUMNS.payload,
+        _COLUMNS.channel,
+        _COLUMNS.chat_id,
+        _COLUMNS.person_id,
+        _COLUMNS.edit_key,
+    )
+)
+_KEEP_SENT_PAYLOAD = (
+    update(_TABLE).where(_COLUMNS.id == bindparam("outbox_id")).values(payload=bindparam("sent_payload"))
 )
 
 
@@ -112,12 +122,14 @@ class SqlOutboxRepository:
         )
         return _record(row) if row else None
 
-    async def replace_payload(self, outbox_id: int, payload: dict[str, Any]) -> None:
-        await self._session.execute(
+    async def replace_payload(self, outbox_id: int, payload: dict[str, Any]) -> bool:
+        """Give a still pending message new content; False when it was delivered meanwhile."""
+        result = await self._session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id == outbox_id, OutboxMessage.status == "pending")
             .values(payload=payload)
         )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
 
     async def due(self, channel: str, now: datetime, limit: int) -> list[OutboxRecord]:
         rows = await self._session.scalars(
@@ -149,9 +161,31 @@ class SqlOutboxRepository:
         row = result.first()
         return _record(row) if row else None
 
-    async def mark_sent(self, outbox_id: int, external_message_id: str | None, now: datetime) -> None:
-        await self._session.execute(
+    async def mark_sent(
+        self,
+        outbox_id: int,
+        external_message_id: str | None,
+        now: datetime,
+        *,
+        sent_payload: dict[str, Any] | None = None,
+    ) -> None:
+        """Record a delivery. With `sent_payload` (what went out): when the content was replaced while the
+        message was on its way (SQLite has no row locks to stop that), the row keeps what was delivered and
+        the newer content is queued again, so it is not lost."""
+        result = await self._session.execute(
             _MARK_SENT, {"outbox_id": outbox_id, "message_id": external_message_id, "sent_time": now}
+        )
+        stored = result.first()
+        if sent_payload is None or stored is None or stored.payload == sent_payload:
+            return
+        await self._session.execute(_KEEP_SENT_PAYLOAD, {"outbox_id": outbox_id, "sent_payload": sent_payload})
+        await self.add(
+            stored.channel,
+            stored.chat_id,
+            stored.payload,
+            now,
+            person_id=stored.person_id,
+            edit_key=stored.edit_key,
         )
 
     async def mark_failed(self, outbox_id: int, error: str, *, retry_at: datetime | None) -> None:
