@@ -178,7 +178,9 @@ class SqlOutboxRepository:
         stored = result.first()
         if sent_payload is None or stored is None or stored.payload == sent_payload:
             return
-        await self._session.execute(_KEEP_SENT_PAYLOAD, {"outbox_id": outbox_id, "sent_payload": sent_payload})
+        await self._session.execute(
+            _KEEP_SENT_PAYLOAD, {"outbox_id": outbox_id, "sent_payload": sent_payload}
+        )
         await self.add(
             stored.channel,
             stored.chat_id,
