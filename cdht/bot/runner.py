@@ -26,7 +26,7 @@ from cdht.bot.outbox_sender import Nudge, OutboxSender, RetryPolicy, Transport
 from cdht.bot.rate_limit import RateLimiter
 from cdht.bot.telegram.channel import CHANNEL, TelegramChannel, decode
 from cdht.handlers.context import MediaFetcher, Services
-from cdht.handlers.inbox_worker import Decoder, process_next
+from cdht.handlers.inbox_worker import Decoder, process_batch
 from cdht.storage.database import is_sqlite
 
 log = structlog.get_logger(__name__)
@@ -160,12 +160,12 @@ class BackgroundLoops:
     async def inbox(self, nudge: Nudge, processed: Callable[[], None]) -> None:
         while not self.stop.is_set():
             try:
-                done = await process_next(self.app.uow, self.decoders, self.services(), self.clock)
+                done = await process_batch(self.app.uow, self.decoders, self.services(), self.clock)
             except Exception:  # the database is away, ...: the row stays pending and is tried again
                 log.exception("inbox step failed")
                 await nudge.wait(self.stop, seconds=self.timing.retry_seconds)
                 continue
-            if done is None:
+            if not done:
                 await nudge.wait(self.stop, seconds=self.timing.idle_seconds)
             else:
                 processed()

@@ -1,4 +1,9 @@
-"""The inbox worker: one stored update at a time, in one transaction with its answers and replies."""
+"""The inbox worker: stored updates in one transaction with their answers and replies.
+
+Under load a worker claims several people's next updates at once and handles them in one transaction: the
+claim, the commit and the bookkeeping are paid once per batch instead of once per message. If any of them
+fails, the whole batch is rolled back and its updates are handled again one per transaction, so a failing
+update is counted against itself alone and the others go through."""
 
 from __future__ import annotations
 
@@ -18,6 +23,7 @@ from cdht.handlers.wire import outbound_to_json
 log = structlog.get_logger(__name__)
 
 MAX_ATTEMPTS = 5
+BATCH = 16  # the most updates handled in one transaction
 SORRY = OutboundMessage(
     text=(
         "Xin lỗi, hệ thống gặp lỗi khi xử lý tin nhắn vừa rồi. Các câu trả lời trước đó vẫn được lưu an toàn. "
@@ -39,26 +45,27 @@ async def process_next(
     clock: Callable[[], datetime],
 ) -> int | None:
     """Process the next eligible inbox row; returns its id, or None when nothing is waiting."""
+    return await _process_one(uow_factory, decoders, services, clock)
+
+
+async def _process_one(
+    uow_factory: UnitOfWorkFactory,
+    decoders: Mapping[str, Decoder],
+    services: Services,
+    clock: Callable[[], datetime],
+    only: InboxRecord | None = None,
+) -> int | None:
+    """One row in its own transaction (`only`: that row, if it is still waiting); a failure is counted."""
     async with uow_factory() as uow:
-        row = await _claim_decodable(uow, decoders)
-        if row is None:
+        if only is None:
+            rows = await _claim_decodable(uow, decoders, limit=1)
+        else:
+            rows = await uow.inbox.claim(only.channel, limit=1, only=only.id)
+        if not rows:
             return None
+        row = rows[0]
         try:
-            now = clock()
-            decoder = decoders.get(row.channel)
-            decoded = decoder(row.payload) if decoder else None
-            if decoded is not None:
-                sender, inbound = decoded
-                for message in await handle(uow, sender, inbound, now, services):
-                    await uow.outbox.add(
-                        sender.channel,
-                        sender.chat_id,
-                        outbound_to_json(message),
-                        now,
-                        inbox_id=row.id,
-                        edit_key=message.edit_key,
-                    )
-            await uow.inbox.mark_done(row.id, now)
+            await _handle_row(uow, row, decoders, services, clock)
             await uow.commit()
             return row.id
         except Exception as error:
@@ -68,8 +75,7 @@ async def process_next(
     async with uow_factory() as uow:
         now = clock()
         await uow.inbox.mark_failed(row.id, failure, now)
-        decoder = decoders.get(row.channel)
-        decoded = decoder(row.payload) if decoder else None
+        decoded = _decoded_quietly(decoders, row)
         if decoded is not None and row.attempts + 1 >= MAX_ATTEMPTS:
             sender = decoded[0]
             await uow.outbox.add(
@@ -79,11 +85,72 @@ async def process_next(
     return row.id
 
 
-async def _claim_decodable(uow: UnitOfWork, decoders: Mapping[str, Decoder]) -> InboxRecord | None:
+async def process_batch(
+    uow_factory: UnitOfWorkFactory,
+    decoders: Mapping[str, Decoder],
+    services: Services,
+    clock: Callable[[], datetime],
+    *,
+    limit: int = BATCH,
+) -> int:
+    """Process up to `limit` eligible inbox rows in one transaction; returns how many were processed."""
+    async with uow_factory() as uow:
+        rows = await _claim_decodable(uow, decoders, limit=limit)
+        if rows:
+            try:
+                for row in rows:
+                    await _handle_row(uow, row, decoders, services, clock)
+                await uow.commit()
+                return len(rows)
+            except Exception:
+                log.warning("inbox batch failed; handling its updates one by one", size=len(rows))
+    processed = 0
+    for row in rows:
+        if await _process_one(uow_factory, decoders, services, clock, only=row) is not None:
+            processed += 1
+    return processed
+
+
+async def _handle_row(
+    uow: UnitOfWork,
+    row: InboxRecord,
+    decoders: Mapping[str, Decoder],
+    services: Services,
+    clock: Callable[[], datetime],
+) -> None:
+    now = clock()
+    decoder = decoders.get(row.channel)
+    decoded = decoder(row.payload) if decoder else None
+    if decoded is not None:
+        sender, inbound = decoded
+        for message in await handle(uow, sender, inbound, now, services):
+            await uow.outbox.add(
+                sender.channel,
+                sender.chat_id,
+                outbound_to_json(message),
+                now,
+                inbox_id=row.id,
+                edit_key=message.edit_key,
+            )
+    await uow.inbox.mark_done(row.id, now)
+
+
+def _decoded_quietly(decoders: Mapping[str, Decoder], row: InboxRecord) -> tuple[Sender, Inbound] | None:
+    """The sender of an update that failed, to apologise to; None if even decoding it fails."""
+    decoder = decoders.get(row.channel)
+    try:
+        return decoder(row.payload) if decoder else None
+    except Exception:
+        return None
+
+
+async def _claim_decodable(
+    uow: UnitOfWork, decoders: Mapping[str, Decoder], *, limit: int
+) -> list[InboxRecord]:
     """Only rows of the channels this process decodes: another channel's rows wait for their own process
     (claimed without a decoder, they would be marked done unread)."""
     for channel in decoders:
-        row = await uow.inbox.claim_next(channel)
-        if row is not None:
-            return row
-    return None
+        rows = await uow.inbox.claim(channel, limit=limit)
+        if rows:
+            return rows
+    return []

@@ -10,7 +10,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.ext.asyncio import AsyncSession as SqlSession
 
-from cdht.storage.sqlite_inline import inline_connector
+from cdht.storage.sqlite_inline import InlineDBAPI
 from cdht.storage.unit_of_work import SqlUnitOfWork
 
 
@@ -32,7 +32,7 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         database = make_url(url).database or ":memory:"
         if database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        kwargs.setdefault("async_creator", inline_connector(database))
+        kwargs.setdefault("module", InlineDBAPI())
         engine = create_async_engine(url, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine

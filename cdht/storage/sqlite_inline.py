@@ -1,10 +1,12 @@
-"""SQLite for asyncio without a thread hop per call.
+"""SQLite for asyncio without a thread hop, nor a greenlet switch, per call.
 
-aiosqlite runs every call on its own thread and wakes the event loop for each result; SQLAlchemy makes four
-such calls per statement (cursor, execute, fetch, close). On these machines a hop costs far more than the
-query itself (about 150 µs against 10 µs for a primary-key read of a local file in WAL mode), so an answer's
-thirty-odd calls spent most of their time switching threads. `InlineConnection` keeps aiosqlite's interface,
-which SQLAlchemy's aiosqlite dialect drives, and runs each call on the event loop's own thread.
+aiosqlite runs every call on its own thread and wakes the event loop for each result, and SQLAlchemy's
+asyncio adapter switches greenlets for each of the three or four awaits a statement makes (cursor, execute,
+fetch, close). On these machines that cost several times the query itself (a primary-key read of a local
+file in WAL mode takes about 10 µs). `InlineDBAPI` is the DBAPI module SQLAlchemy's aiosqlite dialect is
+given instead (`create_async_engine(..., module=InlineDBAPI())`): its connections call `sqlite3` directly on
+the event loop's thread, from inside the greenlet SQLAlchemy already runs each operation in, and await only
+when they must wait.
 
 Two things a thread used to give for free are kept:
 - waiting for a lock never blocks the loop. Writers of this process queue on an asyncio lock (one per
@@ -17,82 +19,128 @@ Two things a thread used to give for free are kept:
 from __future__ import annotations
 
 import asyncio
+import collections
 import sqlite3
 import time
 import weakref
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Generator
+from typing import Any, cast
 
 import aiosqlite
+import greenlet
+from sqlalchemy.dialects.sqlite.aiosqlite import (
+    AsyncAdapt_aiosqlite_connection,
+    AsyncAdapt_aiosqlite_cursor,
+    AsyncAdapt_aiosqlite_dbapi,
+)
+from sqlalchemy.util import await_
 
 BUSY_SECONDS = 10.0  # how long a locked database is waited for, as `PRAGMA busy_timeout` did before
 YIELD_SECONDS = 0.005  # the longest stretch of database calls before other tasks get a turn
 _RETRIED = {5, 261}  # SQLITE_BUSY, SQLITE_BUSY_RECOVERY (extended codes; 517 is a stale snapshot)
 
 _last_yield = time.monotonic()
+_awaited_in: weakref.ref[greenlet.greenlet] | None = None
 
 
-async def _take_turns() -> None:
-    global _last_yield
+class _Ready:
+    """An awaitable that is done at once: a greenlet switch without a trip through the event loop."""
+
+    def __await__(self) -> Generator[None, None, None]:
+        return
+        yield  # a generator that never suspends
+
+
+_READY = _Ready()
+
+
+def _take_turns() -> None:
+    """Let other tasks in now and then, and await once in each of SQLAlchemy's greenlets: its
+    `AsyncConnection.execute` insists that the driver awaited something (`AwaitRequired`)."""
+    global _last_yield, _awaited_in
     now = time.monotonic()
+    current = greenlet.getcurrent()
     if now - _last_yield >= YIELD_SECONDS:
-        await asyncio.sleep(0)
+        await_(asyncio.sleep(0))
         _last_yield = time.monotonic()
+    elif _awaited_in is None or _awaited_in() is not current:
+        await_(_READY)
+    _awaited_in = weakref.ref(current)
 
 
-class _InlineQueue:
-    """SQLAlchemy sets a connection's isolation level by queueing a call for aiosqlite's thread."""
+class InlineCursor(AsyncAdapt_aiosqlite_cursor):
+    """SQLAlchemy's buffered asyncio cursor, with the `sqlite3` calls made in place."""
 
-    def put_nowait(self, item: tuple[asyncio.Future[Any] | None, Callable[[], Any]]) -> None:
-        future, function = item
+    __slots__ = ()
+    _awaitable_cursor_close = False  # `close()` calls the sqlite3 cursor's own
+
+    def _aenter_cursor(self, cursor: Any) -> Any:
+        return cursor
+
+    def execute(self, operation: Any, parameters: Any = None) -> Any:
+        connection: InlineConnection = self._adapt_connection  # type: ignore[assignment]
+        cursor = cast(sqlite3.Cursor, self._cursor)
         try:
-            result = function()
+            args = (operation,) if parameters is None else (operation, parameters)
+            result = connection.run(cursor.execute, args, may_write=_may_write(operation))
+            if cursor.description:
+                self._rows = collections.deque(cursor.fetchall())
+            return result
         except Exception as error:
-            if future is not None and not future.done():
-                future.set_exception(error)
-            return
-        if future is not None and not future.done():
-            future.set_result(result)
+            connection._handle_exception(error)
+
+    def executemany(self, operation: Any, seq_of_parameters: Any) -> Any:
+        connection: InlineConnection = self._adapt_connection  # type: ignore[assignment]
+        try:
+            return connection.run(self._cursor.executemany, (operation, seq_of_parameters), may_write=True)
+        except Exception as error:
+            connection._handle_exception(error)
 
 
-class InlineConnection(aiosqlite.Connection):
-    """An aiosqlite connection whose calls run on the caller's thread (see the module's note)."""
+class InlineConnection(AsyncAdapt_aiosqlite_connection):
+    """A `sqlite3` connection adapted for SQLAlchemy's asyncio engine, run on the loop's thread."""
 
-    def __init__(self, connector: Callable[[], sqlite3.Connection], path: str) -> None:
-        super().__init__(connector, iter_chunk_size=64)
-        self._tx = _InlineQueue()  # type: ignore[assignment]
+    __slots__ = ("_path", "_writing")
+    _cursor_cls = InlineCursor
+    _ss_cursor_cls = InlineCursor  # type: ignore[assignment]  # everything is buffered, as aiosqlite's was
+    _connection: sqlite3.Connection  # type: ignore[assignment]
+
+    def __init__(self, dbapi: Any, connection: sqlite3.Connection, path: str) -> None:
+        super().__init__(dbapi, connection)  # type: ignore[arg-type]
         self._path = path
         self._writing: asyncio.Lock | None = (
             None  # this process's writer lock, while this connection holds it
         )
 
-    def __await__(self) -> Any:
-        return self._connect().__await__()
+    @property
+    def isolation_level(self) -> str | None:
+        return self._connection.isolation_level
 
-    async def _connect(self) -> InlineConnection:
-        if self._connection is None:
-            self._connection = self._connector()
-        return self
+    @isolation_level.setter
+    def isolation_level(self, value: str | None) -> None:
+        self._connection.isolation_level = value  # type: ignore[assignment]
 
-    async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        if not self._running or not self._connection:
-            raise ValueError("Connection closed")
-        await _take_turns()
-        if self._writing is None and not self._connection.in_transaction and _may_write(args):
-            await self._take_writer_lock()
+    def create_function(self, *args: Any, **kw: Any) -> None:
+        self._connection.create_function(*args, **kw)
+
+    def run(self, call: Callable[..., Any], args: tuple[Any, ...], *, may_write: bool) -> Any:
+        """One sqlite3 call: queue for this process's writer lock before a transaction's first write,
+        retry while another process holds the database, give the lock back once the transaction is over."""
+        _take_turns()
+        if may_write and self._writing is None and not self._connection.in_transaction:
+            self._take_writer_lock()
         try:
-            return await self._run(fn, *args, **kwargs)
+            return self._retrying(call, args)
         finally:
-            if self._writing is not None and not (self._connection and self._connection.in_transaction):
+            if self._writing is not None and not self._connection.in_transaction:
                 self._give_back_writer_lock()
 
-    async def _run(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        """Another process may hold the database: retry while it is busy, without blocking the loop."""
+    def _retrying(self, call: Callable[..., Any], args: tuple[Any, ...]) -> Any:
         waited_since: float | None = None
         delay = 0.001
         while True:
             try:
-                return fn(*args, **kwargs)
+                return call(*args)
             except sqlite3.OperationalError as error:
                 if getattr(error, "sqlite_errorcode", None) not in _RETRIED:
                     raise
@@ -100,17 +148,20 @@ class InlineConnection(aiosqlite.Connection):
                 waited_since = now if waited_since is None else waited_since
                 if now - waited_since >= BUSY_SECONDS:
                     raise
-                await asyncio.sleep(delay)
+                await_(asyncio.sleep(delay))
                 delay = min(delay * 2, 0.05)
 
-    async def _take_writer_lock(self) -> None:
+    def _take_writer_lock(self) -> None:
         """Writers of this process queue on an asyncio lock, held from a transaction's first write to its
         end: the next one starts the moment the last commits, instead of polling a busy database."""
         lock = _writer_lock(self._path)
-        try:
-            await asyncio.wait_for(lock.acquire(), BUSY_SECONDS)
-        except TimeoutError:
-            raise sqlite3.OperationalError("database is locked (by this process)") from None
+        if not lock.locked():
+            await_(lock.acquire())  # free: taken at once, no wait
+        else:
+            try:
+                await_(asyncio.wait_for(lock.acquire(), BUSY_SECONDS))
+            except TimeoutError:
+                raise sqlite3.OperationalError("database is locked (by this process)") from None
         self._writing = lock
 
     def _give_back_writer_lock(self) -> None:
@@ -118,12 +169,42 @@ class InlineConnection(aiosqlite.Connection):
             self._writing.release()
             self._writing = None
 
-    def stop(self) -> None:
-        self._running = False
+    def commit(self) -> None:
+        self._end(self._connection.commit)
+
+    def rollback(self) -> None:
+        self._end(self._connection.rollback)
+
+    def _end(self, call: Callable[[], None]) -> None:
+        try:
+            self._retrying(call, ())
+        except Exception as error:
+            self._handle_exception(error)
+        finally:
+            if not self._connection.in_transaction:
+                self._give_back_writer_lock()
+
+    def close(self) -> None:
         self._give_back_writer_lock()
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+        self._connection.close()
+
+    async def _terminate_graceful_close(self) -> None:
+        self.close()
+
+    def _terminate_force_close(self) -> None:
+        self.close()
+
+
+class InlineDBAPI(AsyncAdapt_aiosqlite_dbapi):
+    """The DBAPI module for SQLAlchemy's aiosqlite dialect whose connections are `InlineConnection`s."""
+
+    def __init__(self) -> None:
+        super().__init__(aiosqlite, sqlite3)
+
+    def connect(self, *arg: Any, **kw: Any) -> InlineConnection:
+        kw.pop("async_creator_fn", None)
+        kw.update(timeout=0, check_same_thread=False)  # waits are ours (see the module's note)
+        return InlineConnection(self, sqlite3.connect(*arg, **kw), str(arg[0]) if arg else "")
 
 
 _writer_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Lock]] = (
@@ -136,18 +217,9 @@ def _writer_lock(path: str) -> asyncio.Lock:
     return per_loop.setdefault(path, asyncio.Lock())
 
 
-def _may_write(args: tuple[Any, ...]) -> bool:
+def _may_write(statement: object) -> bool:
     """A statement that can open a write transaction: anything but a read (and SQLAlchemy's PRAGMAs)."""
-    if not args or not isinstance(args[0], str):
+    if not isinstance(statement, str):
         return False
-    head = args[0].lstrip()[:7].upper()
+    head = statement.lstrip()[:7].upper()
     return not head.startswith(("SELECT", "PRAGMA", "WITH"))
-
-
-def inline_connector(path: str) -> Callable[[], InlineConnection]:
-    """An `async_creator` for SQLAlchemy's aiosqlite dialect."""
-
-    def connect() -> sqlite3.Connection:
-        return sqlite3.connect(path, timeout=0, check_same_thread=False)
-
-    return lambda: InlineConnection(connect, path)

@@ -24,10 +24,11 @@ _CLAIM = (
         ),
     )
     .order_by(_COLUMNS.id)
-    .limit(1)
+    .limit(bindparam("limit"))
     .with_for_update(skip_locked=True, of=_TABLE)
 )
 _CLAIM_IN_CHANNEL = _CLAIM.where(_COLUMNS.channel == bindparam("channel"))
+_CLAIM_THIS_ONE = _CLAIM_IN_CHANNEL.where(_COLUMNS.id == bindparam("inbox_id"))
 _MARK_DONE = (
     update(_TABLE)
     .where(_COLUMNS.id == bindparam("inbox_id"))
@@ -58,14 +59,25 @@ class SqlInboxRepository:
         On PostgreSQL `SKIP LOCKED` lets several workers share the queue while each person's events stay
         in order: a person's next event is only eligible once the one before it is done.
         """
-        if channel is None:
-            result = await self._session.execute(_CLAIM)
+        claimed = await self.claim(channel, limit=1)
+        return claimed[0] if claimed else None
+
+    async def claim(
+        self, channel: str | None = None, *, limit: int, only: int | None = None
+    ) -> list[InboxRecord]:
+        """Up to `limit` events as `claim_next` picks them, oldest first: one per person at most, since a
+        person's later event waits for the earlier one. `only`: that event of `channel`, if still eligible."""
+        if only is not None:
+            params = {"channel": channel, "limit": 1, "inbox_id": only}
+            result = await self._session.execute(_CLAIM_THIS_ONE, params)
+        elif channel is None:
+            result = await self._session.execute(_CLAIM, {"limit": limit})
         else:
-            result = await self._session.execute(_CLAIM_IN_CHANNEL, {"channel": channel})
-        row = result.first()
-        if row is None:
-            return None
-        return InboxRecord(row.id, row.channel, row.external_id, row.user_key, row.payload, row.attempts)
+            result = await self._session.execute(_CLAIM_IN_CHANNEL, {"channel": channel, "limit": limit})
+        return [
+            InboxRecord(row.id, row.channel, row.external_id, row.user_key, row.payload, row.attempts)
+            for row in result
+        ]
 
     async def mark_done(self, inbox_id: int, now: datetime) -> None:
         await self._session.execute(_MARK_DONE, {"inbox_id": inbox_id, "done_at": now})

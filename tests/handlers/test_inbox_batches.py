@@ -1,0 +1,87 @@
+"""Inbox updates handled in batches: several people's updates in one transaction, and a failing update
+rolls its batch back and is then counted against itself alone."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import text
+
+from cdht.bot.console.channel import LocalFileFetcher
+from cdht.conversations.inbound import Inbound, Text
+from cdht.handlers.context import Sender, Services
+from cdht.handlers.inbox_worker import process_batch
+from cdht.storage.evidence_files import EvidenceFileStore
+from cdht.storage.unit_of_work import SqlUnitOfWork
+from tests.conftest import NOW
+
+Factory = Callable[[], SqlUnitOfWork]
+
+
+def decode(payload: dict[str, Any]) -> tuple[Sender, Inbound] | None:
+    if payload.get("boom"):
+        raise ValueError("an update the decoder chokes on")
+    chat = str(payload["chat"])
+    return Sender("telegram", chat, chat, "Khách"), Text(payload["text"])
+
+
+async def _queue(uow_factory: Factory, updates: list[tuple[str, dict[str, Any]]]) -> list[int]:
+    ids = []
+    async with uow_factory() as uow:
+        for external_id, payload in updates:
+            ids.append(await uow.inbox.add("telegram", external_id, str(payload["chat"]), payload, NOW))
+        await uow.commit()
+    return [i for i in ids if i is not None]
+
+
+async def _states(uow_factory: Factory) -> dict[str, tuple[str, int]]:
+    async with uow_factory() as uow:
+        rows = await uow._active.execute(text("SELECT external_id, status, attempts FROM inbox"))
+        return {row.external_id: (row.status, row.attempts) for row in rows}
+
+
+async def test_several_people_are_handled_in_one_batch_in_order(uow_factory: Factory, tmp_path: Path) -> None:
+    services = Services(files=EvidenceFileStore(tmp_path), fetcher=LocalFileFetcher(), year=2025)
+    ids = await _queue(
+        uow_factory,
+        [
+            ("1", {"chat": 11, "text": "xin chào"}),
+            ("2", {"chat": 12, "text": "xin chào"}),
+            ("3", {"chat": 11, "text": "còn tôi"}),  # the same person again: waits for their first
+            ("4", {"chat": 13, "text": "xin chào"}),
+        ],
+    )
+    assert await process_batch(uow_factory, {"telegram": decode}, services, lambda: NOW) == 3
+    assert await _states(uow_factory) == {
+        "1": ("done", 0),
+        "2": ("done", 0),
+        "3": ("pending", 0),
+        "4": ("done", 0),
+    }
+    assert await process_batch(uow_factory, {"telegram": decode}, services, lambda: NOW) == 1
+    async with uow_factory() as uow:
+        replies = [await uow.outbox.for_inbox(inbox_id) for inbox_id in ids]
+    assert all(replies), "every update got its reply"
+    assert [r[0].chat_id for r in replies] == ["11", "12", "11", "13"]
+
+
+async def test_a_failing_update_rolls_back_its_batch_and_only_it_counts_an_attempt(
+    uow_factory: Factory, tmp_path: Path
+) -> None:
+    services = Services(files=EvidenceFileStore(tmp_path), fetcher=LocalFileFetcher(), year=2025)
+    ids = await _queue(
+        uow_factory,
+        [
+            ("1", {"chat": 11, "text": "xin chào"}),
+            ("2", {"chat": 12, "text": "xin chào", "boom": True}),
+            ("3", {"chat": 13, "text": "xin chào"}),
+        ],
+    )
+    assert await process_batch(uow_factory, {"telegram": decode}, services, lambda: NOW) == 3
+    assert await _states(uow_factory) == {"1": ("done", 0), "2": ("pending", 1), "3": ("done", 0)}
+    async with uow_factory() as uow:
+        counts = [len(await uow.outbox.for_inbox(inbox_id)) for inbox_id in ids]
+    first = counts[0]
+    assert first >= 1 and counts == [first, 0, first]  # the rolled-back batch left no second reply
