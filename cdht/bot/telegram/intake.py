@@ -1,6 +1,7 @@
 """Both receiving modes end here: raw updates are written to the inbox and committed, and only then
 acknowledged (the webhook answers 200; polling moves its offset past them). A redelivered update hits the
-inbox's unique key (channel, update id) and changes nothing."""
+inbox's unique key (channel, update id) and changes nothing. Webhook calls that arrive together share one
+transaction (`GroupCommit`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
+from cdht.bot.group_commit import GroupCommit
 from cdht.bot.telegram.acknowledge import Acknowledger
 from cdht.bot.telegram.decode import CHANNEL, user_key
 from cdht.handlers.ports import UnitOfWorkFactory
@@ -25,20 +27,26 @@ class UpdateIntake:
         self._clock = clock
         self._acknowledger = acknowledger
         self.on_stored = on_stored
+        self._group = GroupCommit(self._write)
 
     async def store(self, updates: Sequence[dict[str, Any]]) -> int:
-        """Store raw updates in one transaction; returns how many were new."""
+        """Store raw updates; returns how many were new, once they are committed."""
         if not updates:
             return 0
-        added = 0
-        async with self._uow_factory() as uow:
-            now = self._clock()
-            for payload in updates:
-                update_id = str(payload["update_id"])
-                if await uow.inbox.add(CHANNEL, update_id, user_key(payload), dict(payload), now) is not None:
-                    added += 1
-            await uow.commit()
-        self.on_stored()
+        added = sum(await self._group.submit(updates))
         for payload in updates:
             self._acknowledger.after_commit(payload)
         return added
+
+    async def _write(self, updates: Sequence[dict[str, Any]]) -> list[bool]:
+        """One transaction; for each update whether it was new."""
+        async with self._uow_factory() as uow:
+            now = self._clock()
+            new = [
+                await uow.inbox.add(CHANNEL, str(payload["update_id"]), user_key(payload), dict(payload), now)
+                is not None
+                for payload in updates
+            ]
+            await uow.commit()
+        self.on_stored()
+        return new
