@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection
 from datetime import datetime
 from typing import Any
@@ -32,7 +33,15 @@ _CLAIM = (
     .limit(1)
     .with_for_update(skip_locked=True, of=_TABLE)
 )
-_CLAIM_SKIPPING = _CLAIM.where(_COLUMNS.chat_id.not_in(bindparam("skip", expanding=True)))
+
+
+@functools.cache
+def _claim_skipping(count: int) -> Any:
+    """The claim without `count` chats: one bound parameter each (an expanding IN list would make
+    SQLAlchemy compile the statement again on every call)."""
+    return _CLAIM.where(_COLUMNS.chat_id.not_in([bindparam(f"skip{n}") for n in range(count)]))
+
+
 _MARK_SENT = (
     update(_TABLE)
     .where(_COLUMNS.id == bindparam("outbox_id"))
@@ -155,9 +164,9 @@ class SqlOutboxRepository:
         sending to (SQLite has no row locks).
         """
         params: dict[str, Any] = {"channel": channel, "now": now}
-        if skip_chats:
-            params["skip"] = list(skip_chats)
-        result = await self._session.execute(_CLAIM_SKIPPING if skip_chats else _CLAIM, params)
+        params.update((f"skip{n}", chat) for n, chat in enumerate(skip_chats))
+        statement = _claim_skipping(len(skip_chats)) if skip_chats else _CLAIM
+        result = await self._session.execute(statement, params)
         row = result.first()
         return _record(row) if row else None
 
