@@ -1,7 +1,7 @@
-"""The outbox sender: delivers a channel's queued messages under rate limits, one row per transaction.
+"""The outbox sender: delivers a channel's queued messages under rate limits.
 
-Each row is claimed (locked on PostgreSQL), sent, and marked in the same transaction, committed right after
-the API call. The crash window: if the process dies after the platform accepted a message and before that
+A worker claims a few due rows of different chats (locked on PostgreSQL), sends them concurrently, and marks
+them in the same transaction, committed right after the API calls. The crash window: if the process dies after the platform accepted a message and before that
 commit (milliseconds), the row is still pending and is sent again on restart; the same holds for a timeout
 after which the platform did deliver. If only the database fails at that moment (a dropped connection, a
 locked database), the delivery is recorded again in a new transaction once the database answers. Chat
@@ -9,7 +9,7 @@ platforms offer no idempotency key, so this at-least-once window is the smallest
 send that was committed is never repeated.
 
 Each chat's messages go out in order (`claim_next` skips a chat with an older pending row, also while that row
-waits for a retry); different chats are sent concurrently by `concurrency` workers.
+waits for a retry); different chats are sent concurrently by `concurrency` workers of up to `batch` rows each.
 """
 
 from __future__ import annotations
@@ -84,6 +84,7 @@ class OutboxSender:
         clock: Callable[[], datetime],
         *,
         concurrency: int = 4,
+        batch: int = 8,
         idle_seconds: float = 0.5,
         retry: RetryPolicy | None = None,
     ) -> None:
@@ -93,6 +94,7 @@ class OutboxSender:
         self._limiter = limiter
         self._clock = clock
         self._concurrency = concurrency
+        self._batch = batch
         self._idle_seconds = idle_seconds
         self._retry = retry or RetryPolicy()
         self._busy_chats: set[str] = set()
@@ -113,60 +115,77 @@ class OutboxSender:
     async def _work(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
             try:
-                sent = await self.send_next()
+                sent = await self.send_batch()
             except Exception:
                 log.exception("outbox sender failed; retrying", channel=self._channel)
-                sent = False
+                sent = 0
             if sent:
                 self._relay.wake_one()  # more may be due: another worker looks while this one loops
             else:
                 await self._relay.wait(self._idle_seconds)
 
-    async def send_next(self) -> bool:
-        """Deliver the next due row; False when none is due."""
+    async def send_batch(self) -> int:
+        """Deliver up to `batch` due rows (of different chats) at once; returns how many were attempted."""
         await self._limiter.wait_if_paused()
         async with self._uow_factory() as uow:
             async with self._claiming:
-                row = await uow.outbox.claim_next(self._channel, self._clock(), skip_chats=self._busy_chats)
-                if row is None:
-                    return False
-                self._busy_chats.add(row.chat_id)
+                rows = await uow.outbox.claim(
+                    self._channel, self._clock(), skip_chats=self._busy_chats, limit=self._batch
+                )
+                chats = {row.chat_id for row in rows}
+                self._busy_chats |= chats
             try:
-                await self._deliver(uow, row)
+                if rows:
+                    await self._deliver(uow, rows)
             finally:
-                self._busy_chats.discard(row.chat_id)
-        return True
+                self._busy_chats -= chats
+        return len(rows)
 
-    async def _deliver(self, uow: UnitOfWork, row: OutboxRecord) -> None:
-        person = await _recipient(uow, row)
+    async def _deliver(self, uow: UnitOfWork, rows: list[OutboxRecord]) -> None:
+        """Send the rows concurrently, then record every outcome in this transaction. Nothing is written
+        before the sends are over, so on SQLite the database is not held while the platform answers."""
+        people = [await _recipient(uow, row) for row in rows]
+        outcomes = await asyncio.gather(
+            *(self._attempt(row, person) for row, person in zip(rows, people, strict=True))
+        )
+        delivered = [
+            (row, person, outcome)
+            for row, person, outcome in zip(rows, people, outcomes, strict=True)
+            if not isinstance(outcome, SendError)
+        ]
+        try:
+            for row, person, message_id in delivered:
+                await uow.outbox.mark_sent(row.id, message_id, self._clock(), sent_payload=row.payload)
+                if person is not None and not person.reachable:
+                    await uow.people.set_reachable(person.id, True)
+            for row, person, outcome in zip(rows, people, outcomes, strict=True):
+                if isinstance(outcome, SendError):
+                    await self._failed(uow, row, person, outcome)
+            await uow.commit()
+        except Exception:
+            log.warning(
+                "delivered messages could not be recorded; retrying", count=len(delivered), exc_info=True
+            )
+            with contextlib.suppress(Exception):
+                await uow.rollback()  # a live connection would otherwise keep the rows locked
+            for row, person, message_id in delivered:
+                await self._record_delivery(row, person, message_id)
+
+    async def _attempt(self, row: OutboxRecord, person: PersonRecord | None) -> str | SendError | None:
+        """One send under the rate limits: the platform's message id, or what went wrong."""
         await self._limiter.acquire(row.chat_id, group=self._transport.is_group(row.chat_id))
         try:
-            message_id = await self._transport.send(row, person)
+            return await self._transport.send(row, person)
         except SendError as error:
-            await self._failed(uow, row, person, error)
+            failure: SendError = error
         except Exception as error:  # an unexpected bug must not stop the queue: retry, then park the row
             log.exception("outbox row crashed the transport", outbox_id=row.id)
-            await self._failed(uow, row, person, TemporaryFailure(f"{type(error).__name__}: {error}"))
-        else:
-            try:
-                await self._mark_sent(uow, row, person, message_id)
-            except Exception:
-                log.warning(
-                    "a delivered message could not be recorded; retrying", outbox_id=row.id, exc_info=True
-                )
-                with contextlib.suppress(Exception):
-                    await uow.rollback()  # a live connection would otherwise keep the row locked
-                await self._record_delivery(row, person, message_id)
-            return
-        await uow.commit()
-
-    async def _mark_sent(
-        self, uow: UnitOfWork, row: OutboxRecord, person: PersonRecord | None, message_id: str | None
-    ) -> None:
-        await uow.outbox.mark_sent(row.id, message_id, self._clock(), sent_payload=row.payload)
-        if person is not None and not person.reachable:
-            await uow.people.set_reachable(person.id, True)
-        await uow.commit()
+            failure = TemporaryFailure(f"{type(error).__name__}: {error}")
+        if isinstance(failure, RetryAfter):
+            self._limiter.pause(failure.seconds)  # at once: the other sends of the batch must wait too
+        elif isinstance(failure, TemporaryFailure):
+            self._limiter.pause(min(self._retry.delay(row.attempts), self._retry.first_delay))
+        return failure
 
     async def _record_delivery(
         self, row: OutboxRecord, person: PersonRecord | None, message_id: str | None
@@ -181,7 +200,10 @@ class OutboxSender:
             await asyncio.sleep(delay)
             try:
                 async with self._uow_factory() as uow:
-                    await self._mark_sent(uow, row, person, message_id)
+                    await uow.outbox.mark_sent(row.id, message_id, self._clock(), sent_payload=row.payload)
+                    if person is not None and not person.reachable:
+                        await uow.people.set_reachable(person.id, True)
+                    await uow.commit()
                 return
             except Exception:
                 if loop.time() >= deadline:
@@ -198,12 +220,9 @@ class OutboxSender:
         reason = f"{type(error).__name__}: {error}"
         retry_at: datetime | None = None
         if isinstance(error, RetryAfter):
-            self._limiter.pause(error.seconds)
             retry_at = now + timedelta(seconds=error.seconds)
         elif isinstance(error, TemporaryFailure):
-            delay = self._retry.delay(row.attempts)
-            self._limiter.pause(min(delay, self._retry.first_delay))
-            retry_at = now + timedelta(seconds=delay)
+            retry_at = now + timedelta(seconds=self._retry.delay(row.attempts))
             if row.attempts + 1 >= self._retry.max_attempts:
                 retry_at = None
         elif isinstance(error, RecipientUnreachable) and person is not None:

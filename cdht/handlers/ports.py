@@ -239,6 +239,9 @@ class OutboxRepository(Protocol):
     async def claim_next(
         self, channel: str, now: datetime, *, skip_chats: Collection[str] = ()
     ) -> OutboxRecord | None: ...
+    async def claim(
+        self, channel: str, now: datetime, *, skip_chats: Collection[str] = (), limit: int
+    ) -> list[OutboxRecord]: ...
     async def mark_sent(
         self,
         outbox_id: int,

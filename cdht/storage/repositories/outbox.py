@@ -30,7 +30,7 @@ _CLAIM = (
         ),
     )
     .order_by(_COLUMNS.id)
-    .limit(1)
+    .limit(bindparam("limit"))
     .with_for_update(skip_locked=True, of=_TABLE)
 )
 
@@ -163,12 +163,18 @@ class SqlOutboxRepository:
         `SKIP LOCKED` lets several senders share the queue. `skip_chats`: chats this process is already
         sending to (SQLite has no row locks).
         """
-        params: dict[str, Any] = {"channel": channel, "now": now}
+        claimed = await self.claim(channel, now, skip_chats=skip_chats, limit=1)
+        return claimed[0] if claimed else None
+
+    async def claim(
+        self, channel: str, now: datetime, *, skip_chats: Collection[str] = (), limit: int
+    ) -> list[OutboxRecord]:
+        """Up to `limit` messages as `claim_next` picks them, oldest first: one per chat at most."""
+        params: dict[str, Any] = {"channel": channel, "now": now, "limit": limit}
         params.update((f"skip{n}", chat) for n, chat in enumerate(skip_chats))
         statement = _claim_skipping(len(skip_chats)) if skip_chats else _CLAIM
         result = await self._session.execute(statement, params)
-        row = result.first()
-        return _record(row) if row else None
+        return [_record(row) for row in result]
 
     async def mark_sent(
         self,

@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import io
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from PIL import Image
 
-from cdht.bot.outbox_sender import Relay
+from cdht.bot.outbox_sender import OutboxSender, RecipientUnreachable, Relay
 from cdht.bot.rate_limit import RateLimiter
 from cdht.handlers.photo_metadata import read_photo_metadata
+from cdht.handlers.ports import OutboxRecord, PersonRecord
 from cdht.storage.unit_of_work import SqlUnitOfWork
 from tests.conftest import NOW
 
@@ -129,3 +130,58 @@ def test_telegram_response_models_survive_a_garbage_collection() -> None:
 
     gc.collect()
     assert Response[SendMessage.__returning__] in RESPONSE_MODELS  # pydantic's cache hit, not a rebuild
+
+
+class ScriptedTransport:
+    """Chat "A" blocked the bot; every other chat takes the message."""
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    def is_group(self, chat_id: str) -> bool:
+        return False
+
+    async def send(self, row: OutboxRecord, person: PersonRecord | None) -> str | None:
+        if row.chat_id == "A":
+            raise RecipientUnreachable("Forbidden: bot was blocked by the user")
+        self.sent.append(row.chat_id)
+        return f"m-{row.chat_id}"
+
+
+class FlakyUnitOfWork(SqlUnitOfWork):
+    """The first transaction loses the database when it records a failed send."""
+
+    failures = 1
+
+    async def __aenter__(self) -> FlakyUnitOfWork:
+        await super().__aenter__()
+        real = self.outbox.mark_failed
+
+        async def mark_failed(outbox_id: int, error: str, *, retry_at: datetime | None) -> None:
+            if FlakyUnitOfWork.failures:
+                FlakyUnitOfWork.failures -= 1
+                raise ConnectionResetError("the database went away")
+            await real(outbox_id, error, retry_at=retry_at)
+
+        self.outbox.mark_failed = mark_failed  # type: ignore[method-assign]
+        return self
+
+
+async def test_a_batch_whose_record_fails_still_records_every_delivered_message(
+    sqlite_uow_factory: Callable[[], SqlUnitOfWork],
+) -> None:
+    async with sqlite_uow_factory() as uow:
+        for chat in ("A", "B", "C"):
+            await uow.outbox.add("telegram", chat, {"text": f"tin cho {chat}"}, NOW)
+        await uow.commit()
+        factory = uow._factory  # the same database, behind a flaky unit of work
+    transport = ScriptedTransport()
+    sender = OutboxSender(
+        lambda: FlakyUnitOfWork(factory), "telegram", transport, RateLimiter(1e6, 1e6, 1e6), lambda: NOW
+    )
+    assert await sender.send_batch() == 3
+    assert await sender.send_batch() == 1  # only A is tried again: its failure was not recorded
+    assert await sender.send_batch() == 0
+    assert sorted(transport.sent) == ["B", "C"]  # B and C were recorded sent, never sent twice
+    async with sqlite_uow_factory() as uow:
+        assert await uow.outbox.due("telegram", NOW, 10) == []
