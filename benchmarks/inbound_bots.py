@@ -1,6 +1,6 @@
 """The two bots of the inbound benchmark, each run in its own process until SIGTERM:
 
-    python -m benchmarks.inbound_bots ours CONFIG_JSON   # cdht's runner in webhook mode (run_telegram)
+    python -m benchmarks.inbound_bots ours CONFIG_JSON   # cdht's runner in webhook mode, as `cdht run`
     python -m benchmarks.inbound_bots echo CONFIG_JSON   # a bare aiogram echo bot
 
 Both listen with aiohttp on the same kind of server (an AppRunner, no access log, 1 MB body limit), register
@@ -20,12 +20,12 @@ from aiohttp import web
 
 async def run_ours(config: dict[str, Any]) -> None:
     from cdht.bot.composition import open_app
-    from cdht.bot.runner import run_telegram
+    from cdht.cli import run_channels
     from cdht.config import Settings
 
     settings = Settings(_env_file=None, **config)  # type: ignore[call-arg]
     async with open_app(settings) as application:
-        await run_telegram(application, webhook=True)
+        await run_channels(application, receive=True)  # as `cdht run` does
 
 
 async def run_echo(config: dict[str, Any]) -> None:

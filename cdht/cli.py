@@ -13,6 +13,7 @@ import typer
 from cdht import cli_invite
 from cdht.bot.composition import App
 from cdht.bot.console.repl import chat_loop, choose_person
+from cdht.bot.heap import freeze_startup_heap
 from cdht.bot.processes import start_worker_process, stop_worker_processes
 from cdht.bot.runner import run_telegram
 from cdht.bot.zalo.runner import run_zalo
@@ -172,6 +173,7 @@ async def run_channels(application: App, *, receive: bool) -> None:
     (in the receiving process only)."""
     settings = application.settings
     stop = asyncio.Event()
+    freeze_startup_heap()
     runs = []
     first = True
     if settings.telegram_token is not None:
