@@ -1,7 +1,9 @@
 """The outbox sender: delivers a channel's queued messages under rate limits.
 
-A worker claims a few due rows of different chats (locked on PostgreSQL), sends them concurrently, and marks
-them in the same transaction, committed right after the API calls. The crash window: if the process dies after the platform accepted a message and before that
+Each row is claimed (locked on PostgreSQL), sent, and marked in the same transaction, committed right after
+the API call. On SQLite (one process, no row locks) a worker claims a few rows of different chats at once,
+sends them concurrently and records those that finish together in one transaction, each within
+`RECORD_EVERY_SECONDS` of its send; on PostgreSQL a row stays locked from claim to record, so one at a time. The crash window: if the process dies after the platform accepted a message and before that
 commit (milliseconds), the row is still pending and is sent again on restart; the same holds for a timeout
 after which the platform did deliver. If only the database fails at that moment (a dropped connection, a
 locked database), the delivery is recorded again in a new transaction once the database answers. Chat
@@ -9,7 +11,7 @@ platforms offer no idempotency key, so this at-least-once window is the smallest
 send that was committed is never repeated.
 
 Each chat's messages go out in order (`claim_next` skips a chat with an older pending row, also while that row
-waits for a retry); different chats are sent concurrently by `concurrency` workers of up to `batch` rows each.
+waits for a retry); different chats are sent concurrently by `concurrency` workers (of up to `batch` rows each on SQLite).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from cdht.handlers.ports import OutboxRecord, PersonRecord, UnitOfWork, UnitOfWo
 log = structlog.get_logger(__name__)
 
 RECORD_DELIVERY_SECONDS = 300.0  # how long a delivered message's record is retried while the database is away
+RECORD_EVERY_SECONDS = 0.05  # the longest a delivered message of a batch waits for its record
 
 
 class SendError(Exception):
@@ -84,7 +87,7 @@ class OutboxSender:
         clock: Callable[[], datetime],
         *,
         concurrency: int = 4,
-        batch: int = 8,
+        batch: int = 1,
         idle_seconds: float = 0.5,
         retry: RetryPolicy | None = None,
     ) -> None:
@@ -127,38 +130,54 @@ class OutboxSender:
     async def send_batch(self) -> int:
         """Deliver up to `batch` due rows (of different chats) at once; returns how many were attempted."""
         await self._limiter.wait_if_paused()
-        async with self._uow_factory() as uow:
-            async with self._claiming:
-                rows = await uow.outbox.claim(
-                    self._channel, self._clock(), skip_chats=self._busy_chats, limit=self._batch
-                )
-                chats = {row.chat_id for row in rows}
-                self._busy_chats |= chats
-            try:
-                if rows:
-                    await self._deliver(uow, rows)
-            finally:
-                self._busy_chats -= chats
-        return len(rows)
+        chats: set[str] = set()
+        try:
+            async with self._uow_factory() as uow:
+                async with self._claiming:
+                    claimed = await uow.outbox.claim(
+                        self._channel, self._clock(), skip_chats=self._busy_chats, limit=self._batch
+                    )
+                    chats = {row.chat_id for row, _ in claimed}
+                    self._busy_chats |= chats
+                if len(claimed) == 1:  # claimed, sent and recorded in one transaction: locked throughout
+                    [(row, person)] = claimed
+                    await self._record(uow, [(row, person, await self._attempt(row, person))])
+            if len(claimed) > 1:
+                await self._deliver_unlocked(claimed)
+        finally:
+            self._busy_chats -= chats
+        return len(claimed)
 
-    async def _deliver(self, uow: UnitOfWork, rows: list[OutboxRecord]) -> None:
-        """Send the rows concurrently, then record every outcome in this transaction. Nothing is written
-        before the sends are over, so on SQLite the database is not held while the platform answers."""
-        people = [await _recipient(uow, row) for row in rows]
-        outcomes = await asyncio.gather(
-            *(self._attempt(row, person) for row, person in zip(rows, people, strict=True))
-        )
+    async def _deliver_unlocked(self, claimed: list[tuple[OutboxRecord, PersonRecord | None]]) -> None:
+        """Several rows (only where the database has no row locks to keep, i.e. SQLite, whose one process
+        keeps them apart through `_busy_chats`): sent concurrently, each outcome recorded within
+        `RECORD_EVERY_SECONDS` of its send, those that finish together in one transaction."""
+        loop = asyncio.get_running_loop()
+        sending = {loop.create_task(self._attempt(row, person)): (row, person) for row, person in claimed}
+        while sending:
+            done, _ = await asyncio.wait(sending, timeout=RECORD_EVERY_SECONDS)
+            if not done:
+                continue
+            outcomes = [(*sending.pop(task), task.result()) for task in done]
+            async with self._uow_factory() as uow:
+                await self._record(uow, outcomes)
+
+    async def _record(
+        self,
+        uow: UnitOfWork,
+        outcomes: list[tuple[OutboxRecord, PersonRecord | None, str | SendError | None]],
+    ) -> None:
+        """Mark the delivered rows sent and the failed ones for a retry, in one transaction. If the database
+        fails meanwhile, each delivery is recorded again on its own (left pending, it would be sent twice)."""
         delivered = [
-            (row, person, outcome)
-            for row, person, outcome in zip(rows, people, outcomes, strict=True)
-            if not isinstance(outcome, SendError)
+            (row, person, outcome) for row, person, outcome in outcomes if not isinstance(outcome, SendError)
         ]
         try:
             for row, person, message_id in delivered:
                 await uow.outbox.mark_sent(row.id, message_id, self._clock(), sent_payload=row.payload)
                 if person is not None and not person.reachable:
                     await uow.people.set_reachable(person.id, True)
-            for row, person, outcome in zip(rows, people, outcomes, strict=True):
+            for row, person, outcome in outcomes:
                 if isinstance(outcome, SendError):
                     await self._failed(uow, row, person, outcome)
             await uow.commit()
@@ -229,13 +248,6 @@ class OutboxSender:
             await uow.people.set_reachable(person.id, False)
         log.warning("outbox send failed", outbox_id=row.id, error=reason, retry_at=retry_at)
         await uow.outbox.mark_failed(row.id, reason, retry_at=retry_at)
-
-
-async def _recipient(uow: UnitOfWork, row: OutboxRecord) -> PersonRecord | None:
-    """The person behind the chat (replies are queued without a person id; a private chat is the account)."""
-    if row.person_id is not None:
-        return await uow.people.get(row.person_id)
-    return await uow.people.by_identity(row.channel, row.chat_id)
 
 
 def _settle(waiter: asyncio.Future[None]) -> None:

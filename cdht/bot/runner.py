@@ -127,6 +127,7 @@ def processing_jobs(
         limiter,
         clock,
         concurrency=timing.sender_concurrency,
+        batch=8 if is_sqlite(app.database.url) else 1,  # batches need a database without row locks
         idle_seconds=timing.idle_seconds,
         retry=timing.retry,
     )

@@ -73,10 +73,16 @@ def start(
 
 
 def resume(
-    session: Session, inbound: Inbound, *, questionnaire: Questionnaire, now: datetime.datetime
+    session: Session,
+    inbound: Inbound,
+    *,
+    questionnaire: Questionnaire,
+    now: datetime.datetime,
+    reuse: bool = False,
 ) -> tuple[Session, list[Event]]:
-    """One message from the person. Returns the new session (the given one is not changed) and the events."""
-    turn = Turn(session.model_copy(deep=True), questionnaire, now)
+    """One message from the person. Returns the new session and the events. The given session is not
+    changed, unless the caller hands it over with `reuse=True` (it was just read and is not kept)."""
+    turn = Turn(session if reuse else session.model_copy(deep=True), questionnaire, now)
     if not needs_migration(turn) or migrate(turn):
         _handle(turn, inbound)
     turn.session.updated_at = now

@@ -34,6 +34,7 @@ class Questionnaire(BaseModel):
     _checked: Checked = PrivateAttr()
     _hash: str = PrivateAttr()
     _index: dict[str, int] = PrivateAttr()
+    _dependents: dict[str, list[tuple[Question, Relation]]] = PrivateAttr()
 
     @model_validator(mode="after")
     def _check(self) -> Questionnaire:
@@ -45,6 +46,10 @@ class Questionnaire(BaseModel):
                     f"question {question.id!r} has owner {question.owner!r}, which is not listed in `owners:`",
                 )
         self._index = {question.id: index for index, question in enumerate(self.questions)}
+        self._dependents = {}
+        for question in self.questions:
+            for relation in self._checked.relations.get(question.id, ()):
+                self._dependents.setdefault(relation.target, []).append((question, relation))
         canonical = json.dumps(
             self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False, separators=(",", ":")
         )
@@ -78,12 +83,7 @@ class Questionnaire(BaseModel):
 
     def dependents(self, question_id: str) -> list[tuple[Question, Relation]]:
         """Questions whose relations compare them with `question_id`."""
-        return [
-            (question, relation)
-            for question in self.questions
-            for relation in self.relations(question.id)
-            if relation.target == question_id
-        ]
+        return list(self._dependents.get(question_id, ()))
 
     def evidence_question_for(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.evidence_for == question_id), None)

@@ -73,7 +73,7 @@ async def answer(
             events = [*events, *more]
     else:
         session = Session.model_validate(record.state)
-        session, events = engine.resume(session, inbound, questionnaire=questionnaire, now=now)
+        session, events = engine.resume(session, inbound, questionnaire=questionnaire, now=now, reuse=True)
     turn = Turn(person, person, unit, year, questionnaire, channel, now)
     completed = await persist(uow, turn, session, events)
     replies = render(events, session, questionnaire)

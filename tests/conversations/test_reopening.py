@@ -32,3 +32,18 @@ def test_nothing_known_to_reopen_changes_nothing() -> None:
     assert events == [] and again == session
     _, events = engine.resume(again, Command("resume"), questionnaire=questionnaire, now=NOW)
     assert any(isinstance(e, QuestionAsked) and e.question_id == "citizens" for e in events)
+
+
+def test_resume_leaves_the_given_session_alone_unless_it_is_handed_over() -> None:
+    questionnaire = builtin_questionnaires()["village_head"]
+    session, _ = engine.start(questionnaire, now=NOW)
+    before = session.model_dump()
+    kept, _ = engine.resume(session, Text("250"), questionnaire=questionnaire, now=NOW)
+    assert session.model_dump() == before and kept is not session
+    handed, _ = engine.resume(session, Text("250"), questionnaire=questionnaire, now=NOW, reuse=True)
+    assert handed is session and handed.model_dump() == kept.model_dump()
+    assert [q.id for q, _ in questionnaire.dependents("citizens")] == [
+        "learning_citizens",
+        "trained_citizens",
+    ]
+    assert questionnaire.dependents("learning_clans") == []

@@ -229,6 +229,28 @@ class TestRepositoryContract:
             found = await uow.outbox.last_sent("telegram", "42", "question")
             assert found is not None and found.external_message_id == "101" and found.edit_key == "question"
 
+    async def test_a_claimed_message_comes_with_its_recipient(self, uow_factory: Factory) -> None:
+        async with uow_factory() as uow:
+            _, commune, village, _ = await _tree(uow)
+            head = await uow.people.add("Trưởng thôn", "+84911111111", "village_head", village, NOW)
+            officer = await uow.people.add("Cán bộ xã", "+84922222222", "commune_officer", commune, NOW)
+            await uow.people.link_identity(head.id, "telegram", "501", "501", NOW)
+            await uow.outbox.add("telegram", "501", {"text": "a reply"}, NOW)  # no person: the chat's
+            await uow.outbox.add("telegram", "777", {"text": "notice"}, NOW, person_id=officer.id)
+            await uow.outbox.add("telegram", "999", {"text": "nobody we know"}, NOW)
+            await uow.outbox.add("zalo", "501", {"text": "another channel"}, NOW)
+            await uow.commit()
+        async with uow_factory() as uow:
+            claimed = await uow.outbox.claim("telegram", NOW, limit=10)
+            assert [(row.chat_id, person.name if person else None) for row, person in claimed] == [
+                ("501", "Trưởng thôn"),
+                ("777", "Cán bộ xã"),
+                ("999", None),
+            ]
+            assert claimed[0][1] == await uow.people.get(head.id)
+            skipped = await uow.outbox.claim("telegram", NOW, skip_chats=["501", "999"], limit=10)
+            assert [row.chat_id for row, _ in skipped] == ["777"]
+
     async def test_content_replaced_while_on_its_way_goes_out_after_it(self, uow_factory: Factory) -> None:
         """A progress line rewritten while the sender is delivering the old one: on PostgreSQL the rewrite
         waits for the row lock and finds it delivered; on SQLite it lands mid-flight. Either way the

@@ -5,19 +5,34 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, exists, select, update
+from sqlalchemy import and_, bindparam, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cdht.handlers.ports import OutboxRecord
+from cdht.handlers.ports import OutboxRecord, PersonRecord
 from cdht.storage.repositories.inserts import insert_unless_duplicate
-from cdht.storage.tables import OutboxMessage, table_of
+from cdht.storage.repositories.people import person_record
+from cdht.storage.tables import Identity, OutboxMessage, Person, table_of
 
 _TABLE = table_of(OutboxMessage)
 _COLUMNS = _TABLE.c
 _OLDER = _TABLE.alias("older")
-# The hot statements are built once (building one costs more than running it on SQLite).
+_IDENTITIES = table_of(Identity)
+_PEOPLE = table_of(Person)
+RECIPIENT = "recipient_"
+# The hot statements are built once (building one costs more than running it on SQLite). The claim brings
+# the recipient along: the row's person, or for a reply the person behind the (private) chat.
 _CLAIM = (
-    select(_TABLE)
+    select(_TABLE, *(column.label(f"{RECIPIENT}{column.name}") for column in _PEOPLE.c))
+    .select_from(
+        _TABLE.outerjoin(
+            _IDENTITIES,
+            and_(
+                _COLUMNS.person_id.is_(None),
+                _IDENTITIES.c.channel == _COLUMNS.channel,
+                _IDENTITIES.c.external_id == _COLUMNS.chat_id,
+            ),
+        ).outerjoin(_PEOPLE, _PEOPLE.c.id == func.coalesce(_COLUMNS.person_id, _IDENTITIES.c.person_id))
+    )
     .where(
         _COLUMNS.channel == bindparam("channel"),
         _COLUMNS.status == "pending",
@@ -164,17 +179,21 @@ class SqlOutboxRepository:
         sending to (SQLite has no row locks).
         """
         claimed = await self.claim(channel, now, skip_chats=skip_chats, limit=1)
-        return claimed[0] if claimed else None
+        return claimed[0][0] if claimed else None
 
     async def claim(
         self, channel: str, now: datetime, *, skip_chats: Collection[str] = (), limit: int
-    ) -> list[OutboxRecord]:
-        """Up to `limit` messages as `claim_next` picks them, oldest first: one per chat at most."""
+    ) -> list[tuple[OutboxRecord, PersonRecord | None]]:
+        """Up to `limit` messages as `claim_next` picks them, oldest first, one per chat at most, each with
+        its recipient: the row's person, or the person whose account the chat is (None: nobody known)."""
         params: dict[str, Any] = {"channel": channel, "now": now, "limit": limit}
         params.update((f"skip{n}", chat) for n, chat in enumerate(skip_chats))
         statement = _claim_skipping(len(skip_chats)) if skip_chats else _CLAIM
         result = await self._session.execute(statement, params)
-        return [_record(row) for row in result]
+        return [
+            (_record(row), None if row.recipient_id is None else person_record(row, RECIPIENT))
+            for row in result
+        ]
 
     async def mark_sent(
         self,

@@ -21,17 +21,21 @@ _BY_IDENTITY = (  # on every message: built once
 )
 
 
-def _record(row: Any) -> PersonRecord:
+def person_record(row: Any, prefix: str = "") -> PersonRecord:
+    """A person from a people row or entity (from a joined row: its columns labelled `prefix` + name)."""
     return PersonRecord(
-        id=row.id,
-        name=row.name,
-        phone=row.phone,
-        role=row.role,
-        unit_id=row.unit_id,
-        department=row.department,
-        active=row.active,
-        reachable=row.reachable,
+        id=getattr(row, f"{prefix}id"),
+        name=getattr(row, f"{prefix}name"),
+        phone=getattr(row, f"{prefix}phone"),
+        role=getattr(row, f"{prefix}role"),
+        unit_id=getattr(row, f"{prefix}unit_id"),
+        department=getattr(row, f"{prefix}department"),
+        active=getattr(row, f"{prefix}active"),
+        reachable=getattr(row, f"{prefix}reachable"),
     )
+
+
+_record = person_record
 
 
 class SqlPersonRepository:

@@ -177,7 +177,12 @@ async def test_a_batch_whose_record_fails_still_records_every_delivered_message(
         factory = uow._factory  # the same database, behind a flaky unit of work
     transport = ScriptedTransport()
     sender = OutboxSender(
-        lambda: FlakyUnitOfWork(factory), "telegram", transport, RateLimiter(1e6, 1e6, 1e6), lambda: NOW
+        lambda: FlakyUnitOfWork(factory),
+        "telegram",
+        transport,
+        RateLimiter(1e6, 1e6, 1e6),
+        lambda: NOW,
+        batch=8,  # as on SQLite
     )
     assert await sender.send_batch() == 3
     assert await sender.send_batch() == 1  # only A is tried again: its failure was not recorded
