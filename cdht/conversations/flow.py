@@ -10,10 +10,42 @@ from cdht.conversations.questionnaire import Questionnaire
 from cdht.conversations.session import Session
 from cdht.conversations.values import AnswerValue
 
+MEMO_SIZE = 4096  # distinct combinations of the answers relevance depends on, kept per questionnaire
+
 
 def relevant_questions(session: Session, questionnaire: Questionnaire) -> list[Question]:
     """The questions to ask now, in order. Relevance reads only earlier questions, so one pass suffices;
-    the answer of a question that is not relevant counts as not given."""
+    the answer of a question that is not relevant counts as not given.
+
+    Asked several times per message, and it depends only on the answers the conditions read: remembered
+    per questionnaire by those answers."""
+    answers = session.answers
+    key = tuple(
+        _hashable(answers[name].value) if name in answers else _UNANSWERED
+        for name in questionnaire.condition_inputs()
+    )
+    memo = questionnaire.relevant_memo()
+    found = memo.get(key)
+    if found is None:
+        if len(memo) >= MEMO_SIZE:
+            memo.clear()
+        found = memo[key] = tuple(_relevant(session, questionnaire))
+    return list(found)
+
+
+_UNANSWERED = object()
+
+
+def _hashable(value: object) -> object:
+    """A key for an answer value: lists (several options) as tuples, tagged by type (1 and True differ)."""
+    if isinstance(value, list):
+        return (list, tuple(_hashable(item) for item in value))
+    if isinstance(value, dict):
+        return (dict, tuple(sorted((key, _hashable(item)) for key, item in value.items())))
+    return (type(value), value)
+
+
+def _relevant(session: Session, questionnaire: Questionnaire) -> list[Question]:
     values: dict[str, AnswerValue] = {}
     relevant: list[Question] = []
     conditions = questionnaire.conditions()

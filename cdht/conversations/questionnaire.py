@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from cdht.conversations.errors import QuestionnaireError
-from cdht.conversations.expression import Expr
+from cdht.conversations.expression import Expr, references
 from cdht.conversations.question import ID_PATTERN, Question
 from cdht.conversations.relations import Relation
 from cdht.conversations.validation import Checked, check_questions
@@ -35,6 +35,8 @@ class Questionnaire(BaseModel):
     _hash: str = PrivateAttr()
     _index: dict[str, int] = PrivateAttr()
     _dependents: dict[str, list[tuple[Question, Relation]]] = PrivateAttr()
+    _condition_inputs: tuple[str, ...] = PrivateAttr()
+    _relevant_memo: dict[tuple[object, ...], tuple[Question, ...]] = PrivateAttr()
 
     @model_validator(mode="after")
     def _check(self) -> Questionnaire:
@@ -46,6 +48,10 @@ class Questionnaire(BaseModel):
                     f"question {question.id!r} has owner {question.owner!r}, which is not listed in `owners:`",
                 )
         self._index = {question.id: index for index, question in enumerate(self.questions)}
+        self._condition_inputs = tuple(
+            sorted({name for expr in self._checked.relevance.values() for name in references(expr)})
+        )
+        self._relevant_memo = {}
         self._dependents = {}
         for question in self.questions:
             for relation in self._checked.relations.get(question.id, ()):
@@ -77,6 +83,14 @@ class Questionnaire(BaseModel):
     def conditions(self) -> dict[str, Expr]:
         """Relevance conditions by question id (questions without one are always relevant)."""
         return self._checked.relevance
+
+    def condition_inputs(self) -> tuple[str, ...]:
+        """The questions whose answers some relevance condition reads."""
+        return self._condition_inputs
+
+    def relevant_memo(self) -> dict[tuple[object, ...], tuple[Question, ...]]:
+        """Which questions are relevant, by the answers to `condition_inputs` (see flow.relevant_questions)."""
+        return self._relevant_memo
 
     def relations(self, question_id: str) -> tuple[Relation, ...]:
         return self._checked.relations.get(question_id, ())

@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 from cdht.conversations import engine
 from cdht.conversations.events import AnswerRecorded, QuestionAsked, QuestionReopened
+from cdht.conversations.flow import relevant_questions
 from cdht.conversations.inbound import Command, Text
 from cdht.conversations.loader import builtin_questionnaires
 from cdht.conversations.reopening import reopen
@@ -47,3 +48,18 @@ def test_resume_leaves_the_given_session_alone_unless_it_is_handed_over() -> Non
         "trained_citizens",
     ]
     assert questionnaire.dependents("learning_clans") == []
+
+
+def test_relevance_follows_the_answers_it_reads_also_when_remembered() -> None:
+    questionnaire = builtin_questionnaires()["village_head"]
+    session, _ = engine.start(questionnaire, now=NOW, answers={"households": 250})
+
+    def relevant() -> set[str]:
+        return {question.id for question in relevant_questions(session, questionnaire)}
+
+    assert "learning_clans" not in relevant()  # `clans` not answered yet
+    for clans, shown in [(3, True), (0, False), (5, True), (0, False)]:
+        session, _ = engine.start(questionnaire, now=NOW, answers={"households": 250, "clans": clans})
+        assert ("learning_clans" in relevant()) is shown
+    session, _ = engine.start(questionnaire, now=NOW, answers={"clans": 4, "households": 999})
+    assert "learning_clans" in relevant()  # another unrelated answer: the remembered result still holds
