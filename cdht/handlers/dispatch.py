@@ -10,10 +10,10 @@ from datetime import datetime
 from cdht.conversations.inbound import Command, Inbound, Media, Text
 from cdht.conversations.outbound import OutboundMessage
 from cdht.handlers import broadcast, difficulties, recognitions, review
-from cdht.handlers.answering import answer, store_media
+from cdht.handlers.answering import answer, questionnaire_for, store_media
 from cdht.handlers.commands import BY_NAME, allowed, refusal
 from cdht.handlers.context import Sender, Services
-from cdht.handlers.flows import current_flow, set_flow
+from cdht.handlers.flows import FLOW, YEARLESS, current_flow, set_flow
 from cdht.handlers.officer_commands import run_command
 from cdht.handlers.ports import PersonRecord, UnitOfWork
 from cdht.handlers.registration import register
@@ -66,6 +66,11 @@ async def handle(
                 uow, person, Command("resume"), now, services, channel=sender.channel
             )
         return await run_command(uow, person, inbound, now, services, channel=sender.channel)
+    questionnaire = questionnaire_for(person)
+    if questionnaire is not None:  # the flow's and the questionnaire's session, in one query
+        await uow.sessions.read_ahead(
+            person.id, person.unit_id, (YEARLESS, FLOW), (services.year, questionnaire.id)
+        )
     flow = await current_flow(uow, person)
     if flow is not None and isinstance(inbound, Text | Media):
         return [await continue_flow(uow, person, flow, inbound, now, services, sender.channel)]

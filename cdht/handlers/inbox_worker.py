@@ -99,7 +99,8 @@ async def process_batch(
         if rows:
             try:
                 for row in rows:
-                    await _handle_row(uow, row, decoders, services, clock)
+                    await _handle_row(uow, row, decoders, services, clock, mark_done=False)
+                await uow.inbox.mark_all_done([row.id for row in rows], clock())
                 await uow.commit()
                 return len(rows)
             except Exception:
@@ -117,6 +118,8 @@ async def _handle_row(
     decoders: Mapping[str, Decoder],
     services: Services,
     clock: Callable[[], datetime],
+    *,
+    mark_done: bool = True,
 ) -> None:
     now = clock()
     decoder = decoders.get(row.channel)
@@ -132,7 +135,8 @@ async def _handle_row(
                 inbox_id=row.id,
                 edit_key=message.edit_key,
             )
-    await uow.inbox.mark_done(row.id, now)
+    if mark_done:
+        await uow.inbox.mark_done(row.id, now)
 
 
 def _decoded_quietly(decoders: Mapping[str, Decoder], row: InboxRecord) -> tuple[Sender, Inbound] | None:

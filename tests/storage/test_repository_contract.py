@@ -172,6 +172,31 @@ class TestRepositoryContract:
             assert saved is not None and saved.state == {"cursor": 2} and saved.completed
             assert len(await uow.sessions.for_person(person.id)) == 1
 
+    async def test_two_sessions_read_ahead_in_one_query_until_saved(self, uow_factory: Factory) -> None:
+        async with uow_factory() as uow:
+            _, _, village, _ = await _tree(uow)
+            person = await uow.people.add("A", "+84912345678", "village_head", village, NOW)
+            flow = await uow.sessions.save(
+                SessionRecord(person.id, village, 0, "__flow__", {"name": "x"}, False, NOW)
+            )
+            await uow.commit()
+        async with uow_factory() as uow:
+            await uow.sessions.read_ahead(person.id, village, (0, "__flow__"), (2024, "village_head"))
+            assert await uow.sessions.get(person.id, village, 0, "__flow__") == flow
+            assert await uow.sessions.get(person.id, village, 2024, "village_head") is None
+            await uow.sessions.read_ahead(person.id, village, (0, "__flow__"), (2024, "village_head"))
+            saved = await uow.sessions.save(
+                SessionRecord(person.id, village, 2024, "village_head", {"cursor": 1}, False, NOW)
+            )
+            assert (
+                await uow.sessions.get(person.id, village, 2024, "village_head") == saved
+            )  # not the read-ahead
+            await uow.inbox.add("telegram", "1", "u:A", {"n": 1}, NOW)
+            await uow.inbox.add("telegram", "2", "u:B", {"n": 2}, NOW)
+            claimed = await uow.inbox.claim(limit=5)
+            await uow.inbox.mark_all_done([event.id for event in claimed], NOW)
+            assert len(claimed) == 2 and await uow.inbox.pending_count() == 0
+
     async def test_inbox_ignores_redelivery_and_keeps_each_person_in_order(
         self, uow_factory: Factory
     ) -> None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -80,7 +81,10 @@ class SqlInboxRepository:
         ]
 
     async def mark_done(self, inbox_id: int, now: datetime) -> None:
-        await self._session.execute(_MARK_DONE, {"inbox_id": inbox_id, "done_at": now})
+        await self.mark_all_done([inbox_id], now)
+
+    async def mark_all_done(self, inbox_ids: Sequence[int], now: datetime) -> None:
+        await self._session.execute(_MARK_DONE, [{"inbox_id": i, "done_at": now} for i in inbox_ids])
 
     async def mark_failed(self, inbox_id: int, error: str, now: datetime) -> None:
         """Count a failed attempt; after MAX_ATTEMPTS the event is parked as failed so others can go on."""
