@@ -91,6 +91,7 @@ class OutboxSender:
         idle_seconds: float = 0.5,
         retry: RetryPolicy | None = None,
     ) -> None:
+        """`batch` > 1 only where rows are not locked from claim to record: SQLite, one process."""
         self._uow_factory = uow_factory
         self._channel = channel
         self._transport = transport
@@ -154,13 +155,17 @@ class OutboxSender:
         `RECORD_EVERY_SECONDS` of its send, those that finish together in one transaction."""
         loop = asyncio.get_running_loop()
         sending = {loop.create_task(self._attempt(row, person)): (row, person) for row, person in claimed}
-        while sending:
-            done, _ = await asyncio.wait(sending, timeout=RECORD_EVERY_SECONDS)
-            if not done:
-                continue
-            outcomes = [(*sending.pop(task), task.result()) for task in done]
-            async with self._uow_factory() as uow:
-                await self._record(uow, outcomes)
+        try:
+            while sending:
+                done, _ = await asyncio.wait(sending, timeout=RECORD_EVERY_SECONDS)
+                if not done:
+                    continue
+                outcomes = [(*sending.pop(task), task.result()) for task in done]
+                async with self._uow_factory() as uow:
+                    await self._record(uow, outcomes)
+        finally:
+            for task in sending:  # stopped (shutdown): no send goes on unwatched
+                task.cancel()
 
     async def _record(
         self,

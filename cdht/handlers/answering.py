@@ -54,7 +54,7 @@ async def answer(
     channel: str,
 ) -> list[OutboundMessage]:
     questionnaire = questionnaire_for(person)
-    unit = await uow.units.get(person.unit_id)
+    unit, review = await uow.units.with_review(person.unit_id, services.year)
     if questionnaire is None or unit is None:
         return [NO_QUESTIONNAIRE]
     if isinstance(inbound, Media):
@@ -74,7 +74,7 @@ async def answer(
     else:
         session = Session.model_validate(record.state)
         session, events = engine.resume(session, inbound, questionnaire=questionnaire, now=now, reuse=True)
-    turn = Turn(person, person, unit, year, questionnaire, channel, now)
+    turn = Turn(person, person, unit, year, questionnaire, channel, now, review)
     completed = await persist(uow, turn, session, events)
     replies = render(events, session, questionnaire)
     if completed and unit.tier == "village":

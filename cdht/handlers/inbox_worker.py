@@ -17,7 +17,7 @@ from cdht.conversations.inbound import Inbound
 from cdht.conversations.outbound import OutboundMessage
 from cdht.handlers.context import Sender, Services
 from cdht.handlers.dispatch import handle
-from cdht.handlers.ports import InboxRecord, UnitOfWork, UnitOfWorkFactory
+from cdht.handlers.ports import InboxRecord, QueuedMessage, UnitOfWork, UnitOfWorkFactory
 from cdht.handlers.wire import outbound_to_json
 
 log = structlog.get_logger(__name__)
@@ -65,7 +65,10 @@ async def _process_one(
             return None
         row = rows[0]
         try:
-            await _handle_row(uow, row, decoders, services, clock)
+            replies = await _handle_row(uow, row, decoders, services, clock)
+            now = clock()
+            await uow.outbox.add_many(replies, now)
+            await uow.inbox.mark_done(row.id, now)
             await uow.commit()
             return row.id
         except Exception as error:
@@ -98,9 +101,12 @@ async def process_batch(
         rows = await _claim_decodable(uow, decoders, limit=limit)
         if rows:
             try:
-                for row in rows:
-                    await _handle_row(uow, row, decoders, services, clock, mark_done=False)
-                await uow.inbox.mark_all_done([row.id for row in rows], clock())
+                replies = [
+                    reply for row in rows for reply in await _handle_row(uow, row, decoders, services, clock)
+                ]
+                now = clock()
+                await uow.outbox.add_many(replies, now)
+                await uow.inbox.mark_all_done([row.id for row in rows], now)
                 await uow.commit()
                 return len(rows)
             except Exception:
@@ -118,25 +124,17 @@ async def _handle_row(
     decoders: Mapping[str, Decoder],
     services: Services,
     clock: Callable[[], datetime],
-    *,
-    mark_done: bool = True,
-) -> None:
-    now = clock()
+) -> list[QueuedMessage]:
+    """Handle one update; returns the replies to queue (the caller queues them and marks the row done)."""
     decoder = decoders.get(row.channel)
     decoded = decoder(row.payload) if decoder else None
-    if decoded is not None:
-        sender, inbound = decoded
-        for message in await handle(uow, sender, inbound, now, services):
-            await uow.outbox.add(
-                sender.channel,
-                sender.chat_id,
-                outbound_to_json(message),
-                now,
-                inbox_id=row.id,
-                edit_key=message.edit_key,
-            )
-    if mark_done:
-        await uow.inbox.mark_done(row.id, now)
+    if decoded is None:
+        return []
+    sender, inbound = decoded
+    return [
+        QueuedMessage(sender.channel, sender.chat_id, outbound_to_json(message), row.id, message.edit_key)
+        for message in await handle(uow, sender, inbound, clock(), services)
+    ]
 
 
 def _decoded_quietly(decoders: Mapping[str, Decoder], row: InboxRecord) -> tuple[Sender, Inbound] | None:

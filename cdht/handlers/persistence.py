@@ -33,13 +33,14 @@ class Turn:
     questionnaire: Questionnaire
     channel: str
     now: datetime
+    review: YearRecord | None  # the unit's review state for the year, as the caller read (or wrote) it
     reason: str | None = None
 
 
 async def persist(uow: UnitOfWork, turn: Turn, session: Session, events: list[Event]) -> bool:
     """Store the events and the session; returns True when the questionnaire was (re)completed."""
     questionnaire = turn.questionnaire
-    review = await uow.years.get(turn.unit.id, turn.year)
+    review = turn.review
     returned = set(review.returned_questions) if review and review.status == "returned" else set()
     stamp = functools.partial(
         NewAnswer,

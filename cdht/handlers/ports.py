@@ -127,6 +127,17 @@ class InboxRecord:
 
 
 @dataclass(frozen=True)
+class QueuedMessage:
+    """A reply to queue: where it goes, what it says (wire JSON), and the update it answers."""
+
+    channel: str
+    chat_id: str
+    payload: dict[str, Any]
+    inbox_id: int | None = None
+    edit_key: str | None = None
+
+
+@dataclass(frozen=True)
 class OutboxRecord:
     id: int
     channel: str
@@ -142,6 +153,7 @@ class OutboxRecord:
 
 class UnitRepository(Protocol):
     async def get(self, unit_id: int) -> UnitRecord | None: ...
+    async def with_review(self, unit_id: int, year: int) -> tuple[UnitRecord | None, YearRecord | None]: ...
     async def by_code(self, code: str) -> UnitRecord | None: ...
     async def by_codes(self, codes: Sequence[str]) -> dict[str, UnitRecord]: ...
     async def children(self, unit_id: int) -> list[UnitRecord]: ...
@@ -236,6 +248,7 @@ class OutboxRepository(Protocol):
         broadcast_id: int | None = None,
         not_before: datetime | None = None,
     ) -> int | None: ...
+    async def add_many(self, messages: Sequence[QueuedMessage], now: datetime) -> None: ...
     async def last_sent(self, channel: str, chat_id: str, edit_key: str) -> OutboxRecord | None: ...
     async def pending_with_key(self, channel: str, chat_id: str, edit_key: str) -> OutboxRecord | None: ...
     async def replace_payload(self, outbox_id: int, payload: dict[str, Any]) -> bool: ...

@@ -110,12 +110,10 @@ async def finish_return(
     question_ids = list(dict.fromkeys(by_number[n] for n in numbers))
     questionnaire = builtin_questionnaires()["village_head"]
     current = await uow.years.get(village.id, year)
-    await uow.years.save(
-        YearRecord(
-            village.id, year, "returned", tuple(question_ids), reason, current.deadline if current else None
-        ),
-        now,
+    returned = YearRecord(
+        village.id, year, "returned", tuple(question_ids), reason, current.deadline if current else None
     )
+    await uow.years.save(returned, now)
     heads = [p for p in await uow.people.in_units([village.id]) if p.role == "village_head"]
     for record in await uow.sessions.for_units([village.id], year, questionnaire.id):
         owner = next((p for p in heads if p.id == record.person_id), None) or await uow.people.get(
@@ -126,7 +124,7 @@ async def finish_return(
         session, events = reopen(
             Session.model_validate(record.state), questionnaire, question_ids, reason, now=now
         )
-        turn = Turn(owner, officer, village, year, questionnaire, channel, now, reason=reason)
+        turn = Turn(owner, officer, village, year, questionnaire, channel, now, returned, reason=reason)
         await persist(uow, turn, session, events)
         await notify(uow, [owner], render(events, session, questionnaire), now)
     await set_flow(uow, officer, None, now)

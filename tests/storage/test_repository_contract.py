@@ -8,7 +8,14 @@ from datetime import date, timedelta
 
 import pytest
 
-from cdht.handlers.ports import NewAnswer, NewEvidence, RecognitionRecord, SessionRecord
+from cdht.handlers.ports import (
+    NewAnswer,
+    NewEvidence,
+    QueuedMessage,
+    RecognitionRecord,
+    SessionRecord,
+    YearRecord,
+)
 from cdht.storage.unit_of_work import SqlUnitOfWork
 from tests.conftest import NOW
 
@@ -172,6 +179,18 @@ class TestRepositoryContract:
             assert saved is not None and saved.state == {"cursor": 2} and saved.completed
             assert len(await uow.sessions.for_person(person.id)) == 1
 
+    async def test_a_unit_comes_with_its_review_state_for_a_year(self, uow_factory: Factory) -> None:
+        async with uow_factory() as uow:
+            _, _, village, _ = await _tree(uow)
+            assert await uow.units.with_review(village, 2024) == (await uow.units.get(village), None)
+            returned = YearRecord(village, 2024, "returned", ("citizens",), "Sai số liệu", date(2024, 12, 1))
+            await uow.years.save(returned, NOW)
+            await uow.years.save(YearRecord(village, 2023, "approved"), NOW)
+            unit, review = await uow.units.with_review(village, 2024)  # sees this transaction's write
+            assert unit is not None and unit.code == "V1" and review == returned
+            assert (await uow.units.with_review(village, 2023))[1] == YearRecord(village, 2023, "approved")
+            assert await uow.units.with_review(village + 100, 2024) == (None, None)
+
     async def test_two_sessions_read_ahead_in_one_query_until_saved(self, uow_factory: Factory) -> None:
         async with uow_factory() as uow:
             _, _, village, _ = await _tree(uow)
@@ -196,6 +215,20 @@ class TestRepositoryContract:
             claimed = await uow.inbox.claim(limit=5)
             await uow.inbox.mark_all_done([event.id for event in claimed], NOW)
             assert len(claimed) == 2 and await uow.inbox.pending_count() == 0
+            await uow.outbox.add_many(
+                [
+                    QueuedMessage("telegram", "41", {"text": "một"}, claimed[0].id),
+                    QueuedMessage("telegram", "41", {"text": "hai"}, claimed[0].id, edit_key="q:1"),
+                    QueuedMessage("telegram", "42", {"text": "ba"}, claimed[1].id),
+                ],
+                NOW,
+            )
+            queued = await uow.outbox.for_inbox(claimed[0].id)
+            assert [(m.payload["text"], m.edit_key, m.status) for m in queued] == [
+                ("một", None, "pending"),
+                ("hai", "q:1", "pending"),
+            ]
+            assert [m.chat_id for m in await uow.outbox.due("telegram", NOW, 10)] == ["41", "41", "42"]
 
     async def test_inbox_ignores_redelivery_and_keeps_each_person_in_order(
         self, uow_factory: Factory

@@ -1,14 +1,14 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, exists, func, select, update
+from sqlalchemy import and_, bindparam, exists, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cdht.handlers.ports import OutboxRecord, PersonRecord
+from cdht.handlers.ports import OutboxRecord, PersonRecord, QueuedMessage
 from cdht.storage.repositories.inserts import insert_unless_duplicate
 from cdht.storage.repositories.people import person_record
 from cdht.storage.tables import Identity, OutboxMessage, Person, table_of
@@ -69,6 +69,7 @@ _MARK_SENT = (
         _COLUMNS.edit_key,
     )
 )
+_QUEUE = insert(_TABLE)
 _KEEP_SENT_PAYLOAD = (
     update(_TABLE).where(_COLUMNS.id == bindparam("outbox_id")).values(payload=bindparam("sent_payload"))
 )
@@ -121,6 +122,26 @@ class SqlOutboxRepository:
             "created_at": now,
         }
         return await insert_unless_duplicate(self._session, _TABLE, values, ("dedupe_key",))
+
+    async def add_many(self, messages: Sequence[QueuedMessage], now: datetime) -> None:
+        """Queue replies (no dedupe key) in one statement, in order."""
+        if not messages:
+            return
+        await self._session.execute(
+            _QUEUE,
+            [
+                {
+                    "channel": message.channel,
+                    "chat_id": message.chat_id,
+                    "payload": message.payload,
+                    "inbox_id": message.inbox_id,
+                    "edit_key": message.edit_key,
+                    "not_before": now,
+                    "created_at": now,
+                }
+                for message in messages
+            ],
+        )
 
     async def last_sent(self, channel: str, chat_id: str, edit_key: str) -> OutboxRecord | None:
         """The newest delivered message with this edit key in this chat: the one a channel may edit in place."""

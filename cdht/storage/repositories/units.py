@@ -4,14 +4,24 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cdht.handlers.ports import UnitRecord
-from cdht.storage.tables import Unit, table_of
+from cdht.handlers.ports import UnitRecord, YearRecord
+from cdht.storage.repositories.years import year_record
+from cdht.storage.tables import AssessmentYear, Unit, table_of
 
 _UNITS = table_of(Unit)
 _BY_ID = select(_UNITS).where(_UNITS.c.id == bindparam("unit_id"))  # on every message: built once
+_YEARS = table_of(AssessmentYear)
+REVIEW = "review_"
+_WITH_REVIEW = (  # on every answer: the unit and its review state for the year, in one query
+    select(_UNITS, *(column.label(f"{REVIEW}{column.name}") for column in _YEARS.c))
+    .select_from(
+        _UNITS.outerjoin(_YEARS, and_(_YEARS.c.unit_id == _UNITS.c.id, _YEARS.c.year == bindparam("year")))
+    )
+    .where(_UNITS.c.id == bindparam("unit_id"))
+)
 
 
 def _record(row: Any) -> UnitRecord:
@@ -25,6 +35,13 @@ class SqlUnitRepository:
     async def get(self, unit_id: int) -> UnitRecord | None:
         row = (await self._session.execute(_BY_ID, {"unit_id": unit_id})).first()
         return _record(row) if row else None
+
+    async def with_review(self, unit_id: int, year: int) -> tuple[UnitRecord | None, YearRecord | None]:
+        """A unit and the review state of its answers for `year` (None: no review started)."""
+        row = (await self._session.execute(_WITH_REVIEW, {"unit_id": unit_id, "year": year})).first()
+        if row is None:
+            return None, None
+        return _record(row), None if row.review_id is None else year_record(row, REVIEW)
 
     async def by_code(self, code: str) -> UnitRecord | None:
         row = await self._session.scalar(select(Unit).where(Unit.code == code))

@@ -16,16 +16,20 @@ _ONE = select(_YEARS).where(  # on every answer: built once
 )
 
 
-def _record(row: Any) -> YearRecord:
-    returned = row.returned_questions or {}
+def year_record(row: Any, prefix: str = "") -> YearRecord:
+    """A review state from an assessment_years row or entity (from a joined row: columns `prefix` + name)."""
+    returned = getattr(row, f"{prefix}returned_questions") or {}
     return YearRecord(
-        unit_id=row.unit_id,
-        year=row.year,
-        status=row.status,
+        unit_id=getattr(row, f"{prefix}unit_id"),
+        year=getattr(row, f"{prefix}year"),
+        status=getattr(row, f"{prefix}status"),
         returned_questions=tuple(returned.get("questions", [])),
         note=returned.get("note"),
-        deadline=row.deadline,
+        deadline=getattr(row, f"{prefix}deadline"),
     )
+
+
+_record = year_record
 
 
 class SqlYearRepository:
