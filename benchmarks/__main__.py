@@ -28,7 +28,7 @@ SUMMARY = {  # name: (measured, baseline, ratio)
 def main() -> int:
     quick = "--quick" in sys.argv
     results: list[dict[str, Any]] = [
-        inbound.run(people=30 if quick else 150, concurrency=10 if quick else 20, rounds=1 if quick else 3),
+        inbound.run(people=30 if quick else 300, concurrency=10 if quick else 20, rounds=1 if quick else 5),
         sending.run(people=300 if quick else 10_000),
         asyncio.run(scoring.run(communes=10 if quick else 100, villages=5 if quick else 20)),
         memory.run(people=1_000 if quick else 10_000, sessions=100 if quick else 1_000),
