@@ -45,25 +45,26 @@ class GroupCommit(Generic[Item, Result]):
 
     async def _write_group(self, group: list[tuple[Sequence[Item], asyncio.Future[list[Result]]]]) -> None:
         try:
-            results = await self._write([item for items, _ in group for item in items])
-        except Exception as error:
-            if len(group) == 1:
-                _settle(group[0][1], error=error)
+            try:
+                results = await self._write([item for items, _ in group for item in items])
+            except Exception as error:
+                if len(group) == 1:
+                    _settle(group[0][1], error=error)
+                    return
+                for items, future in group:  # find whose item it was: each on its own
+                    try:
+                        _settle(future, result=await self._write(items))
+                    except Exception as alone:
+                        _settle(future, error=alone)
                 return
-            for items, future in group:  # find whose item it was: each on its own
-                try:
-                    _settle(future, result=await self._write(items))
-                except Exception as alone:
-                    _settle(future, error=alone)
-            return
-        except BaseException as error:
+            start = 0
+            for items, future in group:
+                _settle(future, result=results[start : start + len(items)])
+                start += len(items)
+        except BaseException as error:  # cancelled (shutdown): nobody of this group is left waiting
             for _, future in group:
                 _settle(future, error=error)
             raise
-        start = 0
-        for items, future in group:
-            _settle(future, result=results[start : start + len(items)])
-            start += len(items)
 
 
 def _settle(

@@ -160,7 +160,7 @@ class OutboxSender:
                 done, _ = await asyncio.wait(sending, timeout=RECORD_EVERY_SECONDS)
                 if not done:
                     continue
-                outcomes = [(*sending.pop(task), task.result()) for task in done]
+                outcomes = [(*sending.pop(task), _outcome(task)) for task in done]
                 async with self._uow_factory() as uow:
                     await self._record(uow, outcomes)
         finally:
@@ -197,8 +197,8 @@ class OutboxSender:
 
     async def _attempt(self, row: OutboxRecord, person: PersonRecord | None) -> str | SendError | None:
         """One send under the rate limits: the platform's message id, or what went wrong."""
-        await self._limiter.acquire(row.chat_id, group=self._transport.is_group(row.chat_id))
         try:
+            await self._limiter.acquire(row.chat_id, group=self._transport.is_group(row.chat_id))
             return await self._transport.send(row, person)
         except SendError as error:
             failure: SendError = error
@@ -253,6 +253,14 @@ class OutboxSender:
             await uow.people.set_reachable(person.id, False)
         log.warning("outbox send failed", outbox_id=row.id, error=reason, retry_at=retry_at)
         await uow.outbox.mark_failed(row.id, reason, retry_at=retry_at)
+
+
+def _outcome(task: asyncio.Task[str | SendError | None]) -> str | SendError | None:
+    """A finished send's outcome; a send that ended otherwise (cancelled) is retried later."""
+    try:
+        return task.result()
+    except BaseException as error:
+        return TemporaryFailure(f"{type(error).__name__}: {error}")
 
 
 def _settle(waiter: asyncio.Future[None]) -> None:

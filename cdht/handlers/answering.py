@@ -54,14 +54,16 @@ async def answer(
     channel: str,
 ) -> list[OutboundMessage]:
     questionnaire = questionnaire_for(person)
-    unit, review = await uow.units.with_review(person.unit_id, services.year)
-    if questionnaire is None or unit is None:
+    if questionnaire is None:
         return [NO_QUESTIONNAIRE]
-    if isinstance(inbound, Media):
+    if isinstance(inbound, Media):  # downloaded before anything is read that the download could outdate
         stored = await store_media(inbound, services)
         if isinstance(stored, OutboundMessage):
             return [stored]
         inbound = stored
+    unit, review = await uow.units.with_review(person.unit_id, services.year)
+    if unit is None:
+        return [NO_QUESTIONNAIRE]
     year = services.year
     record = await uow.sessions.get(person.id, unit.id, year, questionnaire.id)
     if record is None:

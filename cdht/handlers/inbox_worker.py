@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 import structlog
 
-from cdht.conversations.inbound import Inbound
+from cdht.conversations.inbound import Inbound, Media
 from cdht.conversations.outbound import OutboundMessage
 from cdht.handlers.context import Sender, Services
 from cdht.handlers.dispatch import handle
@@ -96,23 +96,40 @@ async def process_batch(
     *,
     limit: int = BATCH,
 ) -> int:
-    """Process up to `limit` eligible inbox rows in one transaction; returns how many were processed."""
+    """Process up to `limit` eligible inbox rows in one transaction; returns how many were processed.
+
+    A photo or file is handled in a transaction of its own after the batch: its download must not hold the
+    database while the rows before it have written (SQLite's writer lock, PostgreSQL's row locks)."""
+    alone: list[InboxRecord] = []
     async with uow_factory() as uow:
         rows = await _claim_decodable(uow, decoders, limit=limit)
-        if rows:
+        batch = []
+        for row in rows:
+            decoded = _decoded_quietly(decoders, row)
+            if decoded is not None and isinstance(decoded[1], Media) and len(rows) > 1:
+                alone.append(row)
+            else:
+                batch.append(row)
+        if batch:
             try:
-                replies = [
-                    reply for row in rows for reply in await _handle_row(uow, row, decoders, services, clock)
-                ]
                 now = clock()
-                await uow.outbox.add_many(replies, now)
-                await uow.inbox.mark_all_done([row.id for row in rows], now)
+                for row in batch:
+                    # queued row by row: a handler may also notify others (outbox rows) while it runs
+                    replies = await _handle_row(uow, row, decoders, services, clock)
+                    await uow.outbox.add_many(replies, now)
+                await uow.inbox.mark_all_done([row.id for row in batch], now)
                 await uow.commit()
-                return len(rows)
+                batch_done = len(batch)
             except Exception:
-                log.warning("inbox batch failed; handling its updates one by one", size=len(rows))
-    processed = 0
-    for row in rows:
+                log.warning(
+                    "inbox batch failed; handling its updates one by one", size=len(batch), exc_info=True
+                )
+                alone = batch + alone
+                batch_done = 0
+        else:
+            batch_done = 0
+    processed = batch_done
+    for row in alone:
         if await _process_one(uow_factory, decoders, services, clock, only=row) is not None:
             processed += 1
     return processed

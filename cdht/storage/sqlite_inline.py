@@ -155,13 +155,10 @@ class InlineConnection(AsyncAdapt_aiosqlite_connection):
         """Writers of this process queue on an asyncio lock, held from a transaction's first write to its
         end: the next one starts the moment the last commits, instead of polling a busy database."""
         lock = _writer_lock(self._path)
-        if not lock.locked():
-            await_(lock.acquire())  # free: taken at once, no wait
-        else:
-            try:
-                await_(asyncio.wait_for(lock.acquire(), BUSY_SECONDS))
-            except TimeoutError:
-                raise sqlite3.OperationalError("database is locked (by this process)") from None
+        try:
+            await_(_acquire(lock, BUSY_SECONDS))
+        except TimeoutError:
+            raise sqlite3.OperationalError("database is locked (by this process)") from None
         self._writing = lock
 
     def _give_back_writer_lock(self) -> None:
@@ -205,6 +202,11 @@ class InlineDBAPI(AsyncAdapt_aiosqlite_dbapi):
         kw.pop("async_creator_fn", None)
         kw.update(timeout=0, check_same_thread=False)  # waits are ours (see the module's note)
         return InlineConnection(self, sqlite3.connect(*arg, **kw), str(arg[0]) if arg else "")
+
+
+async def _acquire(lock: asyncio.Lock, seconds: float) -> None:
+    async with asyncio.timeout(seconds):
+        await lock.acquire()
 
 
 _writer_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Lock]] = (

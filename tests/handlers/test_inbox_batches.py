@@ -7,12 +7,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from cdht.bot.console.channel import LocalFileFetcher
-from cdht.conversations.inbound import Inbound, Text
+from cdht.conversations.inbound import Inbound, Media, Text
 from cdht.handlers.context import Sender, Services
 from cdht.handlers.inbox_worker import process_batch
+from cdht.storage import sqlite_inline
 from cdht.storage.evidence_files import EvidenceFileStore
 from cdht.storage.unit_of_work import SqlUnitOfWork
 from tests.conftest import NOW
@@ -85,3 +88,51 @@ async def test_a_failing_update_rolls_back_its_batch_and_only_it_counts_an_attem
         counts = [len(await uow.outbox.for_inbox(inbox_id)) for inbox_id in ids]
     first = counts[0]
     assert first >= 1 and counts == [first, 0, first]  # the rolled-back batch left no second reply
+
+
+class OtherWriterDuringDownload:
+    """A fetcher that, while it downloads, lets another writer (a webhook call) try to store something."""
+
+    def __init__(self, uow_factory: Factory) -> None:
+        self._uow_factory = uow_factory
+        self.other_writer_got_through: bool | None = None
+
+    async def fetch(self, media: Media) -> bytes | None:
+        try:
+            async with self._uow_factory() as uow:
+                await uow.inbox.add("telegram", "during-download", "u:other", {"n": 0}, NOW)
+                await uow.commit()
+            self.other_writer_got_through = True
+        except OperationalError:
+            self.other_writer_got_through = False
+        return b"not really a photo"
+
+
+async def test_a_photo_in_a_batch_is_downloaded_without_holding_the_database(
+    sqlite_uow_factory: Factory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_inline, "BUSY_SECONDS", 0.3)
+    async with sqlite_uow_factory() as uow:
+        unit = await uow.units.add("V1", "Thôn Một", "village", None, NOW)
+        head = await uow.people.add("Trưởng thôn", "+84911111111", "village_head", unit.id, NOW)
+        await uow.people.link_identity(head.id, "telegram", "21", "21", NOW)
+        await uow.commit()
+    fetcher = OtherWriterDuringDownload(sqlite_uow_factory)
+    services = Services(files=EvidenceFileStore(tmp_path), fetcher=fetcher, year=2025)
+    await _queue(
+        sqlite_uow_factory,
+        [("1", {"chat": 11, "text": "xin chào"}), ("2", {"chat": 21, "photo": "file-1"})],
+    )
+    assert (
+        await process_batch(sqlite_uow_factory, {"telegram": decode_with_photos}, services, lambda: NOW) == 2
+    )
+    assert fetcher.other_writer_got_through is True  # the stranger's reply was already written: not held
+    states = await _states(sqlite_uow_factory)
+    assert states["1"] == ("done", 0) and states["2"] == ("done", 0)
+
+
+def decode_with_photos(payload: dict[str, Any]) -> tuple[Sender, Inbound] | None:
+    if "photo" in payload:
+        chat = str(payload["chat"])
+        return Sender("telegram", chat, chat, "Trưởng thôn"), Media("photo", payload["photo"], size=17)
+    return decode(payload)
