@@ -3,15 +3,18 @@
 Each row is claimed (locked on PostgreSQL), sent, and marked in the same transaction, committed right after
 the API call. On SQLite (one process, no row locks) a worker claims a few rows of different chats at once,
 sends them concurrently and records those that finish together in one transaction, each within
-`RECORD_EVERY_SECONDS` of its send; on PostgreSQL a row stays locked from claim to record, so one at a time. The crash window: if the process dies after the platform accepted a message and before that
-commit (milliseconds), the row is still pending and is sent again on restart; the same holds for a timeout
-after which the platform did deliver. If only the database fails at that moment (a dropped connection, a
-locked database), the delivery is recorded again in a new transaction once the database answers. Chat
-platforms offer no idempotency key, so this at-least-once window is the smallest we can make it; a successful
-send that was committed is never repeated.
+`RECORD_EVERY_SECONDS` of its send; on PostgreSQL a row stays locked from claim to record, so one at a time.
+
+The crash window: if the process dies after the platform accepted a message and before that commit
+(milliseconds), the row is still pending and is sent again on restart; the same holds for a timeout after
+which the platform did deliver. If only the database fails at that moment (a dropped connection, a locked
+database), the delivery is recorded again in a new transaction once the database answers. Chat platforms
+offer no idempotency key, so this at-least-once window is the smallest we can make it; a successful send that
+was committed is never repeated.
 
 Each chat's messages go out in order (`claim_next` skips a chat with an older pending row, also while that row
-waits for a retry); different chats are sent concurrently by `concurrency` workers (of up to `batch` rows each on SQLite).
+waits for a retry); different chats are sent concurrently by `concurrency` workers (of up to `batch` rows each
+on SQLite).
 """
 
 from __future__ import annotations
@@ -179,9 +182,7 @@ class OutboxSender:
         ]
         try:
             for row, person, message_id in delivered:
-                await uow.outbox.mark_sent(row.id, message_id, self._clock(), sent_payload=row.payload)
-                if person is not None and not person.reachable:
-                    await uow.people.set_reachable(person.id, True)
+                await self._mark_delivered(uow, row, person, message_id)
             for row, person, outcome in outcomes:
                 if isinstance(outcome, SendError):
                     await self._failed(uow, row, person, outcome)
@@ -211,6 +212,13 @@ class OutboxSender:
             self._limiter.pause(min(self._retry.delay(row.attempts), self._retry.first_delay))
         return failure
 
+    async def _mark_delivered(
+        self, uow: UnitOfWork, row: OutboxRecord, person: PersonRecord | None, message_id: str | None
+    ) -> None:
+        await uow.outbox.mark_sent(row.id, message_id, self._clock(), sent_payload=row.payload)
+        if person is not None and not person.reachable:
+            await uow.people.set_reachable(person.id, True)
+
     async def _record_delivery(
         self, row: OutboxRecord, person: PersonRecord | None, message_id: str | None
     ) -> None:
@@ -224,9 +232,7 @@ class OutboxSender:
             await asyncio.sleep(delay)
             try:
                 async with self._uow_factory() as uow:
-                    await uow.outbox.mark_sent(row.id, message_id, self._clock(), sent_payload=row.payload)
-                    if person is not None and not person.reachable:
-                        await uow.people.set_reachable(person.id, True)
+                    await self._mark_delivered(uow, row, person, message_id)
                     await uow.commit()
                 return
             except Exception:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 from datetime import datetime
 
 from cdht.conversations import engine
@@ -38,10 +39,15 @@ def questionnaire_for(person: PersonRecord) -> Questionnaire | None:
     questionnaire_id = ROLE_QUESTIONNAIRE.get(person.role)
     if questionnaire_id is None:
         return None
-    questionnaire = builtin_questionnaires()[questionnaire_id]
     if person.department and questionnaire_id == "district":
-        return questionnaire.for_owner(person.department)
-    return questionnaire
+        return _department_questionnaire(person.department)
+    return builtin_questionnaires()[questionnaire_id]
+
+
+@functools.cache
+def _department_questionnaire(department: str) -> Questionnaire:
+    """The district questions one department answers, built once (each message asks for it twice)."""
+    return builtin_questionnaires()["district"].for_owner(department)
 
 
 async def answer(

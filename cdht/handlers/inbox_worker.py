@@ -65,7 +65,7 @@ async def _process_one(
             return None
         row = rows[0]
         try:
-            replies = await _handle_row(uow, row, decoders, services, clock)
+            replies = await _handle_row(uow, row, _decoded(decoders, row), services, clock)
             now = clock()
             await uow.outbox.add_many(replies, now)
             await uow.inbox.mark_done(row.id, now)
@@ -101,33 +101,34 @@ async def process_batch(
     A photo or file is handled in a transaction of its own after the batch: its download must not hold the
     database while the rows before it have written (SQLite's writer lock, PostgreSQL's row locks)."""
     alone: list[InboxRecord] = []
+    batch_done = 0
     async with uow_factory() as uow:
         rows = await _claim_decodable(uow, decoders, limit=limit)
+        try:
+            decoded = [(row, _decoded(decoders, row)) for row in rows]
+        except Exception:  # an update its decoder chokes on: each alone, so that only it counts a failure
+            decoded, alone = [], rows
         batch = []
-        for row in rows:
-            decoded = _decoded_quietly(decoders, row)
-            if decoded is not None and isinstance(decoded[1], Media) and len(rows) > 1:
+        for row, update in decoded:
+            if update is not None and isinstance(update[1], Media) and len(rows) > 1:
                 alone.append(row)
             else:
-                batch.append(row)
+                batch.append((row, update))
         if batch:
             try:
                 now = clock()
-                for row in batch:
+                for row, update in batch:
                     # queued row by row: a handler may also notify others (outbox rows) while it runs
-                    replies = await _handle_row(uow, row, decoders, services, clock)
+                    replies = await _handle_row(uow, row, update, services, clock)
                     await uow.outbox.add_many(replies, now)
-                await uow.inbox.mark_all_done([row.id for row in batch], now)
+                await uow.inbox.mark_all_done([row.id for row, _ in batch], now)
                 await uow.commit()
                 batch_done = len(batch)
             except Exception:
                 log.warning(
                     "inbox batch failed; handling its updates one by one", size=len(batch), exc_info=True
                 )
-                alone = batch + alone
-                batch_done = 0
-        else:
-            batch_done = 0
+                alone = [row for row, _ in batch] + alone
     processed = batch_done
     for row in alone:
         if await _process_one(uow_factory, decoders, services, clock, only=row) is not None:
@@ -138,13 +139,11 @@ async def process_batch(
 async def _handle_row(
     uow: UnitOfWork,
     row: InboxRecord,
-    decoders: Mapping[str, Decoder],
+    decoded: tuple[Sender, Inbound] | None,
     services: Services,
     clock: Callable[[], datetime],
 ) -> list[QueuedMessage]:
-    """Handle one update; returns the replies to queue (the caller queues them and marks the row done)."""
-    decoder = decoders.get(row.channel)
-    decoded = decoder(row.payload) if decoder else None
+    """Handle one decoded update; returns the replies to queue (the caller queues them and marks it done)."""
     if decoded is None:
         return []
     sender, inbound = decoded
@@ -154,11 +153,16 @@ async def _handle_row(
     ]
 
 
+def _decoded(decoders: Mapping[str, Decoder], row: InboxRecord) -> tuple[Sender, Inbound] | None:
+    """The update as its channel's decoder reads it (None: nothing to act on)."""
+    decoder = decoders.get(row.channel)
+    return decoder(row.payload) if decoder else None
+
+
 def _decoded_quietly(decoders: Mapping[str, Decoder], row: InboxRecord) -> tuple[Sender, Inbound] | None:
     """The sender of an update that failed, to apologise to; None if even decoding it fails."""
-    decoder = decoders.get(row.channel)
     try:
-        return decoder(row.payload) if decoder else None
+        return _decoded(decoders, row)
     except Exception:
         return None
 

@@ -108,9 +108,7 @@ class InlineConnection(AsyncAdapt_aiosqlite_connection):
     def __init__(self, dbapi: Any, connection: sqlite3.Connection, path: str) -> None:
         super().__init__(dbapi, connection)  # type: ignore[arg-type]
         self._path = path
-        self._writing: asyncio.Lock | None = (
-            None  # this process's writer lock, while this connection holds it
-        )
+        self._writing: asyncio.Lock | None = None  # this process's writer lock, while held
 
     @property
     def isolation_level(self) -> str | None:

@@ -61,10 +61,9 @@ class SqlAnswerRepository:
         rows = await self._session.execute(
             select(_TABLE).where(_TABLE.c.id.in_(newest)).order_by(_TABLE.c.id)
         )
+        # plain rows: a province's answers are loaded at once, ORM objects cost twice as much
         result: dict[int, dict[str, AnswerRecord]] = {}
-        for (
-            row
-        ) in rows:  # plain rows: a province's answers are loaded at once, ORM objects cost twice as much
+        for row in rows:
             result.setdefault(row.unit_id, {})[row.question_id] = _record(row)
         return result
 
