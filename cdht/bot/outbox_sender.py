@@ -102,7 +102,7 @@ class OutboxSender:
         self._clock = clock
         self._concurrency = concurrency
         self._batch = batch
-        self._reserving = asyncio.Semaphore(concurrency)
+        self._reserving = asyncio.Semaphore(2 * concurrency)
         self._idle_seconds = idle_seconds
         self._retry = retry or RetryPolicy()
         self._busy_chats: set[str] = set()
@@ -200,7 +200,7 @@ class OutboxSender:
     async def _attempt(self, row: OutboxRecord, person: PersonRecord | None) -> str | SendError | None:
         """One send under the rate limits: the platform's message id, or what went wrong."""
         try:
-            # At most `concurrency` reservations wait at once, batches or not: after the loop was held up,
+            # At most `2 * concurrency` reservations wait at once, batches or not: after the loop was held up,
             # overdue senders go out together, and more of them than that would break the platform's limit.
             async with self._reserving:
                 await self._limiter.acquire(row.chat_id, group=self._transport.is_group(row.chat_id))
