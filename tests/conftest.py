@@ -8,12 +8,13 @@ import socket
 import uuid
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from cdht.storage.database import create_engine, session_factory
@@ -127,3 +128,18 @@ async def sqlite_uow_factory(tmp_path: Path) -> AsyncIterator[Callable[[], SqlUn
     factory = session_factory(engine)
     yield lambda: SqlUnitOfWork(factory)
     await engine.dispose()
+
+
+@contextmanager
+def statements(engine: AsyncEngine) -> Iterator[list[str]]:
+    """The SQL statements the engine sends to the database meanwhile (an executemany counts once)."""
+    sent: list[str] = []
+
+    def note(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        sent.append(" ".join(statement.split()))
+
+    event.listen(engine.sync_engine, "before_cursor_execute", note)
+    try:
+        yield sent
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", note)

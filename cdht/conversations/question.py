@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from typing import Literal
@@ -53,9 +54,9 @@ class Question(BaseModel):
     owner: str | None = Field(None, description="The department that answers it (district questionnaire).")
     section: str = ""
 
-    @property
+    @functools.cached_property
     def fingerprint(self) -> str:
-        """Changes whenever anything in this question's definition changes."""
+        """Changes whenever anything in this question's definition changes (computed once: frozen)."""
         canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 

@@ -5,6 +5,7 @@ channel showed); then an officer's multi-step action in progress; otherwise the 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from cdht.conversations.inbound import Command, Inbound, Media, Text
@@ -77,6 +78,30 @@ async def handle(
     if flow is not None:
         await set_flow(uow, person, None, now)
     return await answer(uow, person, inbound, now, services, channel=sender.channel)
+
+
+async def read_ahead(uow: UnitOfWork, senders: Sequence[Sender], services: Services) -> None:
+    """Read what `handle` reads for each sender of an inbox batch (the person, their flow and questionnaire
+    sessions, their unit and its review state) in one query per table instead of one per update."""
+    accounts: dict[str, list[str]] = {}
+    for sender in senders:
+        accounts.setdefault(sender.channel, []).append(sender.external_id)
+    people = []
+    for channel, external_ids in accounts.items():
+        await uow.people.read_ahead(channel, external_ids)
+        for external_id in external_ids:
+            person = await uow.people.by_identity(channel, external_id)
+            if person is not None and person.active:
+                people.append(person)
+    wanted = []
+    for person in people:
+        questionnaire = questionnaire_for(person)
+        if questionnaire is not None:
+            sessions = ((YEARLESS, FLOW), (services.year, questionnaire.id))
+            wanted.append((person.id, person.unit_id, sessions))
+    if wanted:
+        await uow.sessions.read_ahead_many(wanted)
+        await uow.units.read_ahead_with_review([unit_id for _, unit_id, _ in wanted], services.year)
 
 
 async def continue_flow(

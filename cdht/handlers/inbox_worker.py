@@ -16,7 +16,7 @@ import structlog
 from cdht.conversations.inbound import Inbound, Media
 from cdht.conversations.outbound import OutboundMessage
 from cdht.handlers.context import Sender, Services
-from cdht.handlers.dispatch import handle
+from cdht.handlers.dispatch import handle, read_ahead
 from cdht.handlers.ports import InboxRecord, QueuedMessage, UnitOfWork, UnitOfWorkFactory
 from cdht.handlers.wire import outbound_to_json
 
@@ -117,6 +117,9 @@ async def process_batch(
         if batch:
             try:
                 now = clock()
+                if len(batch) > 1:
+                    senders = [update[0] for _, update in batch if update is not None]
+                    await read_ahead(uow, senders, services)
                 for row, update in batch:
                     # queued row by row: a handler may also notify others (outbox rows) while it runs
                     replies = await _handle_row(uow, row, update, services, clock)

@@ -10,6 +10,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.ext.asyncio import AsyncSession as SqlSession
 
+from cdht.storage.batching import BatchingSession
 from cdht.storage.sqlite_inline import InlineDBAPI
 from cdht.storage.unit_of_work import SqlUnitOfWork
 
@@ -41,7 +42,7 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[SqlSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+    return async_sessionmaker(engine, expire_on_commit=False, sync_session_class=BatchingSession)
 
 
 class Database:

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from cdht.bot.console.channel import LocalFileFetcher
 from cdht.conversations.inbound import Inbound, Media, Text
@@ -18,7 +19,7 @@ from cdht.handlers.inbox_worker import process_batch
 from cdht.storage import sqlite_inline
 from cdht.storage.evidence_files import EvidenceFileStore
 from cdht.storage.unit_of_work import SqlUnitOfWork
-from tests.conftest import NOW
+from tests.conftest import NOW, statements
 
 Factory = Callable[[], SqlUnitOfWork]
 
@@ -136,3 +137,44 @@ def decode_with_photos(payload: dict[str, Any]) -> tuple[Sender, Inbound] | None
         chat = str(payload["chat"])
         return Sender("telegram", chat, chat, "Trưởng thôn"), Media("photo", payload["photo"], size=17)
     return decode(payload)
+
+
+def decode_heads(payload: dict[str, Any]) -> tuple[Sender, Inbound] | None:
+    chat = str(payload["chat"])
+    return Sender("telegram", chat, chat, "Trưởng thôn"), Text(payload["text"])
+
+
+async def test_a_batch_of_answers_costs_a_few_statements_not_a_few_per_answer(
+    uow_factory: Factory, database_url_and_engine: tuple[str, AsyncEngine], tmp_path: Path
+) -> None:
+    _, engine = database_url_and_engine
+    heads = 10
+    async with uow_factory() as uow:
+        commune = await uow.units.add("C1", "Xã Một", "commune", None, NOW)
+        for number in range(heads):
+            village = await uow.units.add(f"V{number}", f"Thôn {number}", "village", commune.id, NOW)
+            head = await uow.people.add(
+                f"Trưởng {number}", f"+849100000{number:02d}", "village_head", village.id, NOW
+            )
+            await uow.people.link_identity(head.id, "telegram", str(100 + number), str(100 + number), NOW)
+        await uow.commit()
+    services = Services(files=EvidenceFileStore(tmp_path), fetcher=LocalFileFetcher(), year=2025)
+    for step, text_answer in enumerate(("250", "1.000")):  # the first two questions: households, citizens
+        await _queue(
+            uow_factory,
+            [(f"{step}-{n}", {"chat": 100 + n, "text": text_answer}) for n in range(heads)],
+        )
+        with statements(engine) as sent:
+            assert (
+                await process_batch(uow_factory, {"telegram": decode_heads}, services, lambda: NOW) == heads
+            )
+    # the second batch: claim, 3 reads ahead, 4 writes (answers, audit, sessions, replies), marked done
+    assert len(sent) <= 9, sent
+    async with uow_factory() as uow:
+        for number in range(heads):
+            unit = await uow.units.by_code(f"V{number}")
+            assert unit is not None
+            answers = await uow.answers.latest(unit.id, 2025)
+            assert {a.value for a in answers.values()} == {250, 1000}, answers
+        replies = await uow.outbox.due("telegram", NOW, 100)
+        assert sorted({r.chat_id for r in replies}) == sorted(str(100 + n) for n in range(heads))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, timedelta
+from unittest.mock import ANY
 
 import pytest
 
@@ -162,15 +164,14 @@ class TestRepositoryContract:
                 RecognitionRecord(commune, 2023, 1, "12/QĐ-PGDĐT", date(2024, 3, 20), "Phòng GD&ĐT"), NOW
             )
             record = SessionRecord(person.id, village, 2024, "village_head", {"cursor": 1}, False, NOW)
-            first = await uow.sessions.save(record)
-            assert await uow.sessions.get(person.id, village, 2024, "village_head") == first
-            second = await uow.sessions.save(
-                SessionRecord(person.id, village, 2024, "village_head", {"cursor": 2}, True, NOW)
-            )
-            assert second.id == first.id != 0
-            assert (
-                await uow.sessions.get(person.id, village, 2024, "village_head") == second
-            )  # same transaction
+            await uow.sessions.save(record)
+            first = await uow.sessions.get(person.id, village, 2024, "village_head")
+            assert first is not None and first.id != 0 and first == replace(record, id=first.id)
+            second = SessionRecord(person.id, village, 2024, "village_head", {"cursor": 2}, True, NOW)
+            await uow.sessions.save(second)
+            assert await uow.sessions.get(person.id, village, 2024, "village_head") == replace(
+                second, id=first.id
+            )  # same transaction, same row
             await uow.commit()
         async with uow_factory() as uow:
             [decision] = await uow.recognitions.for_units([commune])
@@ -195,20 +196,18 @@ class TestRepositoryContract:
         async with uow_factory() as uow:
             _, _, village, _ = await _tree(uow)
             person = await uow.people.add("A", "+84912345678", "village_head", village, NOW)
-            flow = await uow.sessions.save(
-                SessionRecord(person.id, village, 0, "__flow__", {"name": "x"}, False, NOW)
-            )
+            flow = SessionRecord(person.id, village, 0, "__flow__", {"name": "x"}, False, NOW)
+            await uow.sessions.save(flow)
             await uow.commit()
         async with uow_factory() as uow:
             await uow.sessions.read_ahead(person.id, village, (0, "__flow__"), (2024, "village_head"))
-            assert await uow.sessions.get(person.id, village, 0, "__flow__") == flow
+            assert await uow.sessions.get(person.id, village, 0, "__flow__") == replace(flow, id=ANY)
             assert await uow.sessions.get(person.id, village, 2024, "village_head") is None
             await uow.sessions.read_ahead(person.id, village, (0, "__flow__"), (2024, "village_head"))
-            saved = await uow.sessions.save(
-                SessionRecord(person.id, village, 2024, "village_head", {"cursor": 1}, False, NOW)
-            )
-            assert (
-                await uow.sessions.get(person.id, village, 2024, "village_head") == saved
+            saved = SessionRecord(person.id, village, 2024, "village_head", {"cursor": 1}, False, NOW)
+            await uow.sessions.save(saved)
+            assert await uow.sessions.get(person.id, village, 2024, "village_head") == replace(
+                saved, id=ANY
             )  # not the read-ahead
             await uow.inbox.add("telegram", "1", "u:A", {"n": 1}, NOW)
             await uow.inbox.add("telegram", "2", "u:B", {"n": 2}, NOW)
@@ -254,6 +253,31 @@ class TestRepositoryContract:
             claimed = await uow.inbox.claim_next()
             assert claimed is not None and claimed.payload == {"n": 2} and claimed.attempts == 1
             assert await uow.inbox.pending_count() == 2
+
+    async def test_inbox_stores_several_updates_at_once_skipping_redeliveries(
+        self, uow_factory: Factory
+    ) -> None:
+        async with uow_factory() as uow:
+            await uow.inbox.add("telegram", "1", "u:A", {"n": 1}, NOW)
+            await uow.commit()
+        async with uow_factory() as uow:
+            updates = [
+                ("2", "u:A", {"n": 2}),
+                ("1", "u:A", {"n": 1}),  # stored before
+                ("3", "u:B", {"n": 3}),
+                ("2", "u:A", {"n": 2}),  # twice in one group
+            ]
+            assert await uow.inbox.add_many("telegram", updates, NOW) == [True, False, True, False]
+            assert await uow.inbox.add_many("zalo", [("1", "u:C", {"n": 9})], NOW) == [True]
+            assert await uow.inbox.add_many("telegram", [], NOW) == []
+            await uow.commit()
+        async with uow_factory() as uow:
+            assert await uow.inbox.pending_count() == 4
+            claimed = await uow.inbox.claim("telegram", limit=5)
+            assert [(event.external_id, event.payload) for event in claimed] == [
+                ("1", {"n": 1}),
+                ("3", {"n": 3}),
+            ]
 
     async def test_outbox_dedupes_and_schedules_retries(self, uow_factory: Factory) -> None:
         async with uow_factory() as uow:

@@ -42,11 +42,9 @@ class UpdateIntake:
         """One transaction; for each update whether it was new."""
         async with self._uow_factory() as uow:
             now = self._clock()
-            new = [
-                await uow.inbox.add(CHANNEL, str(payload["update_id"]), user_key(payload), dict(payload), now)
-                is not None
-                for payload in updates
-            ]
+            new = await uow.inbox.add_many(
+                CHANNEL, [(str(p["update_id"]), user_key(p), dict(p)) for p in updates], now
+            )
             await uow.commit()
         self.on_stored()
         return new

@@ -9,10 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from cdht.handlers.ports import AnswerRecord, NewAnswer
 from cdht.storage.repositories.codec import decode_value, encode_value
-from cdht.storage.repositories.inserts import insert_returning_id
+from cdht.storage.repositories.inserts import insert_later
 from cdht.storage.tables import Answer, table_of
 
 _TABLE = table_of(Answer)
+_NEW_FIELDS = dataclasses.fields(NewAnswer)
 
 
 def _record(row: Any) -> AnswerRecord:
@@ -39,11 +40,9 @@ class SqlAnswerRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def add(self, answer: NewAnswer) -> AnswerRecord:
-        encoded = encode_value(answer.value)
-        values = {field.name: getattr(answer, field.name) for field in dataclasses.fields(NewAnswer)}
-        answer_id = await insert_returning_id(self._session, _TABLE, {**values, "value": encoded})
-        return AnswerRecord(**{**values, "value": decode_value(encoded)}, id=answer_id)
+    async def add(self, answer: NewAnswer) -> None:
+        values = {field.name: getattr(answer, field.name) for field in _NEW_FIELDS}
+        await insert_later(self._session, _TABLE, {**values, "value": encode_value(answer.value)})
 
     async def latest(self, unit_id: int, year: int) -> dict[str, AnswerRecord]:
         return (await self.latest_for_units([unit_id], year)).get(unit_id, {})

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from cdht.handlers.ports import AuditRecord
 from cdht.storage.repositories.codec import decode_value, encode_value
-from cdht.storage.repositories.inserts import insert_returning_id
+from cdht.storage.repositories.inserts import insert_later
 from cdht.storage.tables import AuditEntry, table_of
 
 _TABLE = table_of(AuditEntry)
@@ -36,7 +36,7 @@ class SqlAuditRepository:
             "reason": entry.reason,
             "created_at": entry.created_at,
         }
-        await insert_returning_id(self._session, _TABLE, values)
+        await insert_later(self._session, _TABLE, values)
 
     async def for_units(self, unit_ids: Sequence[int], year: int | None = None) -> list[AuditRecord]:
         if not unit_ids:

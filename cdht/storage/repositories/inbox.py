@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cdht.handlers.ports import InboxRecord
-from cdht.storage.repositories.inserts import insert_unless_duplicate
+from cdht.storage.repositories.inserts import insert_many_unless_duplicate, insert_unless_duplicate
 from cdht.storage.tables import InboxEvent, table_of
 
 MAX_ATTEMPTS = 5  # keep equal to cdht.handlers.inbox_worker.MAX_ATTEMPTS
@@ -53,6 +53,30 @@ class SqlInboxRepository:
             "received_at": now,
         }
         return await insert_unless_duplicate(self._session, _TABLE, values, ("channel", "external_id"))
+
+    async def add_many(
+        self, channel: str, updates: Sequence[tuple[str, str, dict[str, Any]]], now: datetime
+    ) -> list[bool]:
+        """Store raw updates (external id, user key, payload) of one channel in one statement; for each,
+        whether it was new (not stored before, nor a repeat of an earlier one in `updates`)."""
+        rows = [
+            {
+                "channel": channel,
+                "external_id": external_id,
+                "user_key": user_key,
+                "payload": payload,
+                "received_at": now,
+            }
+            for external_id, user_key, payload in updates
+        ]
+        stored = await insert_many_unless_duplicate(
+            self._session, _TABLE, rows, ("channel", "external_id"), "external_id"
+        )
+        new = []
+        for external_id, _, _ in updates:
+            new.append(external_id in stored)
+            stored.discard(external_id)
+        return new
 
     async def claim_next(self, channel: str | None = None) -> InboxRecord | None:
         """The oldest pending event of a person with no older pending event, locked for this transaction.

@@ -1,7 +1,10 @@
 """One-statement writes for the hot path, on both SQLite and PostgreSQL: `INSERT … ON CONFLICT DO NOTHING`
 instead of an ORM flush inside a savepoint that catches the duplicate (three statements), and `INSERT … ON
 CONFLICT DO UPDATE` instead of a read followed by an update. Each statement is built once per table and
-dialect; the values travel as parameters (building a statement costs more than running it on SQLite)."""
+dialect; the values travel as parameters (building a statement costs more than running it on SQLite).
+
+Writes whose result nobody needs at once (`insert_later`, `upsert_later`) are handed to the session when it is
+a `BatchingSession`, which writes them together before the transaction's next statement."""
 
 from __future__ import annotations
 
@@ -13,6 +16,8 @@ from sqlalchemy import Table, insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cdht.storage.batching import BatchingSession
+
 
 def _dialect_name(session: AsyncSession) -> str:
     return "postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"
@@ -21,6 +26,20 @@ def _dialect_name(session: AsyncSession) -> str:
 @cache
 def _plain(table: Table) -> Any:
     return insert(table).returning(table.c.id)
+
+
+@cache
+def _insert(table: Table) -> Any:
+    return insert(table)
+
+
+@cache
+def _upsert_quietly(dialect: str, table: Table, unique: tuple[str, ...], changed: tuple[str, ...]) -> Any:
+    module = postgresql if dialect == "postgresql" else sqlite
+    statement = module.insert(table)
+    return statement.on_conflict_do_update(
+        index_elements=list(unique), set_={name: statement.excluded[name] for name in changed}
+    )
 
 
 @cache
@@ -50,9 +69,53 @@ async def insert_unless_duplicate(
     return None if inserted is None else int(inserted)
 
 
+@cache
+def _many_unless_duplicate(dialect: str, table: Table, unique: tuple[str, ...], key: str) -> Any:
+    module = postgresql if dialect == "postgresql" else sqlite
+    return module.insert(table).on_conflict_do_nothing(index_elements=list(unique)).returning(table.c[key])
+
+
+async def insert_many_unless_duplicate(
+    session: AsyncSession, table: Table, rows: Sequence[dict[str, Any]], unique: Sequence[str], key: str
+) -> set[Any]:
+    """Insert rows in one statement, skipping those whose `unique` columns exist already (or repeat an
+    earlier row); the `key` column of each row inserted."""
+    if not rows:
+        return set()
+    statement = _many_unless_duplicate(_dialect_name(session), table, tuple(unique), key)
+    return set((await session.execute(statement, list(rows))).scalars())
+
+
 async def upsert(
     session: AsyncSession, table: Table, values: dict[str, Any], unique: Sequence[str], changed: Sequence[str]
 ) -> int:
     """Insert a row, or update its `changed` columns when a row with the same `unique` columns exists; its id."""
     statement = _upsert(_dialect_name(session), table, tuple(unique), tuple(changed))
     return int(await session.scalar(statement, values))
+
+
+async def insert_later(session: AsyncSession, table: Table, values: dict[str, Any]) -> None:
+    """Insert a row whose id is not needed: with a batching session, together with the next statement."""
+    await write_later(session, _insert(table), values)
+
+
+async def write_later(session: AsyncSession, statement: Any, values: dict[str, Any]) -> None:
+    """Run a write that returns nothing; with a batching session, together with the next statement."""
+    batching = session.sync_session
+    if isinstance(batching, BatchingSession):
+        batching.insert_later(statement, values)
+    else:
+        await session.execute(statement, values)
+
+
+async def upsert_later(
+    session: AsyncSession, table: Table, values: dict[str, Any], unique: Sequence[str], changed: Sequence[str]
+) -> None:
+    """`upsert` without the id: with a batching session, written with the next statement (the newest values
+    of a key win, as they would row by row)."""
+    statement = _upsert_quietly(_dialect_name(session), table, tuple(unique), tuple(changed))
+    batching = session.sync_session
+    if isinstance(batching, BatchingSession):
+        batching.upsert_later(statement, tuple(values[name] for name in unique), values)
+    else:
+        await session.execute(statement, values)

@@ -9,7 +9,7 @@ from sqlalchemy import and_, bindparam, exists, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cdht.handlers.ports import OutboxRecord, PersonRecord, QueuedMessage
-from cdht.storage.repositories.inserts import insert_unless_duplicate
+from cdht.storage.repositories.inserts import insert_unless_duplicate, write_later
 from cdht.storage.repositories.people import person_record
 from cdht.storage.tables import Identity, OutboxMessage, Person, table_of
 
@@ -124,12 +124,11 @@ class SqlOutboxRepository:
         return await insert_unless_duplicate(self._session, _TABLE, values, ("dedupe_key",))
 
     async def add_many(self, messages: Sequence[QueuedMessage], now: datetime) -> None:
-        """Queue replies (no dedupe key) in one statement, in order."""
-        if not messages:
-            return
-        await self._session.execute(
-            _QUEUE,
-            [
+        """Queue replies (no dedupe key), in order; a batching session writes them with its next statement."""
+        for message in messages:
+            await write_later(
+                self._session,
+                _QUEUE,
                 {
                     "channel": message.channel,
                     "chat_id": message.chat_id,
@@ -138,10 +137,8 @@ class SqlOutboxRepository:
                     "edit_key": message.edit_key,
                     "not_before": now,
                     "created_at": now,
-                }
-                for message in messages
-            ],
-        )
+                },
+            )
 
     async def last_sent(self, channel: str, chat_id: str, edit_key: str) -> OutboxRecord | None:
         """The newest delivered message with this edit key in this chat: the one a channel may edit in place."""

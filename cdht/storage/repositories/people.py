@@ -8,6 +8,7 @@ from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cdht.handlers.ports import IdentityRecord, PersonRecord
+from cdht.storage.batching import remembered
 from cdht.storage.tables import Identity, InviteCode, Person, table_of
 
 _PEOPLE = table_of(Person)
@@ -19,6 +20,15 @@ _BY_IDENTITY = (  # on every message: built once
         _IDENTITIES.c.channel == bindparam("channel"), _IDENTITIES.c.external_id == bindparam("external_id")
     )
 )
+_BY_IDENTITIES = (  # the senders of an inbox batch
+    select(_PEOPLE, _IDENTITIES.c.external_id.label("identity_external_id"))
+    .join(_IDENTITIES, _IDENTITIES.c.person_id == _PEOPLE.c.id)
+    .where(
+        _IDENTITIES.c.channel == bindparam("channel"),
+        _IDENTITIES.c.external_id.in_(bindparam("external_ids", expanding=True)),
+    )
+)
+_AHEAD = ("people.by_identity", ("people", "identities"))
 
 
 def person_record(row: Any, prefix: str = "") -> PersonRecord:
@@ -75,7 +85,22 @@ class SqlPersonRepository:
     async def set_reachable(self, person_id: int, reachable: bool) -> None:
         await self._session.execute(update(Person).where(Person.id == person_id).values(reachable=reachable))
 
+    async def read_ahead(self, channel: str, external_ids: Sequence[str]) -> None:
+        """Read the people behind these accounts in one query; `by_identity` answers from it until the
+        transaction writes people or identities (only with a batching session)."""
+        known = remembered(self._session, *_AHEAD)
+        wanted = [] if known is None else sorted({i for i in external_ids if (channel, i) not in known})
+        if not wanted:
+            return
+        result = await self._session.execute(_BY_IDENTITIES, {"channel": channel, "external_ids": wanted})
+        found = {row.identity_external_id: _record(row) for row in result}
+        for external_id in wanted:
+            known[(channel, external_id)] = found.get(external_id)  # type: ignore[index]
+
     async def by_identity(self, channel: str, external_id: str) -> PersonRecord | None:
+        known = remembered(self._session, *_AHEAD)
+        if known is not None and (channel, external_id) in known:
+            return known[(channel, external_id)]  # type: ignore[no-any-return]
         result = await self._session.execute(_BY_IDENTITY, {"channel": channel, "external_id": external_id})
         row = result.first()
         return _record(row) if row else None

@@ -1,32 +1,26 @@
-"""Sessions are read and written with Core statements (no ORM identity map): `save` is one upsert, and a later
-read in the same transaction sees what it wrote."""
+"""Sessions are read and written with Core statements (no ORM identity map): `save` is one upsert (kept for the
+next statement by a batching session), and a later read in the same transaction sees what it wrote."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import and_, bindparam, or_, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cdht.handlers.ports import SessionRecord
-from cdht.storage.repositories.inserts import upsert
+from cdht.storage.batching import remembered
+from cdht.storage.repositories.inserts import upsert_later
 from cdht.storage.tables import ConversationSession, table_of
 
 _TABLE = table_of(ConversationSession)
 _KEY = ("person_id", "unit_id", "year", "questionnaire_id")
 _COLUMNS = _TABLE.c
 _ONE = select(_TABLE).where(*(_COLUMNS[name] == bindparam(name) for name in _KEY))
-_TWO = select(_TABLE).where(
-    _COLUMNS.person_id == bindparam("person_id"),
-    _COLUMNS.unit_id == bindparam("unit_id"),
-    or_(
-        and_(_COLUMNS.year == bindparam("year0"), _COLUMNS.questionnaire_id == bindparam("questionnaire0")),
-        and_(_COLUMNS.year == bindparam("year1"), _COLUMNS.questionnaire_id == bindparam("questionnaire1")),
-    ),
-)
+_OF_PEOPLE = select(_TABLE).where(_COLUMNS.person_id.in_(bindparam("people", expanding=True)))
 Key = tuple[int, int, int, str]
+Wanted = tuple[int, int, Sequence[tuple[int, str]]]  # person, unit, (year, questionnaire) of each session
 
 
 def _record(row: Any) -> SessionRecord:
@@ -45,28 +39,40 @@ def _record(row: Any) -> SessionRecord:
 class SqlSessionRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
-        self._fetched: dict[Key, SessionRecord | None] = {}  # read ahead, given out once by `get`
+        self._own: dict[Key, SessionRecord | None] = {}
+
+    @property
+    def _fetched(self) -> dict[Key, SessionRecord | None]:
+        """Sessions read ahead, given out once by `get`: kept by a batching session until it rolls back
+        (`save` forgets the one it writes; nothing else writes sessions)."""
+        kept = remembered(self._session, "sessions.read_ahead", ())
+        return self._own if kept is None else kept
 
     async def read_ahead(
         self, person_id: int, unit_id: int, first: tuple[int, str], second: tuple[int, str]
     ) -> None:
-        """Read two of a person's sessions in one query; the next `get` of each (in this transaction, before
-        they are saved) is answered from it. Sessions are only written through `save`, which forgets them."""
-        self._fetched.clear()
-        result = await self._session.execute(
-            _TWO,
-            {
-                "person_id": person_id,
-                "unit_id": unit_id,
-                "year0": first[0],
-                "questionnaire0": first[1],
-                "year1": second[0],
-                "questionnaire1": second[1],
-            },
-        )
-        found = {(row.year, row.questionnaire_id): _record(row) for row in result}
-        for year, questionnaire_id in (first, second):
-            self._fetched[(person_id, unit_id, year, questionnaire_id)] = found.get((year, questionnaire_id))
+        """Read two of a person's sessions in one query (nothing, if they were read ahead already)."""
+        await self.read_ahead_many([(person_id, unit_id, (first, second))])
+
+    async def read_ahead_many(self, wanted: Sequence[Wanted]) -> None:
+        """Read the wanted sessions of several people in one query; the next `get` of each (in this
+        transaction, before it is saved) is answered from it. Sessions are only written through `save`,
+        which forgets the one it writes."""
+        keys = [
+            (person_id, unit_id, year, questionnaire_id)
+            for person_id, unit_id, sessions in wanted
+            for year, questionnaire_id in sessions
+        ]
+        fetched = self._fetched
+        keys = [key for key in keys if key not in fetched]
+        if not keys:
+            return
+        people = sorted({key[0] for key in keys})
+        result = await self._session.execute(_OF_PEOPLE, {"people": people})
+        found = {(row.person_id, row.unit_id, row.year, row.questionnaire_id): _record(row) for row in result}
+        fetched = self._fetched  # the statement may have written pending rows and forgotten reads
+        for key in keys:
+            fetched[key] = found.get(key)
 
     async def get(
         self, person_id: int, unit_id: int, year: int, questionnaire_id: str
@@ -81,7 +87,7 @@ class SqlSessionRepository:
         row = result.first()
         return _record(row) if row else None
 
-    async def save(self, record: SessionRecord) -> SessionRecord:
+    async def save(self, record: SessionRecord) -> None:
         self._fetched.pop((record.person_id, record.unit_id, record.year, record.questionnaire_id), None)
         values = {
             "person_id": record.person_id,
@@ -92,8 +98,7 @@ class SqlSessionRepository:
             "completed": record.completed,
             "updated_at": record.updated_at,
         }
-        session_id = await upsert(self._session, _TABLE, values, _KEY, ("state", "completed", "updated_at"))
-        return dataclasses.replace(record, id=session_id)
+        await upsert_later(self._session, _TABLE, values, _KEY, ("state", "completed", "updated_at"))
 
     async def for_person(self, person_id: int) -> list[SessionRecord]:
         result = await self._session.execute(

@@ -8,6 +8,7 @@ from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cdht.handlers.ports import UnitRecord, YearRecord
+from cdht.storage.batching import remembered
 from cdht.storage.repositories.years import year_record
 from cdht.storage.tables import AssessmentYear, Unit, table_of
 
@@ -15,13 +16,20 @@ _UNITS = table_of(Unit)
 _BY_ID = select(_UNITS).where(_UNITS.c.id == bindparam("unit_id"))  # on every message: built once
 _YEARS = table_of(AssessmentYear)
 REVIEW = "review_"
-_WITH_REVIEW = (  # on every answer: the unit and its review state for the year, in one query
-    select(_UNITS, *(column.label(f"{REVIEW}{column.name}") for column in _YEARS.c))
-    .select_from(
+_UNITS_WITH_REVIEW = (  # on every answer: the unit and its review state for the year, in one query
+    select(_UNITS, *(column.label(f"{REVIEW}{column.name}") for column in _YEARS.c)).select_from(
         _UNITS.outerjoin(_YEARS, and_(_YEARS.c.unit_id == _UNITS.c.id, _YEARS.c.year == bindparam("year")))
     )
-    .where(_UNITS.c.id == bindparam("unit_id"))
 )
+_WITH_REVIEW = _UNITS_WITH_REVIEW.where(_UNITS.c.id == bindparam("unit_id"))
+_MANY_WITH_REVIEW = _UNITS_WITH_REVIEW.where(_UNITS.c.id.in_(bindparam("unit_ids", expanding=True)))
+_AHEAD = ("units.with_review", ("units", "assessment_years"))
+
+
+def _with_review(row: Any) -> tuple[UnitRecord | None, YearRecord | None]:
+    if row is None:
+        return None, None
+    return _record(row), None if row.review_id is None else year_record(row, REVIEW)
 
 
 def _record(row: Any) -> UnitRecord:
@@ -38,10 +46,23 @@ class SqlUnitRepository:
 
     async def with_review(self, unit_id: int, year: int) -> tuple[UnitRecord | None, YearRecord | None]:
         """A unit and the review state of its answers for `year` (None: no review started)."""
+        known = remembered(self._session, *_AHEAD)
+        if known is not None and (unit_id, year) in known:
+            return known[(unit_id, year)]  # type: ignore[no-any-return]
         row = (await self._session.execute(_WITH_REVIEW, {"unit_id": unit_id, "year": year})).first()
-        if row is None:
-            return None, None
-        return _record(row), None if row.review_id is None else year_record(row, REVIEW)
+        return _with_review(row)
+
+    async def read_ahead_with_review(self, unit_ids: Sequence[int], year: int) -> None:
+        """`with_review` of several units in one query, answered from memory until the transaction writes
+        units or review states (only with a batching session)."""
+        known = remembered(self._session, *_AHEAD)
+        wanted = [] if known is None else sorted({u for u in unit_ids if (u, year) not in known})
+        if not wanted:
+            return
+        result = await self._session.execute(_MANY_WITH_REVIEW, {"unit_ids": wanted, "year": year})
+        found = {row.id: _with_review(row) for row in result}
+        for unit_id in wanted:
+            known[(unit_id, year)] = found.get(unit_id, (None, None))  # type: ignore[index]
 
     async def by_code(self, code: str) -> UnitRecord | None:
         row = await self._session.scalar(select(Unit).where(Unit.code == code))
