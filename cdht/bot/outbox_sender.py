@@ -182,8 +182,7 @@ class OutboxSender:
             (row, person, outcome) for row, person, outcome in outcomes if not isinstance(outcome, SendError)
         ]
         try:
-            for row, person, message_id in delivered:
-                await self._mark_delivered(uow, row, person, message_id)
+            await self._mark_delivered(uow, delivered)
             for row, person, outcome in outcomes:
                 if isinstance(outcome, SendError):
                     await self._failed(uow, row, person, outcome)
@@ -217,11 +216,14 @@ class OutboxSender:
         return failure
 
     async def _mark_delivered(
-        self, uow: UnitOfWork, row: OutboxRecord, person: PersonRecord | None, message_id: str | None
+        self, uow: UnitOfWork, delivered: list[tuple[OutboxRecord, PersonRecord | None, str | None]]
     ) -> None:
-        await uow.outbox.mark_sent(row.id, message_id, self._clock(), sent_payload=row.payload)
-        if person is not None and not person.reachable:
-            await uow.people.set_reachable(person.id, True)
+        await uow.outbox.mark_all_sent(
+            [(row.id, message_id, row.payload) for row, _, message_id in delivered], self._clock()
+        )
+        for _, person, _ in delivered:
+            if person is not None and not person.reachable:
+                await uow.people.set_reachable(person.id, True)
 
     async def _record_delivery(
         self, row: OutboxRecord, person: PersonRecord | None, message_id: str | None
@@ -236,7 +238,7 @@ class OutboxSender:
             await asyncio.sleep(delay)
             try:
                 async with self._uow_factory() as uow:
-                    await self._mark_delivered(uow, row, person, message_id)
+                    await self._mark_delivered(uow, [(row, person, message_id)])
                     await uow.commit()
                 return
             except Exception:

@@ -126,6 +126,9 @@ class InboxRecord:
     attempts: int
 
 
+Delivery = tuple[int, str | None, dict[str, Any] | None]  # outbox id, platform message id, what went out
+
+
 @dataclass(frozen=True)
 class QueuedMessage:
     """A reply to queue: where it goes, what it says (wire JSON), and the update it answers."""
@@ -273,6 +276,7 @@ class OutboxRepository(Protocol):
         *,
         sent_payload: dict[str, Any] | None = None,
     ) -> None: ...
+    async def mark_all_sent(self, deliveries: Sequence[Delivery], now: datetime) -> None: ...
     async def mark_failed(self, outbox_id: int, error: str, *, retry_at: datetime | None) -> None: ...
     async def for_inbox(self, inbox_id: int) -> list[OutboxRecord]: ...
 

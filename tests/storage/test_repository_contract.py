@@ -333,12 +333,18 @@ class TestRepositoryContract:
             skipped = await uow.outbox.claim("telegram", NOW, skip_chats=["501", "999"], limit=10)
             assert [row.chat_id for row, _ in skipped] == ["777"]
 
-    async def test_content_replaced_while_on_its_way_goes_out_after_it(self, uow_factory: Factory) -> None:
+    @pytest.mark.parametrize("together", [False, True], ids=["alone", "with-another"])
+    async def test_content_replaced_while_on_its_way_goes_out_after_it(
+        self, uow_factory: Factory, together: bool
+    ) -> None:
         """A progress line rewritten while the sender is delivering the old one: on PostgreSQL the rewrite
         waits for the row lock and finds it delivered; on SQLite it lands mid-flight. Either way the
-        delivered row keeps what went out and the new content is pending, never silently dropped."""
+        delivered row keeps what went out and the new content is pending, never silently dropped; also
+        when its delivery is recorded together with another one's."""
         async with uow_factory() as uow:
             await uow.outbox.add("telegram", "42", {"text": "10/300"}, NOW, person_id=None, edit_key="b:1")
+            if together:
+                await uow.outbox.add("telegram", "43", {"text": "khác"}, NOW)
             await uow.commit()
 
         async def rewrite() -> None:
@@ -350,14 +356,20 @@ class TestRepositoryContract:
                 await ticker.commit()
 
         async with uow_factory() as sender:
-            claimed = await sender.outbox.claim_next("telegram", NOW)
-            assert claimed is not None
+            rows = [row for row, _ in await sender.outbox.claim("telegram", NOW, limit=2)]
+            assert [row.chat_id for row in rows] == (["42", "43"] if together else ["42"])
             rewriting = asyncio.create_task(rewrite())
             await asyncio.sleep(0.3)  # the platform takes its time
-            await sender.outbox.mark_sent(claimed.id, "100", NOW, sent_payload=claimed.payload)
+            if together:
+                await sender.outbox.mark_all_sent(
+                    [(r.id, f"10{n}", r.payload) for n, r in enumerate(rows)], NOW
+                )
+            else:
+                await sender.outbox.mark_sent(rows[0].id, "100", NOW, sent_payload=rows[0].payload)
             await sender.commit()
         await rewriting
         async with uow_factory() as uow:
+            assert [m.chat_id for m in await uow.outbox.due("telegram", NOW, 10)] == ["42"]  # 43 was sent
             delivered = await uow.outbox.last_sent("telegram", "42", "b:1")
             assert delivered is not None and delivered.payload == {"text": "10/300"}
             waiting = await uow.outbox.pending_with_key("telegram", "42", "b:1")

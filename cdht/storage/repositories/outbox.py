@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, exists, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cdht.handlers.ports import OutboxRecord, PersonRecord, QueuedMessage
+from cdht.handlers.ports import Delivery, OutboxRecord, PersonRecord, QueuedMessage
 from cdht.storage.repositories.inserts import insert_unless_duplicate, write_later
 from cdht.storage.repositories.people import person_record
 from cdht.storage.tables import Identity, OutboxMessage, Person, table_of
@@ -69,6 +69,14 @@ _MARK_SENT = (
         _COLUMNS.edit_key,
     )
 )
+_MARK_EACH_SENT = (
+    update(_TABLE)
+    .where(_COLUMNS.id == bindparam("outbox_id"))
+    .values(status="sent", external_message_id=bindparam("message_id"), sent_at=bindparam("sent_time"))
+)
+_AS_STORED = select(
+    _COLUMNS.id, _COLUMNS.payload, _COLUMNS.channel, _COLUMNS.chat_id, _COLUMNS.person_id, _COLUMNS.edit_key
+).where(_COLUMNS.id.in_(bindparam("ids", expanding=True)))
 _QUEUE = insert(_TABLE)
 _KEEP_SENT_PAYLOAD = (
     update(_TABLE).where(_COLUMNS.id == bindparam("outbox_id")).values(payload=bindparam("sent_payload"))
@@ -228,8 +236,32 @@ class SqlOutboxRepository:
             _MARK_SENT, {"outbox_id": outbox_id, "message_id": external_message_id, "sent_time": now}
         )
         stored = result.first()
-        if sent_payload is None or stored is None or stored.payload == sent_payload:
+        if sent_payload is not None and stored is not None and stored.payload != sent_payload:
+            await self._queue_replaced(outbox_id, stored, sent_payload, now)
+
+    async def mark_all_sent(self, deliveries: Sequence[Delivery], now: datetime) -> None:
+        """`mark_sent` for several rows (outbox id, platform message id, what went out) in two statements."""
+        if len(deliveries) == 1:
+            [(outbox_id, message_id, sent_payload)] = deliveries
+            await self.mark_sent(outbox_id, message_id, now, sent_payload=sent_payload)
             return
+        if not deliveries:
+            return
+        await self._session.execute(
+            _MARK_EACH_SENT,
+            [{"outbox_id": i, "message_id": message_id, "sent_time": now} for i, message_id, _ in deliveries],
+        )  # first: it takes the write lock, so the rows read next cannot change before the commit
+        result = await self._session.execute(_AS_STORED, {"ids": [i for i, _, _ in deliveries]})
+        stored = {row.id: row for row in result}
+        for outbox_id, _, sent_payload in deliveries:
+            row = stored.get(outbox_id)
+            if sent_payload is not None and row is not None and row.payload != sent_payload:
+                await self._queue_replaced(outbox_id, row, sent_payload, now)
+
+    async def _queue_replaced(
+        self, outbox_id: int, stored: Any, sent_payload: dict[str, Any], now: datetime
+    ) -> None:
+        """The row keeps what was delivered; its newer content is queued again."""
         await self._session.execute(
             _KEEP_SENT_PAYLOAD, {"outbox_id": outbox_id, "sent_payload": sent_payload}
         )
