@@ -19,8 +19,10 @@ import itertools
 from collections.abc import Hashable, Iterable
 from typing import Any
 
+from sqlalchemy import event
+from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.sql.dml import UpdateBase
 
 
@@ -30,6 +32,7 @@ class BatchingSession(Session):
         self._later: dict[Any, dict[Hashable, dict[str, Any]]] = {}  # statement -> its rows, in order
         self._numbers = itertools.count()  # keys of inserted rows, each its own
         self._ahead: dict[str, tuple[frozenset[str], dict[Any, Any]]] = {}  # name -> (tables, remembered)
+        self._failed_write: BaseException | None = None  # a kept write that failed: nothing commits
 
     # -- writes kept for later ---------------------------------------------------------------------------
 
@@ -43,10 +46,18 @@ class BatchingSession(Session):
         self._forget_after(statement)
 
     def write_pending(self) -> None:
+        """Write what was kept. If that fails, the transaction cannot commit any more (the caller may have
+        caught the error for a statement of its own): only a rollback clears it."""
+        if self._failed_write is not None:
+            raise InvalidRequestError("a write kept for later failed; roll back") from self._failed_write
         while self._later:
             pending, self._later = self._later, {}
             for statement, rows in pending.items():
-                super().execute(statement, list(rows.values()))
+                try:
+                    super().execute(statement, list(rows.values()))
+                except BaseException as error:
+                    self._failed_write = error
+                    raise
 
     # -- reads made ahead ----------------------------------------------------------------------------------
 
@@ -97,19 +108,35 @@ class BatchingSession(Session):
             self._forget_all()
         super().flush(objects)
 
+    def begin_nested(self) -> Any:
+        self.write_pending()  # a savepoint holds only what is written inside it
+        return super().begin_nested()
+
     def commit(self) -> None:
         self.write_pending()
+        self._forget_all()  # the next transaction reads afresh
         super().commit()
 
     def rollback(self) -> None:
-        self._later.clear()
-        self._forget_all()
+        self._drop_kept()
         super().rollback()
 
     def close(self) -> None:
-        self._later.clear()
-        self._forget_all()
+        self._drop_kept()
         super().close()
+
+    def _drop_kept(self) -> None:
+        self._later.clear()
+        self._failed_write = None
+        self._forget_all()
+
+
+@event.listens_for(BatchingSession, "after_soft_rollback")
+def _savepoint_rolled_back(session: Session, previous: SessionTransaction) -> None:
+    """Writes kept since a savepoint began go with it (those from before were written when it began)."""
+    if isinstance(session, BatchingSession) and previous.nested:
+        session._later.clear()
+        session._forget_all()
 
 
 def remembered(session: AsyncSession, name: str, tables: Iterable[str]) -> dict[Any, Any] | None:

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
+import pytest
+from sqlalchemy.exc import DBAPIError, InvalidRequestError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from cdht.handlers.ports import AuditRecord, NewAnswer, QueuedMessage, SessionRecord, YearRecord
@@ -136,3 +138,51 @@ async def test_sessions_read_ahead_for_several_people_are_given_out_once(uow_fac
         await uow.sessions.save(SessionRecord(heads[1].id, village, 2024, "q", {"cursor": 99}, False, NOW))
         second = await uow.sessions.get(heads[1].id, village, 2024, "q")
         assert second is not None and second.state == {"cursor": 99}  # what was saved, not the read ahead
+
+
+async def test_a_kept_write_that_fails_stops_the_commit_until_a_rollback(uow_factory: Factory) -> None:
+    async with uow_factory() as uow:
+        village = await _village(uow)
+        await uow.commit()
+    async with uow_factory() as uow:
+        await uow.answers.add(_answer(village + 1000, "citizens", 100))  # no such unit: the write will fail
+        with pytest.raises(DBAPIError):
+            await uow.answers.latest(village, 2024)  # a caller may catch this for its own statement...
+        with pytest.raises(InvalidRequestError):
+            await uow.commit()  # ...but nothing commits without the kept write
+        await uow.rollback()
+        await uow.answers.add(_answer(village, "clubs", 3))
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert set(await uow.answers.latest(village, 2024)) == {"clubs"}
+
+
+async def test_a_savepoint_holds_only_what_was_written_inside_it(uow_factory: Factory) -> None:
+    async with uow_factory() as uow:
+        village = await _village(uow)
+        await uow.commit()
+    async with uow_factory() as uow:
+        await uow.answers.add(_answer(village, "citizens", 100))
+        savepoint = await uow._active.begin_nested()  # writes what was kept before it
+        await uow.answers.add(_answer(village, "clubs", 3))
+        await savepoint.rollback()  # ...and drops what was kept inside it
+        assert set(await uow.answers.latest(village, 2024)) == {"citizens"}
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert set(await uow.answers.latest(village, 2024)) == {"citizens"}
+
+
+async def test_reads_made_ahead_do_not_outlive_their_transaction(uow_factory: Factory) -> None:
+    async with uow_factory() as uow:
+        village = await _village(uow)
+        head = await uow.people.add("Trưởng", "+84910000001", "village_head", village, NOW)
+        await uow.people.link_identity(head.id, "telegram", "1", "1", NOW)
+        await uow.commit()
+    async with uow_factory() as reader:
+        await reader.people.read_ahead("telegram", ["1"])
+        await reader.commit()
+        async with uow_factory() as writer:
+            await writer.people.update(head.id, name="Trưởng Mới", role="village_head", unit_id=village)
+            await writer.commit()
+        renamed = await reader.people.by_identity("telegram", "1")
+        assert renamed is not None and renamed.name == "Trưởng Mới"
