@@ -30,6 +30,13 @@ def _answer(unit_id: int, question: str, value: int, minutes: int = 0) -> NewAns
     )
 
 
+async def _committed_village(uow_factory: Factory) -> int:
+    async with uow_factory() as uow:
+        village = await _village(uow)
+        await uow.commit()
+    return village
+
+
 async def _village(uow: SqlUnitOfWork) -> int:
     commune = await uow.units.add("C1", "Xã Một", "commune", None, NOW)
     return (await uow.units.add("V1", "Thôn A", "village", commune.id, NOW)).id
@@ -39,9 +46,7 @@ async def test_writes_kept_for_later_go_out_together_and_are_read_back(
     uow_factory: Factory, database_url_and_engine: tuple[str, AsyncEngine]
 ) -> None:
     _, engine = database_url_and_engine
-    async with uow_factory() as uow:
-        village = await _village(uow)
-        await uow.commit()
+    village = await _committed_village(uow_factory)
     async with uow_factory() as uow:
         with statements(engine) as sent:
             for minute, value in enumerate((100, 120, 130)):
@@ -60,9 +65,7 @@ async def test_writes_kept_for_later_go_out_together_and_are_read_back(
 
 
 async def test_writes_kept_for_later_are_lost_with_a_rollback(uow_factory: Factory) -> None:
-    async with uow_factory() as uow:
-        village = await _village(uow)
-        await uow.commit()
+    village = await _committed_village(uow_factory)
     async with uow_factory() as uow:
         await uow.answers.add(_answer(village, "citizens", 100))
         await uow.rollback()
@@ -141,9 +144,7 @@ async def test_sessions_read_ahead_for_several_people_are_given_out_once(uow_fac
 
 
 async def test_a_kept_write_that_fails_stops_the_commit_until_a_rollback(uow_factory: Factory) -> None:
-    async with uow_factory() as uow:
-        village = await _village(uow)
-        await uow.commit()
+    village = await _committed_village(uow_factory)
     async with uow_factory() as uow:
         await uow.answers.add(_answer(village + 1000, "citizens", 100))  # no such unit: the write will fail
         with pytest.raises(DBAPIError):
@@ -158,9 +159,7 @@ async def test_a_kept_write_that_fails_stops_the_commit_until_a_rollback(uow_fac
 
 
 async def test_a_savepoint_holds_only_what_was_written_inside_it(uow_factory: Factory) -> None:
-    async with uow_factory() as uow:
-        village = await _village(uow)
-        await uow.commit()
+    village = await _committed_village(uow_factory)
     async with uow_factory() as uow:
         await uow.answers.add(_answer(village, "citizens", 100))
         savepoint = await uow._active.begin_nested()  # writes what was kept before it

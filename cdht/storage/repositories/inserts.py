@@ -34,7 +34,7 @@ def _insert(table: Table) -> Any:
 
 
 @cache
-def _upsert_quietly(dialect: str, table: Table, unique: tuple[str, ...], changed: tuple[str, ...]) -> Any:
+def _upsert(dialect: str, table: Table, unique: tuple[str, ...], changed: tuple[str, ...]) -> Any:
     module = postgresql if dialect == "postgresql" else sqlite
     statement = module.insert(table)
     return statement.on_conflict_do_update(
@@ -46,15 +46,6 @@ def _upsert_quietly(dialect: str, table: Table, unique: tuple[str, ...], changed
 def _unless_duplicate(dialect: str, table: Table, unique: tuple[str, ...]) -> Any:
     module = postgresql if dialect == "postgresql" else sqlite
     return module.insert(table).on_conflict_do_nothing(index_elements=list(unique)).returning(table.c.id)
-
-
-@cache
-def _upsert(dialect: str, table: Table, unique: tuple[str, ...], changed: tuple[str, ...]) -> Any:
-    module = postgresql if dialect == "postgresql" else sqlite
-    statement = module.insert(table)
-    return statement.on_conflict_do_update(
-        index_elements=list(unique), set_={name: statement.excluded[name] for name in changed}
-    ).returning(table.c.id)
 
 
 async def insert_returning_id(session: AsyncSession, table: Table, values: dict[str, Any]) -> int:
@@ -86,14 +77,6 @@ async def insert_many_unless_duplicate(
     return set((await session.execute(statement, list(rows))).scalars())
 
 
-async def upsert(
-    session: AsyncSession, table: Table, values: dict[str, Any], unique: Sequence[str], changed: Sequence[str]
-) -> int:
-    """Insert a row, or update its `changed` columns when a row with the same `unique` columns exists; its id."""
-    statement = _upsert(_dialect_name(session), table, tuple(unique), tuple(changed))
-    return int(await session.scalar(statement, values))
-
-
 async def insert_later(session: AsyncSession, table: Table, values: dict[str, Any]) -> None:
     """Insert a row whose id is not needed: with a batching session, together with the next statement."""
     await write_later(session, _insert(table), values)
@@ -111,9 +94,9 @@ async def write_later(session: AsyncSession, statement: Any, values: dict[str, A
 async def upsert_later(
     session: AsyncSession, table: Table, values: dict[str, Any], unique: Sequence[str], changed: Sequence[str]
 ) -> None:
-    """`upsert` without the id: with a batching session, written with the next statement (the newest values
-    of a key win, as they would row by row)."""
-    statement = _upsert_quietly(_dialect_name(session), table, tuple(unique), tuple(changed))
+    """Insert a row, or update its `changed` columns when a row with the same `unique` columns exists; with a
+    batching session, written with the next statement (the newest values of a key win, as row by row)."""
+    statement = _upsert(_dialect_name(session), table, tuple(unique), tuple(changed))
     batching = session.sync_session
     if isinstance(batching, BatchingSession):
         batching.upsert_later(statement, tuple(values[name] for name in unique), values)
