@@ -36,11 +36,10 @@ class BatchingSession(Session):
 
     # -- writes kept for later ---------------------------------------------------------------------------
 
-    def insert_later(self, statement: Any, values: dict[str, Any]) -> None:
-        self.upsert_later(statement, next(self._numbers), values)
-
-    def upsert_later(self, statement: Any, key: Hashable, values: dict[str, Any]) -> None:
+    def keep(self, statement: Any, values: dict[str, Any], key: Hashable | None = None) -> None:
+        """Keep a write for later; of two with the same `key` (an upsert's unique columns), the newer."""
         rows = self._later.setdefault(statement, {})
+        key = next(self._numbers) if key is None else key
         rows.pop(key, None)  # the newest values of a key, in the order of their last write
         rows[key] = values
         self._forget_after(statement)
@@ -50,14 +49,13 @@ class BatchingSession(Session):
         caught the error for a statement of its own): only a rollback clears it."""
         if self._failed_write is not None:
             raise InvalidRequestError("a write kept for later failed; roll back") from self._failed_write
-        while self._later:
-            pending, self._later = self._later, {}
-            for statement, rows in pending.items():
-                try:
-                    super().execute(statement, list(rows.values()))
-                except BaseException as error:
-                    self._failed_write = error
-                    raise
+        pending, self._later = self._later, {}
+        for statement, rows in pending.items():
+            try:
+                super().execute(statement, list(rows.values()))
+            except BaseException as error:
+                self._failed_write = error
+                raise
 
     # -- reads made ahead ----------------------------------------------------------------------------------
 
@@ -135,8 +133,7 @@ class BatchingSession(Session):
 def _savepoint_rolled_back(session: Session, previous: SessionTransaction) -> None:
     """Writes kept since a savepoint began go with it (those from before were written when it began)."""
     if isinstance(session, BatchingSession) and previous.nested:
-        session._later.clear()
-        session._forget_all()
+        session._drop_kept()
 
 
 def remembered(session: AsyncSession, name: str, tables: Iterable[str]) -> dict[Any, Any] | None:

@@ -8,7 +8,7 @@ a `BatchingSession`, which writes them together before the transaction's next st
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from functools import cache
 from typing import Any
 
@@ -21,11 +21,6 @@ from cdht.storage.batching import BatchingSession
 
 def _dialect_name(session: AsyncSession) -> str:
     return "postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"
-
-
-@cache
-def _plain(table: Table) -> Any:
-    return insert(table).returning(table.c.id)
 
 
 @cache
@@ -43,13 +38,9 @@ def _upsert(dialect: str, table: Table, unique: tuple[str, ...], changed: tuple[
 
 
 @cache
-def _unless_duplicate(dialect: str, table: Table, unique: tuple[str, ...]) -> Any:
+def _unless_duplicate(dialect: str, table: Table, unique: tuple[str, ...], key: str = "id") -> Any:
     module = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(table).on_conflict_do_nothing(index_elements=list(unique)).returning(table.c.id)
-
-
-async def insert_returning_id(session: AsyncSession, table: Table, values: dict[str, Any]) -> int:
-    return int(await session.scalar(_plain(table), values))
+    return module.insert(table).on_conflict_do_nothing(index_elements=list(unique)).returning(table.c[key])
 
 
 async def insert_unless_duplicate(
@@ -60,12 +51,6 @@ async def insert_unless_duplicate(
     return None if inserted is None else int(inserted)
 
 
-@cache
-def _many_unless_duplicate(dialect: str, table: Table, unique: tuple[str, ...], key: str) -> Any:
-    module = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(table).on_conflict_do_nothing(index_elements=list(unique)).returning(table.c[key])
-
-
 async def insert_many_unless_duplicate(
     session: AsyncSession, table: Table, rows: Sequence[dict[str, Any]], unique: Sequence[str], key: str
 ) -> set[Any]:
@@ -73,7 +58,7 @@ async def insert_many_unless_duplicate(
     earlier row); the `key` column of each row inserted."""
     if not rows:
         return set()
-    statement = _many_unless_duplicate(_dialect_name(session), table, tuple(unique), key)
+    statement = _unless_duplicate(_dialect_name(session), table, tuple(unique), key)
     return set((await session.execute(statement, list(rows))).scalars())
 
 
@@ -82,11 +67,14 @@ async def insert_later(session: AsyncSession, table: Table, values: dict[str, An
     await write_later(session, _insert(table), values)
 
 
-async def write_later(session: AsyncSession, statement: Any, values: dict[str, Any]) -> None:
-    """Run a write that returns nothing; with a batching session, together with the next statement."""
+async def write_later(
+    session: AsyncSession, statement: Any, values: dict[str, Any], key: Hashable | None = None
+) -> None:
+    """Run a write that returns nothing; with a batching session, together with the next statement (of
+    two writes with the same `key`, only the newer is kept)."""
     batching = session.sync_session
     if isinstance(batching, BatchingSession):
-        batching.insert_later(statement, values)
+        batching.keep(statement, values, key)
     else:
         await session.execute(statement, values)
 
@@ -97,8 +85,4 @@ async def upsert_later(
     """Insert a row, or update its `changed` columns when a row with the same `unique` columns exists; with a
     batching session, written with the next statement (the newest values of a key win, as row by row)."""
     statement = _upsert(_dialect_name(session), table, tuple(unique), tuple(changed))
-    batching = session.sync_session
-    if isinstance(batching, BatchingSession):
-        batching.upsert_later(statement, tuple(values[name] for name in unique), values)
-    else:
-        await session.execute(statement, values)
+    await write_later(session, statement, values, key=tuple(values[name] for name in unique))

@@ -241,11 +241,11 @@ class SqlOutboxRepository:
 
     async def mark_all_sent(self, deliveries: Sequence[Delivery], now: datetime) -> None:
         """`mark_sent` for several rows (outbox id, platform message id, what went out) in two statements."""
+        if not deliveries:
+            return
         if len(deliveries) == 1:
             [(outbox_id, message_id, sent_payload)] = deliveries
             await self.mark_sent(outbox_id, message_id, now, sent_payload=sent_payload)
-            return
-        if not deliveries:
             return
         await self._session.execute(
             _MARK_EACH_SENT,

@@ -78,8 +78,9 @@ class SqlSessionRepository:
         self, person_id: int, unit_id: int, year: int, questionnaire_id: str
     ) -> SessionRecord | None:
         key = (person_id, unit_id, year, questionnaire_id)
-        if key in self._fetched:
-            return self._fetched.pop(key)
+        fetched = self._fetched
+        if key in fetched:
+            return fetched.pop(key)
         result = await self._session.execute(
             _ONE,
             {"person_id": person_id, "unit_id": unit_id, "year": year, "questionnaire_id": questionnaire_id},
