@@ -13,6 +13,7 @@ import typer
 
 from cdht.bot.composition import App, open_app
 from cdht.bot.console.channel import LocalFileFetcher
+from cdht.cli_progress import progress_bar
 from cdht.handlers import broadcast, reminders
 from cdht.handlers.audit_view import audit_lines
 from cdht.handlers.jobs import safe_name
@@ -88,12 +89,16 @@ def register(app: typer.Typer) -> None:
                 if author is None or author.role not in ("district_admin", "province_admin"):
                     raise _fail("Người gửi phải là quản trị cấp huyện hoặc tỉnh trong danh sách.")
                 flow = {"text": text, "role": role, "unit": unit, "unfinished": unfinished}
-                people = await broadcast.recipients(uow, author, flow, year)
-                if not yes and not typer.confirm(f"Gửi tới {len(people)} người?"):
+                count = await broadcast.count_recipients(uow, author, flow, year)
+                if not yes and not typer.confirm(f"Gửi tới {count} người?"):
                     return "Đã hủy."
                 reply = await broadcast.send(uow, author, flow, _now(), year)
                 await uow.commit()
-                return reply.text
+            with progress_bar("Xếp tin vào hàng đợi", total=count) as advance:
+                await broadcast.fan_out(
+                    application.uow, _now, year, on_page=lambda _: advance(broadcast.PAGE)
+                )
+            return reply.text
 
         typer.echo(run_with_app(work))
 
@@ -106,10 +111,9 @@ def register(app: typer.Typer) -> None:
         async def work(application: App) -> reminders.ReminderRun:
             await application.database.upgrade()
             year = application.services(LocalFileFetcher()).year
-            async with application.uow() as uow:
-                run = await reminders.tick(uow, _now(), year, application.reminder_policy(), dry_run=dry_run)
-                await uow.commit()
-            return run
+            return await reminders.tick(
+                application.uow, _now(), year, application.reminder_policy(), dry_run=dry_run
+            )
 
         run = run_with_app(work)
         if run.quiet:

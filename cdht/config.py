@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     rate_global_per_second: float = 25.0
     rate_per_chat_per_second: float = 1.0
     rate_per_group_per_minute: float = 20.0
+    rate_bulk_floor: float = Field(
+        default=0.2, ge=0.0, le=1.0, description="Share of the global rate kept for broadcasts and reminders"
+    )
 
     assessment_year: int | None = Field(
         default=None,

@@ -46,8 +46,8 @@ async def drain_jobs(
 async def scheduler_tick(
     uow_factory: UnitOfWorkFactory, services: Services, policy: reminders.ReminderPolicy, now: datetime
 ) -> reminders.ReminderRun:
+    run = await reminders.tick(uow_factory, now, services.year, policy)
     async with uow_factory() as uow:
-        run = await reminders.tick(uow, now, services.year, policy)
         await broadcast.progress_tick(uow, now)
         await uow.commit()
     return run

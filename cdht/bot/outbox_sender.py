@@ -12,9 +12,16 @@ database), the delivery is recorded again in a new transaction once the database
 offer no idempotency key, so this at-least-once window is the smallest we can make it; a successful send that
 was committed is never repeated.
 
-Each chat's messages go out in order (`claim_next` skips a chat with an older pending row, also while that row
-waits for a retry); different chats are sent concurrently by `concurrency` workers (of up to `batch` rows each
-on SQLite).
+Lanes: a worker first takes its global send slot from the rate limiter and only then claims, in (lane, id)
+order, so the slot goes to the most urgent message due at that moment: replies, then notices, then bulk
+(broadcasts, reminders). A reply queued while a broadcast is sending waits for the next slot (1/25 s at the
+default limit), not behind the broadcast. Bulk keeps a floor: while bulk is waiting, `bulk_floor` of the
+slots (default a fifth) claim bulk first, so a flood of replies never starves a broadcast.
+
+Each chat's messages go out in order within a lane (`claim` skips a chat with a pending row before it in
+(lane, id) order, also while that row waits for a retry); a reply may overtake a broadcast to the same chat.
+Different chats are sent concurrently by `concurrency` workers (of up to `batch` rows each on SQLite, as many
+as the global bucket has slots for at once: one at production limits).
 """
 
 from __future__ import annotations
@@ -30,7 +37,7 @@ from typing import Protocol
 import structlog
 
 from cdht.bot.rate_limit import RateLimiter
-from cdht.handlers.ports import OutboxRecord, PersonRecord, UnitOfWork, UnitOfWorkFactory
+from cdht.handlers.ports import Lane, OutboxRecord, PersonRecord, UnitOfWork, UnitOfWorkFactory
 
 log = structlog.get_logger(__name__)
 
@@ -93,6 +100,7 @@ class OutboxSender:
         batch: int = 1,
         idle_seconds: float = 0.5,
         retry: RetryPolicy | None = None,
+        bulk_floor: float = 0.2,
     ) -> None:
         """`batch` > 1 only where rows are not locked from claim to record: SQLite, one process."""
         self._uow_factory = uow_factory
@@ -102,7 +110,8 @@ class OutboxSender:
         self._clock = clock
         self._concurrency = concurrency
         self._batch = batch
-        self._reserving = asyncio.Semaphore(2 * concurrency)
+        self._bulk_floor = bulk_floor
+        self._bulk_credit = 0.0  # slots owed to bulk; at 1 or more the next claim looks at bulk first
         self._idle_seconds = idle_seconds
         self._retry = retry or RetryPolicy()
         self._busy_chats: set[str] = set()
@@ -134,14 +143,13 @@ class OutboxSender:
 
     async def send_batch(self) -> int:
         """Deliver up to `batch` due rows (of different chats) at once; returns how many were attempted."""
-        await self._limiter.wait_if_paused()
+        slots = await self._limiter.take(self._batch)
         chats: set[str] = set()
+        claimed: list[tuple[OutboxRecord, PersonRecord | None]] = []
         try:
             async with self._uow_factory() as uow:
                 async with self._claiming:
-                    claimed = await uow.outbox.claim(
-                        self._channel, self._clock(), skip_chats=self._busy_chats, limit=self._batch
-                    )
+                    claimed = await self._claim(uow, slots)
                     chats = {row.chat_id for row, _ in claimed}
                     self._busy_chats |= chats
                 if len(claimed) == 1:  # claimed, sent and recorded in one transaction: locked throughout
@@ -150,8 +158,28 @@ class OutboxSender:
             if len(claimed) > 1:
                 await self._deliver_unlocked(claimed)
         finally:
+            self._limiter.give_back(slots - len(claimed))
             self._busy_chats -= chats
         return len(claimed)
+
+    async def _claim(self, uow: UnitOfWork, slots: int) -> list[tuple[OutboxRecord, PersonRecord | None]]:
+        """The most urgent due rows for `slots` sends; bulk first for the slots its floor is owed."""
+        now = self._clock()
+        self._bulk_credit += self._bulk_floor * slots
+        claimed: list[tuple[OutboxRecord, PersonRecord | None]] = []
+        if self._bulk_credit >= 1.0:
+            owed = min(slots, int(self._bulk_credit))
+            claimed = await uow.outbox.claim(
+                self._channel, now, skip_chats=self._busy_chats, limit=owed, from_lane=Lane.BULK
+            )
+            if not claimed:
+                self._bulk_credit = 0.0  # no bulk is waiting: a floor is not saved up for later
+        if len(claimed) < slots:
+            skip = self._busy_chats | {row.chat_id for row, _ in claimed}
+            claimed += await uow.outbox.claim(self._channel, now, skip_chats=skip, limit=slots - len(claimed))
+        bulk = sum(1 for row, _ in claimed if row.lane == Lane.BULK)
+        self._bulk_credit = max(0.0, self._bulk_credit - bulk)
+        return claimed
 
     async def _deliver_unlocked(self, claimed: list[tuple[OutboxRecord, PersonRecord | None]]) -> None:
         """Several rows (only where the database has no row locks to keep, i.e. SQLite, whose one process
@@ -199,10 +227,7 @@ class OutboxSender:
     async def _attempt(self, row: OutboxRecord, person: PersonRecord | None) -> str | SendError | None:
         """One send under the rate limits: the platform's message id, or what went wrong."""
         try:
-            # At most `2 * concurrency` reservations wait at once, batches or not: after the loop was held up,
-            # overdue senders go out together, and more of them than that would break the platform's limit.
-            async with self._reserving:
-                await self._limiter.acquire(row.chat_id, group=self._transport.is_group(row.chat_id))
+            await self._limiter.chat_slot(row.chat_id, group=self._transport.is_group(row.chat_id))
             return await self._transport.send(row, person)
         except SendError as error:
             failure: SendError = error

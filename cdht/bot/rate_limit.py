@@ -1,7 +1,10 @@
 """Send limits shared by every channel's outbox sender: one global bucket, one per chat, one per group.
 
-Token buckets with reservations: `acquire` takes a token now (the balance may go negative) and sleeps until
-that token would have been earned, so concurrent senders queue fairly without a lock. A short burst is
+Token buckets with reservations: a sender takes a global slot (`take`) and sleeps until it would have been
+earned (the balance may go negative), so concurrent senders queue fairly without a lock; only then does it
+pick which message to send, so the message that goes is the most urgent one at the moment its slot comes
+(a reply queued while a broadcast is sending waits for one slot, not for the broadcast). `chat_slot` then
+waits for the chat's own bucket; `acquire` is both at once. A short burst is
 allowed per chat (Telegram tolerates short bursts; a reply is often two or three messages) while the long-run
 rate stays at the configured limit. A 429 from the platform pauses everything (`pause`).
 """
@@ -15,6 +18,7 @@ from dataclasses import dataclass, field
 
 CHAT_BURST = 3.0
 GROUP_BURST = 3.0
+GLOBAL_BURST_SECONDS = 0.04  # the global bucket holds at most this long's worth of slots (and at least one)
 MAX_IDLE_BUCKETS = 10_000
 
 
@@ -28,12 +32,15 @@ class TokenBucket:
     def __post_init__(self) -> None:
         self.tokens = self.capacity
 
-    def reserve(self, now: float) -> float:
-        """Take one token; the seconds to wait before using it (0 when one was available)."""
+    def reserve(self, now: float, count: float = 1.0) -> float:
+        """Take `count` tokens; the seconds to wait before using them (0 when they were available)."""
+        self.refill(now)
+        self.tokens -= count
+        return 0.0 if self.tokens >= 0 else -self.tokens / self.rate
+
+    def refill(self, now: float) -> None:
         self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
         self.updated = now
-        self.tokens -= 1.0
-        return 0.0 if self.tokens >= 0 else -self.tokens / self.rate
 
     def is_full(self, now: float) -> bool:
         return self.tokens + (now - self.updated) * self.rate >= self.capacity
@@ -53,7 +60,8 @@ class RateLimiter:
         self._sleep = sleep
         # No global burst: after an idle spell or a 429 pause a full bucket would let a whole second's
         # worth of messages out at once, above the platform's per-second limit in any sliding window.
-        self._global = TokenBucket(global_per_second, 1.0)
+        # At production limits (25/s) that is one slot; with the limits lifted, a batch's worth.
+        self._global = TokenBucket(global_per_second, max(1.0, global_per_second * GLOBAL_BURST_SECONDS))
         self._per_chat = per_chat_per_second
         self._per_group = per_group_per_minute / 60.0
         self._chats: dict[str, TokenBucket] = {}
@@ -67,20 +75,46 @@ class RateLimiter:
         while (delay := self._paused_until - self._clock()) > 0:
             await self._sleep(delay)
 
+    async def take(self, most: int) -> int:
+        """Global slots for up to `most` messages: as many as are there now (at least one, waiting for it).
+        Slots not used are handed back with `give_back`."""
+        await self.wait_if_paused()
+        now = self._clock()
+        self._global.refill(now)
+        count = max(1, min(most, int(self._global.tokens)))
+        delay = self._global.reserve(now, count)
+        if delay > 0:
+            await self._sleep(delay)
+        return count
+
+    def give_back(self, count: int) -> None:
+        if count > 0:
+            self._global.tokens = min(self._global.capacity, self._global.tokens + count)
+
+    async def chat_slot(self, chat_id: str, *, group: bool = False) -> float:
+        """Wait for the chat's (or group's) own slot; returns the seconds waited."""
+        delay = self._chat(chat_id, group).reserve(self._clock())
+        if delay > 0:
+            await self._sleep(delay)
+        return delay
+
     async def acquire(self, chat_id: str, *, group: bool = False) -> float:
         """Wait for a global and a per-chat slot; returns the seconds waited (for logs and tests)."""
         await self.wait_if_paused()
         now = self._clock()
-        chat = self._chats.get(chat_id)
-        if chat is None:
-            if len(self._chats) >= MAX_IDLE_BUCKETS:
-                self._forget_idle(now)
-            rate = self._per_group if group else self._per_chat
-            chat = self._chats[chat_id] = TokenBucket(rate, GROUP_BURST if group else CHAT_BURST)
-        delay = max(self._global.reserve(now), chat.reserve(now))
+        delay = max(self._global.reserve(now), self._chat(chat_id, group).reserve(now))
         if delay > 0:
             await self._sleep(delay)
         return delay
+
+    def _chat(self, chat_id: str, group: bool) -> TokenBucket:
+        chat = self._chats.get(chat_id)
+        if chat is None:
+            if len(self._chats) >= MAX_IDLE_BUCKETS:
+                self._forget_idle(self._clock())
+            rate = self._per_group if group else self._per_chat
+            chat = self._chats[chat_id] = TokenBucket(rate, GROUP_BURST if group else CHAT_BURST)
+        return chat
 
     def _forget_idle(self, now: float) -> None:
         for key in [key for key, bucket in self._chats.items() if bucket.is_full(now)]:

@@ -25,6 +25,7 @@ from cdht.bot.composition import App
 from cdht.bot.outbox_sender import Nudge, OutboxSender, RetryPolicy, Transport
 from cdht.bot.rate_limit import RateLimiter
 from cdht.bot.telegram.channel import CHANNEL, TelegramChannel, decode
+from cdht.handlers import broadcast
 from cdht.handlers.context import MediaFetcher, Services
 from cdht.handlers.inbox_worker import Decoder, process_batch
 from cdht.storage.database import is_sqlite
@@ -130,6 +131,7 @@ def processing_jobs(
         batch=8 if is_sqlite(app.database.url) else 1,  # batches need a database without row locks
         idle_seconds=timing.idle_seconds,
         retry=timing.retry,
+        bulk_floor=settings.rate_bulk_floor,
     )
     nudge = Nudge()
     intake.on_stored = nudge.set
@@ -179,6 +181,8 @@ class BackgroundLoops:
         while not self.stop.is_set():
             try:
                 services = self.services()
+                if await broadcast.fan_out(self.app.uow, self.clock, services.year):
+                    processed()
                 if await drain_jobs(self.app.uow, services, self.clock):
                     processed()
                 if loop.time() - last_tick >= self.timing.tick_seconds:

@@ -3,6 +3,8 @@ Every message goes through the outbox with a dedupe key: rate limits apply, a re
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -10,10 +12,17 @@ from cdht.conversations.inbound import Command, Inbound, Media, Text
 from cdht.conversations.outbound import Button, OutboundMessage
 from cdht.handlers.context import Services
 from cdht.handlers.flows import set_flow
-from cdht.handlers.notify import notify
-from cdht.handlers.ports import BroadcastRecord, PersonRecord, UnitOfWork
+from cdht.handlers.ports import (
+    BroadcastRecord,
+    IdentityRecord,
+    Lane,
+    PersonRecord,
+    QueuedMessage,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
 from cdht.handlers.scope import unit_in_scope, units_in_scope
-from cdht.handlers.unfinished import unfinished
+from cdht.handlers.unfinished import unfinished_people
 from cdht.handlers.wire import outbound_to_json
 
 ROLE_CHOICES = {
@@ -23,6 +32,7 @@ ROLE_CHOICES = {
     "district_admin": "Quản trị cấp huyện",
 }
 CANCEL = Button("❌ Hủy", Command("huy"))
+PAGE = 500  # recipients queued in one transaction
 
 
 def _step(value: str, label: str) -> Button:
@@ -79,56 +89,136 @@ async def step(
     if flow["step"] == "unfinished" and kind == "unf":
         flow["unfinished"], flow["step"] = value == "1", "confirm"
         await set_flow(uow, author, flow, now)
-        people = await recipients(uow, author, flow, year)
-        text = f"Xem trước:\n———\n{flow['text']}\n———\nSẽ gửi tới {len(people)} người."
+        audience = {k: flow.get(k) for k in ("role", "unit", "unfinished")}
+        count = await count_recipients(uow, author, audience, year)
+        text = f"Xem trước:\n———\n{flow['text']}\n———\nSẽ gửi tới {count} người."
         return OutboundMessage(text=text, buttons=((_step("send:", "✅ Gửi"), CANCEL),))
     if flow["step"] == "confirm" and kind == "send":
         return await send(uow, author, flow, now, year)
     return OutboundMessage(text="Xin chọn một trong các nút bên dưới, hoặc gõ /huy để hủy.")
 
 
-async def recipients(
-    uow: UnitOfWork, author: PersonRecord, flow: dict[str, Any], year: int
-) -> list[PersonRecord]:
-    unit = await unit_in_scope(uow, author, flow.get("unit"))
+async def _page(
+    uow: UnitOfWork, author: PersonRecord, audience: dict[str, Any], year: int, after_id: int
+) -> tuple[list[tuple[PersonRecord, list[IdentityRecord]]], int]:
+    """One page of the audience after person `after_id`: the recipients with their accounts, and the last
+    person id looked at (0 when this page is the last). A few queries, whatever the page holds."""
+    unit = await unit_in_scope(uow, author, audience.get("unit"))
     if unit is None:
-        return []
+        return [], 0
+    role = audience.get("role") or "all"
     subtree = await uow.units.subtree(unit.id)
-    people = [p for p in await uow.people.in_units([u.id for u in subtree]) if p.active and p.id != author.id]
-    if flow.get("role", "all") != "all":
-        people = [p for p in people if p.role == flow["role"]]
-    if flow.get("unfinished"):
-        people = [item.person for item in await unfinished(uow, people, year)]
-    return [p for p in people if await uow.people.identities(p.id)]
+    people = await uow.people.page_in_units(
+        [u.id for u in subtree], after_id=after_id, limit=PAGE, role=None if role == "all" else role
+    )
+    last = people[-1].id if len(people) == PAGE else 0
+    people = [p for p in people if p.id != author.id]
+    if audience.get("unfinished"):
+        people = await unfinished_people(uow, people, year)
+    accounts = await uow.people.identities_of([p.id for p in people])
+    return [(p, accounts[p.id]) for p in people if p.id in accounts], last
+
+
+async def count_recipients(uow: UnitOfWork, author: PersonRecord, audience: dict[str, Any], year: int) -> int:
+    """How many people the broadcast would reach, counted a page at a time."""
+    total, after = 0, 0
+    while True:
+        page, after = await _page(uow, author, audience, year, after)
+        total += len(page)
+        if not after:
+            return total
+        await asyncio.sleep(0)  # a page at a time: other chats are served in between
 
 
 async def send(
     uow: UnitOfWork, author: PersonRecord, flow: dict[str, Any], now: datetime, year: int
 ) -> OutboundMessage:
-    people = await recipients(uow, author, flow, year)
+    """Record the broadcast and queue its first page of recipients; `fan_out` queues the rest, a page per
+    transaction, so a broadcast to ten thousand people never holds the database or the event loop."""
+    audience = {k: flow.get(k) for k in ("role", "unit", "unfinished")}
+    total = await count_recipients(uow, author, audience, year)
     attachment = flow.get("attachment") or {}
     record = await uow.broadcasts.add(
         BroadcastRecord(
             author_id=author.id,
             text=flow["text"],
-            audience={k: flow.get(k) for k in ("role", "unit", "unfinished")},
-            status="sending",
+            audience=audience,
+            status="queuing",
             created_at=now,
             attachment_path=attachment.get("path"),
             attachment_kind=attachment.get("kind"),
-            recipients=len(people),
+            recipients=total,
         )
     )
-    message = OutboundMessage(
-        text=f"📣 Thông báo:\n{flow['text']}" if flow["text"] else "📣 Thông báo",
-        attachment_path=attachment.get("path"),
-        attachment_kind="photo"
-        if attachment.get("kind") == "photo"
-        else ("document" if attachment else None),
-    )
-    await notify(uow, people, [message], now, dedupe=f"b{record.id}", broadcast_id=record.id)
+    await queue_page(uow, record, author, now, year)
     await set_flow(uow, author, None, now)
-    return progress_message(record.id, len(people), {}, 0, done=False)
+    return progress_message(record.id, total, {}, 0, done=False)
+
+
+async def queue_page(
+    uow: UnitOfWork, record: BroadcastRecord, author: PersonRecord, now: datetime, year: int
+) -> bool:
+    """Queue the next page of a broadcast's recipients (bulk lane, each message at most once); True when
+    every recipient is queued, or the broadcast stopped being queued."""
+    page, last = await _page(uow, author, record.audience, year, record.queued_through)
+    message = outbound_to_json(_message(record))
+    await uow.outbox.add_unless_queued(
+        [
+            QueuedMessage(
+                identity.channel,
+                identity.chat_id,
+                message,
+                lane=Lane.BULK,
+                person_id=person.id,
+                dedupe_key=f"b{record.id}:{person.id}:{identity.channel}:0",
+                broadcast_id=record.id,
+            )
+            for person, accounts in page
+            if person.reachable
+            for identity in accounts
+        ],
+        now,
+    )
+    through = last or record.queued_through
+    still_queuing = await uow.broadcasts.queued_through(record.id, through, now, done=not last)
+    return not last or not still_queuing
+
+
+async def fan_out(
+    uow_factory: UnitOfWorkFactory,
+    clock: Callable[[], datetime],
+    year: int,
+    *,
+    on_page: Callable[[BroadcastRecord], None] | None = None,
+) -> int:
+    """Queue the rest of every broadcast still being queued, a page per transaction (a restart goes on from
+    the stored cursor; the dedupe keys make a repeated page harmless). Returns the pages queued."""
+    pages = 0
+    while True:
+        async with uow_factory() as uow:
+            queuing = [b for b in await uow.broadcasts.active() if b.status == "queuing"]
+            if not queuing:
+                return pages
+            record = queuing[0]
+            author = await uow.people.get(record.author_id)
+            if author is None:
+                await uow.broadcasts.set_status(record.id, "cancelled", clock())
+            else:
+                await queue_page(uow, record, author, clock(), year)
+            await uow.commit()
+        pages += 1
+        if on_page is not None:
+            on_page(record)
+        await asyncio.sleep(0)
+
+
+def _message(record: BroadcastRecord) -> OutboundMessage:
+    kind = record.attachment_kind
+    return OutboundMessage(
+        text=f"📣 Thông báo:\n{record.text}" if record.text else "📣 Thông báo",
+        attachment_path=record.attachment_path,
+        attachment_kind="photo" if kind == "photo" else ("document" if kind else None),
+    )
 
 
 def progress_message(
@@ -164,7 +254,7 @@ async def progress_tick(uow: UnitOfWork, now: datetime) -> int:
     updated = 0
     for record in await uow.broadcasts.active():
         counts = await uow.broadcasts.delivery_counts(record.id)
-        done = counts.get("pending", 0) == 0
+        done = record.status == "sending" and counts.get("pending", 0) == 0
         unreachable = await uow.broadcasts.unreachable_count(record.id)
         message = progress_message(record.id, record.recipients, counts, unreachable, done=done)
         payload = outbound_to_json(message)

@@ -17,7 +17,7 @@ from cdht.conversations.inbound import Inbound, Media
 from cdht.conversations.outbound import OutboundMessage
 from cdht.handlers.context import Sender, Services
 from cdht.handlers.dispatch import handle, read_ahead
-from cdht.handlers.ports import InboxRecord, QueuedMessage, UnitOfWork, UnitOfWorkFactory
+from cdht.handlers.ports import InboxRecord, Lane, QueuedMessage, UnitOfWork, UnitOfWorkFactory
 from cdht.handlers.wire import outbound_to_json
 
 log = structlog.get_logger(__name__)
@@ -82,7 +82,7 @@ async def _process_one(
         if decoded is not None and row.attempts + 1 >= MAX_ATTEMPTS:
             sender = decoded[0]
             await uow.outbox.add(
-                sender.channel, sender.chat_id, outbound_to_json(SORRY), now, inbox_id=row.id
+                sender.channel, sender.chat_id, outbound_to_json(SORRY), now, inbox_id=row.id, lane=Lane.REPLY
             )
         await uow.commit()
     return row.id

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from cdht.conversations.outbound import OutboundMessage
-from cdht.handlers.ports import PersonRecord, UnitOfWork
+from cdht.handlers.ports import Lane, PersonRecord, UnitOfWork
 from cdht.handlers.wire import outbound_to_json
 
 
@@ -19,6 +19,7 @@ async def notify(
     dedupe: str | None = None,
     broadcast_id: int | None = None,
     not_before: datetime | None = None,
+    lane: Lane = Lane.NOTICE,
 ) -> int:
     """Queue the messages for every account of every person; returns how many accounts were reached.
 
@@ -41,5 +42,6 @@ async def notify(
                     broadcast_id=broadcast_id,
                     edit_key=message.edit_key,
                     not_before=not_before,
+                    lane=lane,
                 )
     return reached

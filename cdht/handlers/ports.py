@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import IntEnum
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol, Self
@@ -129,15 +130,30 @@ class InboxRecord:
 Delivery = tuple[int, str | None, dict[str, Any] | None]  # outbox id, platform message id, what went out
 
 
+class Lane(IntEnum):
+    """Which queued messages go first: replies to what a person just did, then notices (review results,
+    files from jobs, answers to questions, broadcast progress), then bulk (broadcasts, reminders)."""
+
+    REPLY = 0
+    NOTICE = 1
+    BULK = 2
+
+
 @dataclass(frozen=True)
 class QueuedMessage:
-    """A reply to queue: where it goes, what it says (wire JSON), and the update it answers."""
+    """A message to queue: where it goes, what it says (wire JSON), its lane, and the update it answers.
+    With `dedupe_key` it is queued at most once, whatever retries happen."""
 
     channel: str
     chat_id: str
     payload: dict[str, Any]
     inbox_id: int | None = None
     edit_key: str | None = None
+    lane: Lane = Lane.REPLY
+    person_id: int | None = None
+    dedupe_key: str | None = None
+    broadcast_id: int | None = None
+    not_before: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -152,6 +168,7 @@ class OutboxRecord:
     external_message_id: str | None = None
     edit_key: str | None = None
     broadcast_id: int | None = None
+    lane: Lane = Lane.REPLY
 
 
 class UnitRepository(Protocol):
@@ -175,6 +192,10 @@ class PersonRepository(Protocol):
     async def by_phone(self, phone: str) -> PersonRecord | None: ...
     async def all(self) -> list[PersonRecord]: ...
     async def in_units(self, unit_ids: Sequence[int]) -> list[PersonRecord]: ...
+    async def page_in_units(
+        self, unit_ids: Sequence[int], *, after_id: int, limit: int, role: str | None = None
+    ) -> list[PersonRecord]: ...
+    async def identities_of(self, person_ids: Sequence[int]) -> dict[int, list[IdentityRecord]]: ...
     async def add(self, name: str, phone: str, role: str, unit_id: int, now: datetime) -> PersonRecord: ...
     async def update(self, person_id: int, *, name: str, role: str, unit_id: int) -> None: ...
     async def set_reachable(self, person_id: int, reachable: bool) -> None: ...
@@ -256,8 +277,10 @@ class OutboxRepository(Protocol):
         edit_key: str | None = None,
         broadcast_id: int | None = None,
         not_before: datetime | None = None,
+        lane: Lane = Lane.NOTICE,
     ) -> int | None: ...
     async def add_many(self, messages: Sequence[QueuedMessage], now: datetime) -> None: ...
+    async def add_unless_queued(self, messages: Sequence[QueuedMessage], now: datetime) -> int: ...
     async def last_sent(self, channel: str, chat_id: str, edit_key: str) -> OutboxRecord | None: ...
     async def pending_with_key(self, channel: str, chat_id: str, edit_key: str) -> OutboxRecord | None: ...
     async def replace_payload(self, outbox_id: int, payload: dict[str, Any]) -> bool: ...
@@ -266,7 +289,13 @@ class OutboxRepository(Protocol):
         self, channel: str, now: datetime, *, skip_chats: Collection[str] = ()
     ) -> OutboxRecord | None: ...
     async def claim(
-        self, channel: str, now: datetime, *, skip_chats: Collection[str] = (), limit: int
+        self,
+        channel: str,
+        now: datetime,
+        *,
+        skip_chats: Collection[str] = (),
+        limit: int,
+        from_lane: Lane = Lane.REPLY,  # this lane and those after it (the bulk floor asks for bulk)
     ) -> list[tuple[OutboxRecord, PersonRecord | None]]: ...
     async def mark_sent(
         self,
@@ -360,6 +389,7 @@ class BroadcastRecord:
     recipients: int = 0
     progress_channel: str | None = None
     progress_chat_id: str | None = None
+    queued_through: int = 0  # the fan-out's cursor: recipients up to this person id are queued
     id: int = 0
 
 
@@ -409,6 +439,9 @@ class BroadcastRepository(Protocol):
         self, broadcast_id: int, status: str, now: datetime, *, recipients: int | None = None
     ) -> None: ...
     async def active(self) -> list[BroadcastRecord]: ...
+    async def queued_through(
+        self, broadcast_id: int, person_id: int, now: datetime, *, done: bool
+    ) -> bool: ...
     async def delivery_counts(self, broadcast_id: int) -> dict[str, int]: ...
     async def cancel_pending(self, broadcast_id: int) -> int: ...
     async def unreachable_count(self, broadcast_id: int) -> int: ...
@@ -417,6 +450,7 @@ class BroadcastRepository(Protocol):
 class ReminderRepository(Protocol):
     async def record(self, person_id: int, day: date, kind: str, now: datetime) -> bool: ...
     async def last_day(self, person_id: int, kind: str) -> date | None: ...
+    async def last_days(self, person_ids: Sequence[int], kind: str) -> dict[int, date]: ...
 
 
 class DifficultyRepository(Protocol):

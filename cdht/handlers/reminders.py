@@ -4,6 +4,7 @@ district's yearly report in May."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -11,10 +12,12 @@ from zoneinfo import ZoneInfo
 from cdht.conversations.inbound import Command
 from cdht.conversations.outbound import Button, OutboundMessage
 from cdht.handlers.notify import notify
-from cdht.handlers.ports import PersonRecord, UnitOfWork, UnitRecord
+from cdht.handlers.ports import Lane, PersonRecord, UnitOfWork, UnitOfWorkFactory, UnitRecord
 from cdht.handlers.progress import collection_window
 from cdht.handlers.recognitions import validity
 from cdht.handlers.unfinished import unfinished
+
+CHUNK = 200  # reminders queued in one transaction
 
 
 @dataclass(frozen=True)
@@ -51,28 +54,32 @@ def in_quiet_hours(local: time, policy: ReminderPolicy) -> bool:
 
 
 async def plan(uow: UnitOfWork, year: int, today: date, policy: ReminderPolicy) -> list[PlannedReminder]:
+    """Who is reminded of what today: a few queries whatever the number of people (read only)."""
     units = {u.id: u for u in await uow.units.all()}
     people = [p for p in await uow.people.all() if p.active]
+    reviews = await uow.years.for_units(list(units), year)
+    last_days = await uow.reminders.last_days([p.id for p in people], "answers")
     planned: list[PlannedReminder] = []
     for item in await unfinished(uow, people, year):
         unit = units[item.person.unit_id]
-        review = await uow.years.get(unit.id, year)
+        review = reviews.get(unit.id)
         _, deadline = collection_window(year, review.deadline if review else None)
         days_left = (deadline - today).days
         if not -policy.days_after_deadline <= days_left <= policy.days_before_deadline:
             continue
-        if not await _due(uow, item.person, "answers", today, policy.every_days):
+        last = last_days.get(item.person.id)
+        if last is not None and (today - last).days < policy.every_days:
             continue
         when = f"hạn {deadline:%d/%m/%Y}" if days_left >= 0 else f"đã quá hạn {deadline:%d/%m/%Y}"
         text = f"🔔 Nhắc việc ({unit.name}, số liệu năm {year}): {item.summary()}. {when.capitalize()}."
         planned.append(PlannedReminder(item.person, unit, "answers", text))
     planned += await _recognition_reminders(uow, people, units, today, policy)
     planned += await _yearly_report_reminders(uow, people, units, today)
-    for index, reminder in enumerate(planned):
-        if not await uow.people.identities(reminder.person.id):
-            planned[index] = PlannedReminder(
-                reminder.person, reminder.unit, reminder.kind, reminder.text, False
-            )
+    accounts = await uow.people.identities_of(sorted({r.person.id for r in planned}))
+    planned = [
+        r if r.person.id in accounts else PlannedReminder(r.person, r.unit, r.kind, r.text, False)
+        for r in planned
+    ]
     return sorted(planned, key=lambda r: (r.unit.code, r.person.id))
 
 
@@ -130,23 +137,38 @@ async def _yearly_report_reminders(
 
 
 async def tick(
-    uow: UnitOfWork, now: datetime, year: int, policy: ReminderPolicy, *, dry_run: bool = False
+    uow_factory: UnitOfWorkFactory,
+    now: datetime,
+    year: int,
+    policy: ReminderPolicy,
+    *,
+    dry_run: bool = False,
 ) -> ReminderRun:
+    """Plan today's reminders, then queue them (bulk lane) a chunk per transaction, so a province's
+    reminders never hold the database or the event loop for long."""
     local = now.astimezone(ZoneInfo(policy.timezone))
     if in_quiet_hours(local.time(), policy):
         return ReminderRun(quiet=True)
-    run = ReminderRun(planned=await plan(uow, year, local.date(), policy))
+    async with uow_factory() as uow:
+        run = ReminderRun(planned=await plan(uow, year, local.date(), policy))
     if dry_run:
         return run
     unit_order = {code: index for index, code in enumerate(sorted({r.unit.code for r in run.planned}))}
-    for reminder in run.planned:
-        if not reminder.reachable:
-            continue
-        # One reminder a day per person, whatever its kind; the kind's own row paces that kind.
-        if not await uow.reminders.record(reminder.person.id, local.date(), "any", now):
-            continue
-        await uow.reminders.record(reminder.person.id, local.date(), reminder.kind, now)
-        delay = timedelta(seconds=policy.stagger_seconds * unit_order[reminder.unit.code])
-        message = OutboundMessage(text=reminder.text, buttons=((Button("▶️ Tiếp tục", Command("start")),),))
-        run.queued += await notify(uow, [reminder.person], [message], now, not_before=now + delay)
+    reachable = [r for r in run.planned if r.reachable]
+    for start in range(0, len(reachable), CHUNK):
+        async with uow_factory() as uow:
+            for reminder in reachable[start : start + CHUNK]:
+                # One reminder a day per person, whatever its kind; the kind's own row paces that kind.
+                if not await uow.reminders.record(reminder.person.id, local.date(), "any", now):
+                    continue
+                await uow.reminders.record(reminder.person.id, local.date(), reminder.kind, now)
+                delay = timedelta(seconds=policy.stagger_seconds * unit_order[reminder.unit.code])
+                message = OutboundMessage(
+                    text=reminder.text, buttons=((Button("▶️ Tiếp tục", Command("start")),),)
+                )
+                run.queued += await notify(
+                    uow, [reminder.person], [message], now, not_before=now + delay, lane=Lane.BULK
+                )
+            await uow.commit()
+        await asyncio.sleep(0)
     return run

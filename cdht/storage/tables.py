@@ -15,6 +15,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    SmallInteger,
     String,
     Table,
     Text,
@@ -229,7 +230,7 @@ class OutboxMessage(Base):
     __tablename__ = "outbox"
     __table_args__ = (
         UniqueConstraint("dedupe_key"),
-        Index("ix_outbox_queue", "channel", "status", "id"),
+        Index("ix_outbox_queue", "channel", "status", "lane", "id"),
         Index("ix_outbox_chat", "channel", "chat_id", "status", "id"),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -238,6 +239,9 @@ class OutboxMessage(Base):
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     payload: Mapped[dict[str, Any]]
     status: Mapped[str] = mapped_column(String(16), default="pending")
+    lane: Mapped[int] = mapped_column(
+        SmallInteger, default=0, server_default="0"
+    )  # 0 reply, 1 notice, 2 bulk
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     dedupe_key: Mapped[str | None] = mapped_column(String(128))
     edit_key: Mapped[str | None] = mapped_column(String(64))
@@ -279,6 +283,7 @@ class Broadcast(Base):
     recipients: Mapped[int] = mapped_column(Integer, default=0)
     progress_channel: Mapped[str | None] = mapped_column(String(16))
     progress_chat_id: Mapped[str | None] = mapped_column(String(64))
+    queued_through: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")  # fan-out cursor
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

@@ -179,11 +179,9 @@ async def test_reminders_respect_quiet_hours_and_name_what_is_missing(tmp_path: 
         policy = reminders.ReminderPolicy()
         late = datetime(2026, 1, 10, 15, 0, tzinfo=UTC)  # 22:00 in Hà Nội, 21 days before the deadline
         morning = datetime(2026, 1, 11, 0, 0, tzinfo=UTC)  # 07:00
-        async with app.uow() as uow:
-            assert (await reminders.tick(uow, late, YEAR, policy)).quiet
-            run = await reminders.tick(uow, morning, YEAR, policy)
-            again = await reminders.tick(uow, morning, YEAR, policy)
-            await uow.commit()
+        assert (await reminders.tick(app.uow, late, YEAR, policy)).quiet
+        run = await reminders.tick(app.uow, morning, YEAR, policy)
+        again = await reminders.tick(app.uow, morning, YEAR, policy)
         sent = [(r.person.phone, r.reachable) for r in run.planned if r.kind == "answers"]
         assert (HEAD_T2, True) in sent and all(phone != HEAD_T1 for phone, _ in sent)
         assert run.queued == sum(1 for r in run.planned if r.reachable) and again.queued == 0

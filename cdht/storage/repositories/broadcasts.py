@@ -22,6 +22,7 @@ def _record(row: Broadcast) -> BroadcastRecord:
         recipients=row.recipients,
         progress_channel=row.progress_channel,
         progress_chat_id=row.progress_chat_id,
+        queued_through=row.queued_through,
     )
 
 
@@ -60,10 +61,24 @@ class SqlBroadcastRepository:
         await self._session.execute(update(Broadcast).where(Broadcast.id == broadcast_id).values(**values))
 
     async def active(self) -> list[BroadcastRecord]:
+        """Broadcasts being queued or sent."""
         rows = await self._session.scalars(
-            select(Broadcast).where(Broadcast.status == "sending").order_by(Broadcast.id)
+            select(Broadcast).where(Broadcast.status.in_(("queuing", "sending"))).order_by(Broadcast.id)
         )
         return [_record(row) for row in rows]
+
+    async def queued_through(self, broadcast_id: int, person_id: int, now: datetime, *, done: bool) -> bool:
+        """Move a fan-out's cursor past `person_id` (and to "sending" when `done`); False when the
+        broadcast is no longer being queued (cancelled meanwhile)."""
+        values: dict[str, object] = {"queued_through": person_id, "updated_at": now}
+        if done:
+            values["status"] = "sending"
+        result = await self._session.execute(
+            update(Broadcast)
+            .where(Broadcast.id == broadcast_id, Broadcast.status == "queuing")
+            .values(**values)
+        )
+        return bool(getattr(result, "rowcount", 0))
 
     async def delivery_counts(self, broadcast_id: int) -> dict[str, int]:
         rows = await self._session.execute(

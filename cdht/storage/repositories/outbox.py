@@ -5,11 +5,15 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, exists, func, insert, select, update
+from sqlalchemy import and_, bindparam, exists, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cdht.handlers.ports import Delivery, OutboxRecord, PersonRecord, QueuedMessage
-from cdht.storage.repositories.inserts import insert_unless_duplicate, write_later
+from cdht.handlers.ports import Delivery, Lane, OutboxRecord, PersonRecord, QueuedMessage
+from cdht.storage.repositories.inserts import (
+    insert_many_unless_duplicate,
+    insert_unless_duplicate,
+    write_later,
+)
 from cdht.storage.repositories.people import person_record
 from cdht.storage.tables import Identity, OutboxMessage, Person, table_of
 
@@ -20,7 +24,9 @@ _IDENTITIES = table_of(Identity)
 _PEOPLE = table_of(Person)
 RECIPIENT = "recipient_"
 # The hot statements are built once (building one costs more than running it on SQLite). The claim brings
-# the recipient along: the row's person, or for a reply the person behind the (private) chat.
+# the recipient along: the row's person, or for a reply the person behind the (private) chat. It walks the
+# queue in (lane, id) order; a row waits while its chat has a pending row before it in that order, so a
+# chat's messages keep their order within a lane and a reply overtakes a broadcast to the same chat.
 _CLAIM = (
     select(_TABLE, *(column.label(f"{RECIPIENT}{column.name}") for column in _PEOPLE.c))
     .select_from(
@@ -37,14 +43,17 @@ _CLAIM = (
         _COLUMNS.channel == bindparam("channel"),
         _COLUMNS.status == "pending",
         _COLUMNS.not_before <= bindparam("now"),
+        _COLUMNS.lane >= bindparam("from_lane"),
         ~exists().where(
             _OLDER.c.channel == _COLUMNS.channel,
             _OLDER.c.chat_id == _COLUMNS.chat_id,
             _OLDER.c.status == "pending",
-            _OLDER.c.id < _COLUMNS.id,
+            or_(
+                _OLDER.c.lane < _COLUMNS.lane, and_(_OLDER.c.lane == _COLUMNS.lane, _OLDER.c.id < _COLUMNS.id)
+            ),
         ),
     )
-    .order_by(_COLUMNS.id)
+    .order_by(_COLUMNS.lane, _COLUMNS.id)
     .limit(bindparam("limit"))
     .with_for_update(skip_locked=True, of=_TABLE)
 )
@@ -83,6 +92,22 @@ _KEEP_SENT_PAYLOAD = (
 )
 
 
+def _queued(message: QueuedMessage, now: datetime) -> dict[str, Any]:
+    return {
+        "channel": message.channel,
+        "chat_id": message.chat_id,
+        "payload": message.payload,
+        "inbox_id": message.inbox_id,
+        "edit_key": message.edit_key,
+        "lane": int(message.lane),
+        "person_id": message.person_id,
+        "dedupe_key": message.dedupe_key,
+        "broadcast_id": message.broadcast_id,
+        "not_before": message.not_before or now,
+        "created_at": now,
+    }
+
+
 def _record(row: Any) -> OutboxRecord:
     return OutboxRecord(
         id=row.id,
@@ -95,6 +120,7 @@ def _record(row: Any) -> OutboxRecord:
         external_message_id=row.external_message_id,
         edit_key=row.edit_key,
         broadcast_id=row.broadcast_id,
+        lane=Lane(row.lane),
     )
 
 
@@ -115,6 +141,7 @@ class SqlOutboxRepository:
         edit_key: str | None = None,
         broadcast_id: int | None = None,
         not_before: datetime | None = None,
+        lane: Lane = Lane.NOTICE,
     ) -> int | None:
         """Queue a message; None when a message with the same dedupe key was queued before."""
         values = {
@@ -128,25 +155,20 @@ class SqlOutboxRepository:
             "broadcast_id": broadcast_id,
             "not_before": not_before or now,
             "created_at": now,
+            "lane": int(lane),
         }
         return await insert_unless_duplicate(self._session, _TABLE, values, ("dedupe_key",))
+
+    async def add_unless_queued(self, messages: Sequence[QueuedMessage], now: datetime) -> int:
+        """Queue messages in one statement, skipping those whose dedupe key was queued before; returns how
+        many were queued (a fan-out queues its recipients a chunk at a time with this)."""
+        rows = [_queued(message, now) for message in messages]
+        return len(await insert_many_unless_duplicate(self._session, _TABLE, rows, ("dedupe_key",), "id"))
 
     async def add_many(self, messages: Sequence[QueuedMessage], now: datetime) -> None:
         """Queue replies (no dedupe key), in order; a batching session writes them with its next statement."""
         for message in messages:
-            await write_later(
-                self._session,
-                _QUEUE,
-                {
-                    "channel": message.channel,
-                    "chat_id": message.chat_id,
-                    "payload": message.payload,
-                    "inbox_id": message.inbox_id,
-                    "edit_key": message.edit_key,
-                    "not_before": now,
-                    "created_at": now,
-                },
-            )
+            await write_later(self._session, _QUEUE, _queued(message, now))
 
     async def last_sent(self, channel: str, chat_id: str, edit_key: str) -> OutboxRecord | None:
         """The newest delivered message with this edit key in this chat: the one a channel may edit in place."""
@@ -208,11 +230,18 @@ class SqlOutboxRepository:
         return claimed[0][0] if claimed else None
 
     async def claim(
-        self, channel: str, now: datetime, *, skip_chats: Collection[str] = (), limit: int
+        self,
+        channel: str,
+        now: datetime,
+        *,
+        skip_chats: Collection[str] = (),
+        limit: int,
+        from_lane: Lane = Lane.REPLY,
     ) -> list[tuple[OutboxRecord, PersonRecord | None]]:
-        """Up to `limit` messages as `claim_next` picks them, oldest first, one per chat at most, each with
-        its recipient: the row's person, or the person whose account the chat is (None: nobody known)."""
-        params: dict[str, Any] = {"channel": channel, "now": now, "limit": limit}
+        """Up to `limit` messages as `claim_next` picks them, replies first, then notices, then bulk, each
+        lane oldest first; one per chat at most, each with its recipient: the row's person, or the person
+        whose account the chat is (None: nobody known). `from_lane`: only that lane and those after it."""
+        params: dict[str, Any] = {"channel": channel, "now": now, "limit": limit, "from_lane": int(from_lane)}
         params.update((f"skip{n}", chat) for n, chat in enumerate(skip_chats))
         statement = _claim_skipping(len(skip_chats)) if skip_chats else _CLAIM
         result = await self._session.execute(statement, params)

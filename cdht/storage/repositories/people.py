@@ -71,6 +71,32 @@ class SqlPersonRepository:
         )
         return [_record(row) for row in rows]
 
+    async def page_in_units(
+        self, unit_ids: Sequence[int], *, after_id: int, limit: int, role: str | None = None
+    ) -> list[PersonRecord]:
+        """Active people of these units with an id after `after_id`, by id: one page of an audience."""
+        if not unit_ids:
+            return []
+        query = select(Person).where(
+            Person.unit_id.in_(list(unit_ids)), Person.id > after_id, Person.active.is_(True)
+        )
+        if role is not None:
+            query = query.where(Person.role == role)
+        rows = await self._session.scalars(query.order_by(Person.id).limit(limit))
+        return [_record(row) for row in rows]
+
+    async def identities_of(self, person_ids: Sequence[int]) -> dict[int, list[IdentityRecord]]:
+        found: dict[int, list[IdentityRecord]] = {}
+        if person_ids:
+            rows = await self._session.scalars(
+                select(Identity).where(Identity.person_id.in_(list(person_ids)))
+            )
+            for r in rows:
+                found.setdefault(r.person_id, []).append(
+                    IdentityRecord(r.person_id, r.channel, r.external_id, r.chat_id)
+                )
+        return found
+
     async def add(self, name: str, phone: str, role: str, unit_id: int, now: datetime) -> PersonRecord:
         row = Person(name=name, phone=phone, role=role, unit_id=unit_id, created_at=now)
         self._session.add(row)

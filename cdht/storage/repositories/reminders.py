@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from sqlalchemy import func, select
@@ -21,6 +22,17 @@ class SqlReminderRepository:
         except IntegrityError:
             return False
         return True
+
+    async def last_days(self, person_ids: Sequence[int], kind: str) -> dict[int, date]:
+        """`last_day` of several people in one query (those never reminded are absent)."""
+        if not person_ids:
+            return {}
+        rows = await self._session.execute(
+            select(ReminderSent.person_id, func.max(ReminderSent.day))
+            .where(ReminderSent.person_id.in_(list(person_ids)), ReminderSent.kind == kind)
+            .group_by(ReminderSent.person_id)
+        )
+        return {person_id: day for person_id, day in rows}
 
     async def last_day(self, person_id: int, kind: str) -> date | None:
         day: date | None = await self._session.scalar(
