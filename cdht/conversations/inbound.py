@@ -61,4 +61,12 @@ class Contact:
     is_own: bool
 
 
-Inbound = Text | Choice | Command | Media | Location | Contact
+@dataclass(frozen=True)
+class Reachability:
+    """The channel says whether the person can be written to: they blocked the bot (False) or unblocked it
+    (True). Nothing is answered: a person who blocked the bot cannot receive it."""
+
+    reachable: bool
+
+
+Inbound = Text | Choice | Command | Media | Location | Contact | Reachability

@@ -1,6 +1,7 @@
 """One inbound event from one account -> the replies. Runs inside the caller's unit of work.
 
-Order: registration for unknown accounts; then menu commands (role-checked on the server, whatever the
+Order: a channel's word that the person blocked or unblocked the bot (their reachable flag, no reply);
+registration for unknown accounts; then menu commands (role-checked on the server, whatever the
 channel showed); then an officer's multi-step action in progress; otherwise the questionnaire engine."""
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from cdht.conversations.inbound import Command, Inbound, Media, Text
+from cdht.conversations.inbound import Command, Inbound, Media, Reachability, Text
 from cdht.conversations.outbound import OutboundMessage
 from cdht.handlers import broadcast, difficulties, recognitions, review
 from cdht.handlers.answering import answer, questionnaire_for, store_media
@@ -49,6 +50,10 @@ async def handle(
     uow: UnitOfWork, sender: Sender, inbound: Inbound, now: datetime, services: Services
 ) -> list[OutboundMessage]:
     person = await uow.people.by_identity(sender.channel, sender.external_id)
+    if isinstance(inbound, Reachability):
+        if person is not None:
+            await uow.people.set_reachable(person.id, inbound.reachable)
+        return []  # an unknown account's block or unblock is nobody's business; and no reply either way
     if person is None or not person.active:
         outcome = await register(uow, sender, inbound, now)
         if isinstance(outcome, OutboundMessage):

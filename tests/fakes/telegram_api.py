@@ -1,7 +1,8 @@
 """A fake Telegram Bot API over real HTTP on 127.0.0.1 (random port), for aiogram's
 `TelegramAPIServer.from_base`. It records every call, keeps the messages the bot sent (and their edits),
 long-polls getUpdates from a queue, pushes updates to a registered webhook, serves files, and answers
-429 / 500 / 403 on demand. Only what our bot uses is implemented."""
+429 / 500 / 403 on demand. A person can block the bot: Telegram's `my_chat_member` update is made, and every
+send to their chat is refused with 403 until they unblock it. Only what our bot uses is implemented."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from aiohttp import web
 TOKEN = "123456:TEST-fake-token"
 BOT_USER = {"id": 123456, "is_bot": True, "first_name": "Trợ lý CĐHT", "username": "cdht_test_bot"}
 DOWNLOAD_LIMIT = 20 * 1024 * 1024
+TO_A_CHAT = ("sendMessage", "sendPhoto", "sendDocument", "sendChatAction", "editMessageText")
 
 
 @dataclass
@@ -65,6 +67,7 @@ class FakeTelegramAPI:
         self._message_ids = itertools.count(1)
         self._pushed = asyncio.Condition()
         self._failures: dict[str, list[Failure]] = {}
+        self.blocked: set[str] = set()  # chats whose person blocked the bot
         self._runner: web.AppRunner | None = None
         self.base_url = ""
 
@@ -126,6 +129,17 @@ class FakeTelegramAPI:
         failure = Failure(status, text, retry_after, None if chat_id is None else str(chat_id))
         self._failures.setdefault(method, []).extend([failure] * times)
 
+    def blocks_bot(self, user: dict[str, Any]) -> dict[str, Any]:
+        """The person blocks the bot in their private chat: from now on sends to it answer 403, and this is
+        the update Telegram sends about it (queue it with `push` or deliver it with `post_to_webhook`)."""
+        self.blocked.add(str(user["id"]))
+        return _bot_status_changed(user, "member", {"status": "kicked", "until_date": 0})
+
+    def unblocks_bot(self, user: dict[str, Any]) -> dict[str, Any]:
+        """The person unblocks the bot (or restarts it): sends reach them again; the update Telegram sends."""
+        self.blocked.discard(str(user["id"]))
+        return _bot_status_changed(user, "kicked", {"status": "member"})
+
     def add_file(self, content: bytes, *, size: int | None = None) -> StoredFile:
         stored = StoredFile(
             f"file-{secrets.token_hex(8)}", f"uniq-{secrets.token_hex(4)}", content, size or len(content)
@@ -177,6 +191,9 @@ class FakeTelegramAPI:
         if failure is not None:
             call.status = failure.status
             return _error(failure.status, failure.description, failure.retry_after)
+        if method in TO_A_CHAT and call.chat_id in self.blocked:
+            call.status = 403
+            return _error(403, "Forbidden: bot was blocked by the user")
         handler = getattr(self, f"_m_{method}", None)
         if handler is None:
             call.status = 404
@@ -302,6 +319,19 @@ class FakeTelegramAPI:
 
     def _message(self, params: dict[str, Any]) -> dict[str, Any] | None:
         return self.messages.get((str(params.get("chat_id")), int(params.get("message_id") or 0)))
+
+
+def _bot_status_changed(user: dict[str, Any], old: str, new: dict[str, Any]) -> dict[str, Any]:
+    """A `my_chat_member` update (ChatMemberUpdated) of the bot in the person's private chat."""
+    chat = {"id": user["id"], "type": "private", "first_name": user.get("first_name", "")}
+    change = {
+        "chat": chat,
+        "from": user,
+        "date": int(time.time()),
+        "old_chat_member": {"status": old, "user": BOT_USER} | ({"until_date": 0} if old == "kicked" else {}),
+        "new_chat_member": {"user": BOT_USER, **new},
+    }
+    return {"my_chat_member": change}
 
 
 def _shown(message: dict[str, Any]) -> dict[str, Any]:

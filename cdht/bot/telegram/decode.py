@@ -2,23 +2,35 @@
 
 Only private chats are served; group and channel posts, service messages and update types we did not ask
 for are ignored. Content the bot cannot use (voice, stickers, round videos, edits) becomes
-Command("unsupported", kind) so the person is told what to send instead.
+Command("unsupported", kind) so the person is told what to send instead. `my_chat_member` in a private chat
+is the person blocking the bot (status "kicked") or unblocking it ("member"): Reachability(False / True), so
+they are marked unreachable when Telegram says so, not only after a send fails.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from aiogram.types import CallbackQuery, Document, Message, PhotoSize, Update, User, Video
+from aiogram.enums import ChatMemberStatus
+from aiogram.types import (
+    CallbackQuery,
+    ChatMemberUpdated,
+    Document,
+    Message,
+    PhotoSize,
+    Update,
+    User,
+    Video,
+)
 from pydantic import ValidationError
 
 from cdht.bot.telegram import callback_data
-from cdht.conversations.inbound import Command, Contact, Inbound, Location, Media, Text
+from cdht.conversations.inbound import Command, Contact, Inbound, Location, Media, Reachability, Text
 from cdht.handlers.context import Sender
 from cdht.handlers.menus import typed_command
 
 CHANNEL = "telegram"
-ALLOWED_UPDATES = ("message", "edited_message", "callback_query")
+ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_member")
 """Always passed explicitly: when omitted, Telegram keeps whatever an earlier setWebhook/getUpdates asked."""
 
 _UNSUPPORTED = {
@@ -77,6 +89,8 @@ def _decode(update: Update) -> tuple[Sender, Inbound] | None:
         if edited.chat.id != user.id:
             return None
         return _sender(edited, user), Command("unsupported", "edited")
+    if update.my_chat_member is not None:
+        return _membership(update.my_chat_member)
     return None
 
 
@@ -94,6 +108,21 @@ def _callback(query: CallbackQuery) -> tuple[Sender, Inbound] | None:
         return None  # answered at once with "Nút này không còn dùng được" when it arrived
     sender = Sender(CHANNEL, str(query.from_user.id), str(query.from_user.id), query.from_user.full_name)
     return sender, button.action
+
+
+_REACHABLE_BY_STATUS = {ChatMemberStatus.KICKED: False, ChatMemberStatus.MEMBER: True}
+"""The bot's status in a private chat: the person blocked it, or unblocked it (Telegram sends no other)."""
+
+
+def _membership(change: ChatMemberUpdated) -> tuple[Sender, Inbound] | None:
+    """Only the person's own private chat counts (a group adding or removing the bot is not served)."""
+    user = change.from_user
+    if change.chat.type != "private" or user.is_bot or change.chat.id != user.id:
+        return None
+    reachable = _REACHABLE_BY_STATUS.get(change.new_chat_member.status)
+    if reachable is None:
+        return None
+    return Sender(CHANNEL, str(user.id), str(change.chat.id), user.full_name), Reachability(reachable)
 
 
 def _message(message: Message) -> tuple[Sender, Inbound] | None:

@@ -9,7 +9,7 @@ import pytest
 from cdht.bot.telegram import callback_data
 from cdht.bot.telegram.decode import decode, user_key
 from cdht.bot.telegram.keyboards import inline_keyboard, reply_markup
-from cdht.conversations.inbound import Choice, Command, Contact, Location, Media, Text
+from cdht.conversations.inbound import Choice, Command, Contact, Location, Media, Reachability, Text
 from cdht.conversations.loader import builtin_questionnaires
 from cdht.conversations.outbound import Button, OutboundMessage
 from cdht.handlers.commands import COMMANDS
@@ -160,3 +160,31 @@ def test_callbacks_count_only_in_the_tappers_own_chat() -> None:
     assert decode({"update_id": 1, "callback_query": {**tap, "data": "x|1"}}) is None
     assert user_key({"update_id": 1, "callback_query": tap}) == "7001"
     assert user_key({"update_id": 3, "poll": {"id": "1"}}) == "update:3"
+
+
+def bot_status(
+    new: dict[str, Any], chat: dict[str, Any] = CHAT, sender: dict[str, Any] = USER
+) -> dict[str, Any]:
+    bot = {"id": 123456, "is_bot": True, "first_name": "Trợ lý"}
+    change = {
+        "chat": chat,
+        "from": sender,
+        "date": 0,
+        "old_chat_member": {"status": "member", "user": bot},
+        "new_chat_member": {"user": bot, **new},
+    }
+    return {"update_id": 1, "my_chat_member": change}
+
+
+def test_blocking_and_unblocking_in_the_persons_own_chat_are_reachability() -> None:
+    blocked = bot_status({"status": "kicked", "until_date": 0})
+    assert decoded(blocked) == Reachability(False)
+    assert decoded(bot_status({"status": "member"})) == Reachability(True)
+    sender = decode(blocked)
+    assert sender is not None and (sender[0].external_id, sender[0].chat_id) == ("7001", "7001")
+    assert user_key(blocked) == "7001"  # in line with the person's messages
+    group = {"id": -100, "type": "supergroup", "title": "Xã"}
+    assert decode(bot_status({"status": "kicked", "until_date": 0}, chat=group)) is None
+    assert decode(bot_status({"status": "left"}, chat=group)) is None
+    assert decode(bot_status({"status": "kicked", "until_date": 0}, chat={**CHAT, "id": 7002})) is None
+    assert decode(bot_status({"status": "left"})) is None  # not a status Telegram gives in a private chat
