@@ -4,6 +4,15 @@ It records every call, hands out one queued update per getUpdates (408 after the
 pushes updates to a registered webhook with the `X-Bot-Api-Secret-Token` header, serves the photos people
 "send" (their URLs can be made to expire), fetches the URL of every sendPhoto as Zalo does (a photo that
 cannot be fetched is refused), and answers errors on demand. Only what our bot uses is implemented.
+
+It follows Zalo's Bot API documentation (https://bot.zaloplatforms.com/docs/, in Vietnamese):
+- every answer is `{"ok": true, "result": ...}`, or `{"ok": false, "error_code": N, "description": ...}`;
+- getUpdates hands out one update as its result, "like the webhook's sample data";
+- a webhook POST carries `{"ok": true, "result": {"event_name": ..., "message": {...}}}`;
+- an image message carries `photo`, the image's URL as a string, and `caption`; a sticker `sticker` and `url`;
+- its error table: 400 bad request, 401 unauthorized (token), 403 "Internal server error", 404 not found,
+  408 request timeout, 429 quota exceeded. A 403 does not mean that a person blocked the bot.
+Where the documentation is silent, the fake's choice is marked "not documented" below.
 """
 
 from __future__ import annotations
@@ -23,6 +32,19 @@ from aiohttp import web
 TOKEN = "2233445566:zalo-test-secret"
 BOT = {"id": "2233445566", "account_name": "Trợ lý CĐHT", "account_type": "BASIC", "can_join_groups": False}
 TEXT_LIMIT = 2000
+NO_RESULT = object()  # a method whose documented answer has no `result`
+# The names in Zalo's error table. 409 and 500 are not in it: the fake answers 409 where the docs name no code
+# (getUpdates while a webhook is set), and 500 only on demand, as a proxy in front of Zalo might.
+DESCRIPTIONS = {
+    400: "Bad request",
+    401: "Unauthorized",
+    403: "Internal server error",
+    404: "Not found",
+    408: "Request timeout",
+    409: "Conflict",
+    429: "Quota exceeded",
+    500: "Internal Server Error",
+}
 
 
 @dataclass
@@ -91,14 +113,19 @@ class FakeZaloAPI:
             self._pushed.notify_all()
         return update
 
-    async def post_to_webhook(self, update: dict[str, Any], *, secret: str | None = "") -> int:
-        """Deliver like Zalo: POST to the registered URL with its secret header (or another one, or none)."""
+    async def post_to_webhook(
+        self, update: dict[str, Any], *, secret: str | None = "", envelope: bool = True
+    ) -> int:
+        """Deliver like Zalo: POST `{"ok": true, "result": update}` to the registered URL with its secret
+        header (or another one, or none). `envelope=False` posts the bare update, which the docs do not show.
+        Whether Zalo delivers again after an answer other than 200 is not documented; the fake does not."""
         assert self.webhook is not None, "no webhook registered"
         token = self.webhook.get("secret_token") if secret == "" else secret
         headers = {"X-Bot-Api-Secret-Token": token} if token is not None else {}
+        body = {"ok": True, "result": update} if envelope else update
         async with (
             aiohttp.ClientSession() as session,
-            session.post(self.webhook["url"], json=update, headers=headers) as response,
+            session.post(self.webhook["url"], json=body, headers=headers) as response,
         ):
             return response.status
 
@@ -111,9 +138,7 @@ class FakeZaloAPI:
         chat_id: str | None = None,
         description: str | None = None,
     ) -> None:
-        text = description or {403: "Forbidden", 429: "Too Many Requests", 500: "Internal Server Error"}.get(
-            status, "Bad Request"
-        )
+        text = description or DESCRIPTIONS.get(status, "Bad request")
         self._failures.setdefault(method, []).extend([Failure(status, text, chat_id)] * times)
 
     def add_photo(self, content: bytes) -> str:
@@ -154,12 +179,12 @@ class FakeZaloAPI:
     # ---- the HTTP side -------------------------------------------------------------------------
     async def _api(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:
-            return _error(401, "Unauthorized")
+            return _error(401, DESCRIPTIONS[401])
         method = request.match_info["method"]
         try:
             params = await request.json() if request.can_read_body else {}
         except ValueError:
-            return _error(400, "Bad Request: body is not JSON")
+            return _error(400, "Bad request: body is not JSON")
         call = Call(method, params if isinstance(params, dict) else {})
         self.calls.append(call)
         failure = self._take_failure(method, call.chat_id)
@@ -167,14 +192,14 @@ class FakeZaloAPI:
             call.status = failure.status
             return _error(failure.status, failure.description)
         handler = getattr(self, f"_m_{method}", None)
-        if handler is None:
-            call.status = 404
-            return _error(404, "Not Found: method not found")
+        if handler is None:  # the error table: 400 "wrong path or API name not valid"
+            call.status = 400
+            return _error(400, "Bad request: unknown API name")
         result = await handler(call)
         if isinstance(result, web.Response):
             call.status = result.status
             return result
-        return web.json_response({"ok": True, "result": result})
+        return web.json_response({"ok": True} if result is NO_RESULT else {"ok": True, "result": result})
 
     def _take_failure(self, method: str, chat_id: str | None) -> Failure | None:
         pending = self._failures.get(method, [])
@@ -194,7 +219,9 @@ class FakeZaloAPI:
         return BOT
 
     async def _m_getUpdates(self, call: Call) -> Any:
-        if self.webhook is not None:
+        if (
+            self.webhook is not None
+        ):  # the docs say getUpdates "does not work" then; the answer is not documented
             return _error(409, "Conflict: webhook is set")
         timeout = float(call.params.get("timeout") or 30)
         async with self._pushed:
@@ -202,13 +229,14 @@ class FakeZaloAPI:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._pushed.wait(), timeout)
             if not self._queue:
-                return _error(408, "Request timeout")
+                return _error(408, DESCRIPTIONS[408])
             return self._queue.pop(0)  # one update per call; handed out means delivered
 
     async def _m_setWebhook(self, call: Call) -> Any:
         secret = str(call.params.get("secret_token") or "")
         if not 8 <= len(secret) <= 256 or not str(call.params.get("url") or "").startswith("http"):
-            return _error(400, "Bad Request: invalid url or secret_token")
+            # Bounds documented; the code of the refusal is not (400 fits the error table).
+            return _error(400, "Bad request: invalid url or secret_token")
         self.webhook = dict(call.params)
         return {"url": self.webhook["url"], "updated_at": int(time.time() * 1000)}
 
@@ -222,35 +250,39 @@ class FakeZaloAPI:
     async def _m_sendMessage(self, call: Call) -> Any:
         text = call.params.get("text")
         if not isinstance(text, str) or not 1 <= len(text) <= TEXT_LIMIT or not call.chat_id:
-            return _error(400, "Bad Request: text must have 1-2000 characters")
+            # 1–2000 characters is documented; the code of the refusal is not (400 fits the error table).
+            return _error(400, "Bad request: text must have 1-2000 characters")
         return self._sent()
 
     async def _m_sendPhoto(self, call: Call) -> Any:
         url = call.params.get("photo")
         caption = call.params.get("caption")
         if not isinstance(url, str) or not call.chat_id or (caption and len(caption) > TEXT_LIMIT):
-            return _error(400, "Bad Request: photo url required")
-        try:  # Zalo fetches the image from the URL it is given
+            return _error(400, "Bad request: photo url required")
+        # `photo` is documented as the image's URL, so Zalo fetches it; what it answers when it cannot is not
+        # documented (the fake: 400).
+        try:
             async with aiohttp.ClientSession() as session, session.get(url) as response:
                 if response.status != 200:
-                    return _error(400, f"Bad Request: cannot fetch photo (HTTP {response.status})")
+                    return _error(400, f"Bad request: cannot fetch photo (HTTP {response.status})")
                 call.fetched = await response.read()
                 call.fetched_type = response.headers.get("Content-Type")
         except aiohttp.ClientError:
-            return _error(400, "Bad Request: cannot fetch photo")
+            return _error(400, "Bad request: cannot fetch photo")
         return self._sent()
 
     async def _m_sendSticker(self, call: Call) -> Any:
         return self._sent()
 
     async def _m_sendChatAction(self, call: Call) -> Any:
-        return True
+        return NO_RESULT  # documented answer: `{"ok": true}`
 
     def _sent(self) -> dict[str, Any]:
         return {"message_id": f"bot-msg-{next(self._message_ids)}", "date": int(time.time() * 1000)}
 
 
 def _error(status: int, description: str) -> web.Response:
+    # The body is documented; that the HTTP status equals error_code is not (our client reads either).
     return web.json_response({"ok": False, "error_code": status, "description": description}, status=status)
 
 
@@ -278,17 +310,10 @@ class ZaloUser:
     def text(self, text: str) -> dict[str, Any]:
         return self.message("message.text.received", text=text)
 
-    def photo(self, content: bytes, *, caption: str | None = None, key: str = "photo_url") -> dict[str, Any]:
-        """An image message; `key`: where this payload puts the URL (Zalo's payloads have varied)."""
+    def photo(self, content: bytes, *, caption: str | None = None) -> dict[str, Any]:
+        """An image message as documented: `photo` is the image's URL (on 'Zalo's CDN', here the fake)."""
         url = self.api.add_photo(content)
-        where: dict[str, Any] = {
-            "photo_url": {"photo_url": url},
-            "photo": {"photo": [{"url": url, "width": 1280, "height": 960}]},
-            "attachments": {"attachments": [{"type": "image", "payload": {"url": url}}]},
-        }[key].copy()
-        if caption:
-            where["caption"] = caption
-        return self.message("message.image.received", **where)
+        return self.message("message.image.received", photo=url, **({"caption": caption} if caption else {}))
 
     def sticker(self) -> dict[str, Any]:
         return self.message("message.sticker.received", sticker="abc123", url=f"{self.api.base_url}/s.png")

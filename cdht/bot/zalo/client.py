@@ -11,6 +11,7 @@ import logging
 from typing import Any
 
 import httpx
+import structlog
 from pydantic import ValidationError
 
 from cdht.bot.zalo.models import ApiResponse, BotInfo, SentMessage, WebhookInfo, ZaloUpdate
@@ -19,6 +20,7 @@ DEFAULT_BASE = "https://bot-api.zaloplatforms.com"
 TEXT_LIMIT = 2000
 POLL_TIMEOUT_CODE = 408  # getUpdates: nothing arrived while the long poll waited
 
+log = structlog.get_logger(__name__)
 logging.getLogger("httpx").setLevel(logging.WARNING)  # its INFO lines print URLs, and ours hold the token
 
 
@@ -108,7 +110,16 @@ class ZaloBotClient:
                 return []
             raise
         items = result if isinstance(result, list) else [result]
-        return [ZaloUpdate.model_validate(item) for item in items if isinstance(item, dict) and item]
+        updates = []
+        for item in items:
+            if not isinstance(item, dict) or not item:
+                continue
+            try:
+                updates.append(ZaloUpdate.model_validate(item))
+            except ValidationError:
+                # Handed out is gone (Zalo cannot send it again), and raising would stop the polling loop.
+                log.error("zalo getUpdates: not an update, skipped", fields=sorted(item)[:20])
+        return updates
 
     async def set_webhook(self, url: str, secret_token: str) -> Any:
         return await self.call("setWebhook", {"url": url, "secret_token": secret_token})

@@ -12,8 +12,10 @@ IMAGE_RECEIVED = "message.image.received"
 STICKER_RECEIVED = "message.sticker.received"
 UNSUPPORTED_RECEIVED = "message.unsupported.received"
 
-# Where payloads seen so far put a photo's URL (the API's own docs say photo_url; OpenClaw met the others).
+# Where payloads put a photo's URL. Zalo's docs (Webhook, "Message") say `photo`, a string; the others stay
+# accepted because other clients read them (OpenClaw's inbound parsing, for one) and real traffic may differ.
 _URL_KEYS = (
+    "photo",
     "photo_url",
     "photoUrl",
     "image_url",
@@ -85,8 +87,9 @@ class ZaloMessage(ZaloModel):
     caption: str | None = None
 
     def image_url(self) -> str | None:
-        """The photo's URL wherever this payload put it: a top-level key (photo_url, image_url, url, ...),
-        `photo` as a URL, an object or a list, or `attachments[]` (or their `payload`)."""
+        """The photo's URL wherever this payload put it: `photo` as a URL (as documented), another top-level
+        key (photo_url, image_url, url, ...), `photo` as an object or a list, or `attachments[]` (or their
+        `payload`)."""
         fields = self.model_dump(by_alias=True)  # unknown fields included
         found = _url_in(fields)
         for attachment in fields.get("attachments") or []:

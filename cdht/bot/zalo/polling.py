@@ -5,7 +5,11 @@ next call, and if storing fails it is held in memory and stored again until that
 For the same reason a poll in flight is never abandoned when the bot stops: the server may hand the next
 update to a request whose client went away, and it would be lost. A stop waits for the current poll to
 return (the poll timeout is kept short for that) and stores what it brought.
-Polling and a webhook exclude each other, so the webhook is removed first."""
+Polling and a webhook exclude each other, so the webhook is removed first.
+
+A failed getUpdates is asked again after a pause that doubles with each failure in a row, up to
+`MAX_RETRY_SECONDS`, and is short again after a success. Only 401 (the token is invalid or was reset) stops
+polling: Zalo's error table lists 403 as "Internal server error", so it is waited out like a 5xx."""
 
 from __future__ import annotations
 
@@ -20,7 +24,8 @@ from cdht.bot.zalo.intake import UpdateIntake
 from cdht.bot.zalo.models import ZaloUpdate
 
 log = structlog.get_logger(__name__)
-UNAUTHORIZED = (401, 403)
+UNAUTHORIZED = 401  # Zalo's error table: "Unauthorized - the token has expired or is not valid"
+MAX_RETRY_SECONDS = 60.0
 
 
 async def poll_updates(
@@ -35,19 +40,21 @@ async def poll_updates(
         await client.delete_webhook()
     except ZaloError as error:
         log.info("zalo deleteWebhook failed; polling anyway", error=str(error))
+    failures = 0
     while not stop.is_set():
         try:
             updates = await client.get_updates(poll_seconds)
-        except ZaloAPIError as error:
-            if error.code in UNAUTHORIZED:
-                raise  # a wrong or revoked token: nothing to retry
-            log.warning("zalo getUpdates failed; retrying", error=str(error))
-            await sleep_unless_stopped(stop, retry_seconds)
-            continue
         except ZaloError as error:
-            log.warning("zalo getUpdates failed; retrying", error=str(error))
-            await sleep_unless_stopped(stop, retry_seconds)
+            if isinstance(error, ZaloAPIError) and error.code == UNAUTHORIZED:
+                raise  # a wrong or reset token: nothing to retry
+            delay = retry_delay(retry_seconds, failures)
+            failures += 1
+            log.warning(
+                "zalo getUpdates failed; retrying", error=str(error), seconds=delay, failures=failures
+            )
+            await sleep_unless_stopped(stop, delay)
             continue
+        failures = 0
         if updates:
             await _store_until_done(intake, [_raw(update) for update in updates], stop, retry_seconds)
 
@@ -65,6 +72,12 @@ async def _store_until_done(
                 return
             log.exception("could not store zalo updates; trying again")
             await sleep_unless_stopped(stop, retry_seconds)
+
+
+def retry_delay(first_seconds: float, failures: int) -> float:
+    """The pause after a failed poll that `failures` other failures came right before: `first_seconds`
+    doubled each time, at most MAX_RETRY_SECONDS (or `first_seconds`, should that be longer)."""
+    return min(max(first_seconds, MAX_RETRY_SECONDS), first_seconds * 2.0 ** min(failures, 32))
 
 
 def _raw(update: ZaloUpdate) -> dict[str, Any]:

@@ -3,8 +3,9 @@ by sendPhoto with a signed link to our own server (Zalo fetches photos by URL on
 download link in a text message. After a successful send the message's numbered options are remembered for
 the chat, so that the number the person types next is read against it.
 
-Zalo errors become the outbox sender's failure kinds: 429 retry later, 403 unreachable, 400/404 permanent,
-anything else (5xx, timeouts, codes not documented) temporary.
+Zalo errors become the outbox sender's failure kinds: 429 retry later, 400/404 permanent, 403 temporary for
+the first attempts and then unreachable (see `FORBIDDEN_ATTEMPTS`), anything else (5xx, timeouts, codes not
+documented) temporary.
 """
 
 from __future__ import annotations
@@ -22,6 +23,13 @@ from cdht.bot.zalo.client import ZaloAPIError, ZaloBotClient, ZaloNetworkError
 from cdht.bot.zalo.render import TEXT_LIMIT, ZaloRendering, render
 from cdht.handlers.ports import OutboxRecord, PersonRecord, UnitOfWorkFactory
 from cdht.handlers.wire import outbound_from_json
+
+# Zalo's error table (https://bot.zaloplatforms.com/docs/, "Bảng mã lỗi") lists 403 as "Internal server error",
+# not as "blocked" as Telegram's 403 is; it documents no error for a person who blocked the bot. So a send
+# answered 403 is retried with the sender's back-off, and only a send answered 403 at its
+# FORBIDDEN_ATTEMPTS-th attempt marks the person unreachable. The count is the row's earlier failures of any
+# kind (`row.attempts`), so a row that already failed otherwise reaches it sooner.
+FORBIDDEN_ATTEMPTS = 3
 
 NO_PUBLIC_URL = (
     "(Chưa gửi được tệp vì máy chủ bot chưa có địa chỉ công khai — xin báo quản trị: CDHT_PUBLIC_URL.)"
@@ -56,7 +64,7 @@ class ZaloTransport:
         try:
             sent = await self._deliver(row.chat_id, rendering, photo_url)
         except ZaloAPIError as error:
-            raise _failure(error, self._retry_after) from error
+            raise _failure(error, self._retry_after, earlier_failures=row.attempts) from error
         except ZaloNetworkError as error:
             raise TemporaryFailure(str(error)) from error
         if rendering.numbered or row.person_id is None:
@@ -95,10 +103,12 @@ class ZaloTransport:
         return None, ("", f"📎 Tải tệp «{Path(path).name}»:", link.url, f"(Liên kết dùng được đến {until}.)")
 
 
-def _failure(error: ZaloAPIError, retry_after: float) -> Exception:
+def _failure(error: ZaloAPIError, retry_after: float, *, earlier_failures: int) -> Exception:
     if error.code == 429:
         return RetryAfter(retry_after, error.description)
     if error.code == 403:
+        if earlier_failures + 1 < FORBIDDEN_ATTEMPTS:
+            return TemporaryFailure(str(error))
         return RecipientUnreachable(error.description)
     if error.code in (400, 404, 413):
         return PermanentFailure(error.description)

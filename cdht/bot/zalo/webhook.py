@@ -47,7 +47,8 @@ def add_webhook_route(app: web.Application, intake: UpdateIntake, *, secret: str
 
 
 def _update(body: Any) -> dict[str, Any]:
-    """The update itself: Zalo posts `{event_name, message}`; a `{ok, result}` envelope is accepted too."""
+    """The update itself. Zalo's docs (Webhook) say the body is `{"ok": true, "result": {event_name, message}}`;
+    a bare `{event_name, message}` is accepted too, as earlier versions of this bot and other clients read it."""
     if isinstance(body, dict) and body.get("ok") is True and isinstance(body.get("result"), dict):
         body = body["result"]
     if not isinstance(body, dict) or not isinstance(body.get("event_name"), str):

@@ -91,6 +91,10 @@ class ZaloBotUnderTest:
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
     def user(self, who: tuple[str, str, str]) -> ZaloUser:
         return ZaloUser(self.api, *who)
 

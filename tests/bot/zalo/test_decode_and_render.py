@@ -41,8 +41,8 @@ def update(
 @pytest.mark.parametrize(
     "where",
     [
+        {"photo": URL},  # as Zalo documents it; the others are not documented, but other clients read them
         {"photo_url": URL},
-        {"photo": URL},
         {"photo": {"url": URL}},
         {"photo": [{"url": URL, "width": 800}]},
         {"image_url": URL},

@@ -143,6 +143,8 @@ async def test_the_client_speaks_the_bot_api_and_never_shows_the_token(api: Fake
         [update] = await client.get_updates(1)
         assert update.message is not None and update.message.text == "xin chào"
         assert api.calls_to("getUpdates")[-1].params == {"timeout": "1"}
+        await api.push({"message": person.text("no event name")["message"]})
+        assert await client.get_updates(1) == []  # not an update: skipped (and logged), not raised
         with pytest.raises(ZaloAPIError) as refused:
             await client.set_webhook("https://bot.example.vn/zalo/webhook", "short")
         assert refused.value.code == 400
@@ -156,9 +158,10 @@ async def test_the_client_speaks_the_bot_api_and_never_shows_the_token(api: Fake
         with pytest.raises(ValueError, match="2000"):
             await client.send_message("u-9", "x" * 2001)
         api.fail_next("sendMessage", 403)
-        with pytest.raises(ZaloAPIError) as blocked:
+        with pytest.raises(ZaloAPIError) as failed:
             await client.send_message("u-9", "Xin chào")
-        assert blocked.value.code == 403 and TOKEN not in str(blocked.value)
+        assert failed.value.code == 403 and TOKEN not in str(failed.value)
+        assert failed.value.description == "Internal server error"  # Zalo's name for 403
         photo = api.add_photo(b"\xff\xd8\xff" + b"x" * 100)
         assert await client.download(photo, max_bytes=1000) == b"\xff\xd8\xff" + b"x" * 100
         assert len(await client.download(photo, max_bytes=10) or b"") == 11  # cut: the caller refuses it

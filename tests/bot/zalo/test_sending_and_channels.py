@@ -1,4 +1,4 @@
-"""Sending on Zalo when things go wrong (blocked, server errors, expired photo links, no public URL), and one
+"""Sending on Zalo when things go wrong (server errors, 403, expired photo links, no public URL), and one
 person answering on Zalo and on Telegram: one person, one set of answers, whichever channel they came from."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from cdht.bot.zalo.transport import NO_PUBLIC_URL
+from cdht.bot.zalo.transport import FORBIDDEN_ATTEMPTS, NO_PUBLIC_URL
 from tests.bot.telegram import harness as telegram
 from tests.bot.zalo.harness import (
     AN,
@@ -29,18 +29,39 @@ async def outbox_statuses(bot: ZaloBotUnderTest) -> dict[str, int]:
         return {status: int(count) for status, count in rows}
 
 
-async def test_server_errors_are_retried_and_a_blocked_person_is_marked_unreachable(tmp_path: Path) -> None:
+async def reachable(bot: ZaloBotUnderTest, phone: str) -> bool:
+    async with bot.app.uow() as uow:
+        person = await uow.people.by_phone(phone)
+    assert person is not None
+    return person.reachable
+
+
+async def test_server_errors_and_quota_errors_are_retried(tmp_path: Path) -> None:
     async with running_zalo_bot(tmp_path) as bot:
         an = await register(bot, AN)
         bot.api.fail_next("sendMessage", 500, chat_id=an.id)
         bot.api.fail_next("sendMessage", 429, chat_id=an.id)
         replies = await bot.say(an, "250")
         assert len(replies) == 1 and "✅ Đã lưu: 250" in replies[0]  # delivered once, after two failures
-        bot.api.fail_next("sendMessage", 403, chat_id=an.id, times=5)
-        await bot.say(an, "1.000")
-        async with bot.app.uow() as uow:
-            person = await uow.people.by_phone("+84902000001")
-        assert person is not None and not person.reachable
+        assert await reachable(bot, "+84902000001") and "failed" not in await outbox_statuses(bot)
+
+
+async def test_a_send_answered_403_is_retried_before_the_person_is_marked_unreachable(tmp_path: Path) -> None:
+    """Zalo's error table calls 403 "Internal server error", not "blocked": a first 403 is retried, and only
+    a message answered 403 at each of its FORBIDDEN_ATTEMPTS attempts marks the person unreachable."""
+    async with running_zalo_bot(tmp_path) as bot:
+        an = await register(bot, AN)
+        bot.api.fail_next("sendMessage", 403, chat_id=an.id)
+        replies = await bot.say(an, "250")
+        assert len(replies) == 1 and "✅ Đã lưu: 250" in replies[0]  # delivered on the second attempt
+        assert await reachable(bot, "+84902000001") and "failed" not in await outbox_statuses(bot)
+
+        refused = len([c for c in bot.api.calls if c.method == "sendMessage" and c.status == 403])
+        bot.api.fail_next("sendMessage", 403, chat_id=an.id, times=FORBIDDEN_ATTEMPTS)
+        assert await bot.say(an, "1.000") == []
+        forbidden = [c for c in bot.api.calls if c.method == "sendMessage" and c.status == 403][refused:]
+        assert len(forbidden) == FORBIDDEN_ATTEMPTS  # tried again, and given up after that many
+        assert not await reachable(bot, "+84902000001")
         assert (await outbox_statuses(bot)).get("failed") == 1
 
 
@@ -48,7 +69,7 @@ async def test_an_expired_photo_link_asks_for_the_photo_again(tmp_path: Path) ->
     async with running_zalo_bot(tmp_path) as bot:
         an = await register(bot, AN)
         photo = an.photo(b"\xff\xd8\xff photo")
-        bot.api.expire_photo(photo["message"]["photo_url"])
+        bot.api.expire_photo(photo["message"]["photo"])
         await bot.send(photo)
         assert "Không tải được tệp vừa gửi" in bot.api.texts(an.id)[-1]
         assert bot.api.calls_to("sendChatAction", an.id)  # "typing…" while it was being fetched
