@@ -28,8 +28,8 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 class ReplyWatcher(FaultyTelegramAPI):
     """The fake Bot API, noting when each chat's replies arrive."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, *, rate_per_second: float | None = None) -> None:
+        super().__init__(rate_per_second=rate_per_second)
         self.arrived: Counter[str] = Counter()
         self.arrival: dict[str, float] = {}
         self._events: dict[str, asyncio.Event] = {}
@@ -179,5 +179,43 @@ async def closed_loop(
             await person(waiting.pop(0))
 
     await asyncio.gather(*(worker() for _ in range(concurrency)))
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+async def paced(
+    poster: Poster,
+    watcher: ReplyWatcher,
+    people: Sequence[int],
+    answers: Sequence[str],
+    *,
+    every_seconds: float,
+    duration: float,
+    reply_timeout: float = 30.0,
+) -> LoadResult:
+    """Each person answers once every `every_seconds` (waiting for the reply first), for `duration` seconds,
+    starts spread evenly: `len(people) / every_seconds` answers a second in all, as people chat."""
+    result = LoadResult()
+    started = time.perf_counter()
+    deadline = started + duration
+
+    async def person(index: int, user_id: int) -> None:
+        chat = str(user_id)
+        await asyncio.sleep(index * every_seconds / len(people))
+        for turn in itertools.count():
+            sent_at = time.perf_counter()
+            if sent_at > deadline:
+                return
+            expected = watcher.arrived[chat] + 1
+            if await poster.post(update(user_id, answers[turn % len(answers)])) != 200:
+                result.failed += 1
+            elif await watcher.wait_for(chat, expected, reply_timeout):
+                result.answered += 1
+                result.latencies.append(watcher.arrival[chat] - sent_at)
+            else:
+                result.failed += 1
+            await asyncio.sleep(max(0.0, sent_at + every_seconds - time.perf_counter()))
+
+    await asyncio.gather(*(person(index, user_id) for index, user_id in enumerate(people)))
     result.seconds = time.perf_counter() - started
     return result

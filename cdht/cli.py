@@ -16,6 +16,7 @@ from cdht.bot.console.repl import chat_loop, choose_person
 from cdht.bot.heap import freeze_startup_heap
 from cdht.bot.processes import start_worker_process, stop_worker_processes
 from cdht.bot.runner import run_telegram
+from cdht.bot.stalls import watch_stalls
 from cdht.bot.zalo.runner import run_zalo
 from cdht.cli_admin import register as register_admin_commands
 from cdht.cli_admin import run_with_app
@@ -174,6 +175,7 @@ async def run_channels(application: App, *, receive: bool) -> None:
     settings = application.settings
     stop = asyncio.Event()
     freeze_startup_heap()
+    await application.database.checkpoint_off_the_loop()
     runs = []
     first = True
     if settings.telegram_token is not None:
@@ -198,7 +200,12 @@ async def run_channels(application: App, *, receive: bool) -> None:
                 install_signal_handlers=first,
             )
         )
-    await asyncio.gather(*runs)
+    watcher = asyncio.create_task(watch_stalls(stop, threshold=settings.slow_ms / 1000))
+    try:
+        await asyncio.gather(*runs)
+    finally:
+        stop.set()
+        await watcher
 
 
 async def _console_demo(application: App) -> None:

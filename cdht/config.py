@@ -46,6 +46,14 @@ class Settings(BaseSettings):
     )
     file_url_ttl_hours: float = 72.0
 
+    sqlite_inline: bool = Field(
+        default=True,
+        description="SQLite calls run in place on the event loop's thread (fast); off: in aiosqlite's thread",
+    )
+    slow_ms: float = Field(
+        default=100.0, description="Statements slower than this, and event-loop stalls longer, are logged"
+    )
+
     rate_global_per_second: float = 25.0
     rate_per_chat_per_second: float = 1.0
     rate_per_group_per_minute: float = 20.0

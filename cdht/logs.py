@@ -8,6 +8,7 @@ seconds at a time and filled the log with personal data."""
 from __future__ import annotations
 
 import logging
+import sys
 
 import structlog
 
@@ -23,4 +24,5 @@ def configure_logging(level: str = "INFO") -> None:
         wrapper_class=structlog.make_filtering_bound_logger(
             logging.getLevelNamesMapping().get(level.upper(), 20)
         ),
+        logger_factory=structlog.PrintLoggerFactory(sys.stderr),  # stdout is the commands' output
     )

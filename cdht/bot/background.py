@@ -46,7 +46,7 @@ async def drain_jobs(
 async def scheduler_tick(
     uow_factory: UnitOfWorkFactory, services: Services, policy: reminders.ReminderPolicy, now: datetime
 ) -> reminders.ReminderRun:
-    run = await reminders.tick(uow_factory, now, services.year, policy)
+    run = await reminders.tick(uow_factory, now, services.year, policy, reads=services.reads)
     async with uow_factory() as uow:
         await broadcast.progress_tick(uow, now)
         await uow.commit()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -15,6 +15,7 @@ from cdht.handlers.reminders import ReminderPolicy
 from cdht.logs import configure_logging
 from cdht.storage.database import Database
 from cdht.storage.evidence_files import EvidenceFileStore
+from cdht.storage.off_loop import ThreadReads
 
 
 @dataclass
@@ -22,6 +23,7 @@ class App:
     settings: Settings
     database: Database
     files: FileStore
+    reads: ThreadReads | None = field(default=None)
 
     def uow(self) -> UnitOfWork:
         return self.database.uow()
@@ -35,6 +37,7 @@ class App:
             year=settings.year_for(local),
             timezone=settings.timezone,
             exports_dir=settings.data_dir / "exports",
+            reads=self.reads,
         )
 
     def reminder_policy(self) -> ReminderPolicy:
@@ -46,8 +49,19 @@ async def open_app(settings: Settings | None = None) -> AsyncIterator[App]:
     settings = settings or Settings()
     configure_logging(settings.log_level)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    database = Database(settings.resolved_database_url, schema=settings.database_schema)
+    database = _database(settings)
+    reads = ThreadReads(lambda: _database(settings))
     try:
-        yield App(settings=settings, database=database, files=EvidenceFileStore(settings.evidence_dir))
+        yield App(settings, database, EvidenceFileStore(settings.evidence_dir), reads)
     finally:
+        await reads.close()
         await database.dispose()
+
+
+def _database(settings: Settings) -> Database:
+    return Database(
+        settings.resolved_database_url,
+        schema=settings.database_schema,
+        inline=settings.sqlite_inline,
+        slow_ms=settings.slow_ms,
+    )

@@ -16,7 +16,9 @@ Lanes: a worker first takes its global send slot from the rate limiter and only 
 order, so the slot goes to the most urgent message due at that moment: replies, then notices, then bulk
 (broadcasts, reminders). A reply queued while a broadcast is sending waits for the next slot (1/25 s at the
 default limit), not behind the broadcast. Bulk keeps a floor: while bulk is waiting, `bulk_floor` of the
-slots (default a fifth) claim bulk first, so a flood of replies never starves a broadcast.
+slots (default a fifth) claim bulk first, so a flood of replies never starves a broadcast. And when replies
+or notices are queued (`wake`), an express worker sends them at once on the slot the limiter keeps for them,
+if it is free, instead of waiting for the next regular slot.
 
 Each chat's messages go out in order within a lane (`claim` skips a chat with a pending row before it in
 (lane, id) order, also while that row waits for a retry); a reply may overtake a broadcast to the same chat.
@@ -117,17 +119,55 @@ class OutboxSender:
         self._busy_chats: set[str] = set()
         self._claiming = asyncio.Lock()
         self._relay = Relay()
+        self._express = Nudge()
 
     def wake(self) -> None:
-        """New rows were queued: an idle worker looks at once."""
+        """New rows were queued: an idle worker looks at once, and the express worker for replies."""
         self._relay.wake_one()
+        self._express.set()
 
     async def run(self, stop: asyncio.Event) -> None:
         async with asyncio.TaskGroup() as group:
             for _ in range(self._concurrency):
                 group.create_task(self._work(stop))
+            group.create_task(self._express_work(stop))
             await stop.wait()
             self._relay.wake_all()
+
+    async def _express_work(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            await self._express.wait(stop, seconds=self._idle_seconds)
+            try:
+                while not stop.is_set() and await self.send_express():
+                    pass
+            except Exception:
+                log.exception("outbox express sender failed; retrying", channel=self._channel)
+
+    async def send_express(self) -> bool:
+        """One due reply or notice on the slot kept for them, if that slot is free; True when one was sent
+        (more may be waiting)."""
+        if not self._limiter.take_express():
+            return False
+        chats: set[str] = set()
+        claimed: list[tuple[OutboxRecord, PersonRecord | None]] = []
+        try:
+            async with self._uow_factory() as uow:
+                async with self._claiming:
+                    claimed = await uow.outbox.claim(
+                        self._channel,
+                        self._clock(),
+                        skip_chats=self._busy_chats,
+                        limit=1,
+                        to_lane=Lane.NOTICE,
+                    )
+                    chats = {row.chat_id for row, _ in claimed}
+                    self._busy_chats |= chats
+                for row, person in claimed:
+                    await self._record(uow, [(row, person, await self._attempt(row, person))])
+        finally:
+            self._limiter.give_back(1 - len(claimed))
+            self._busy_chats -= chats
+        return bool(claimed)
 
     async def _work(self, stop: asyncio.Event) -> None:
         while not stop.is_set():

@@ -89,30 +89,41 @@ async def step(
     if flow["step"] == "unfinished" and kind == "unf":
         flow["unfinished"], flow["step"] = value == "1", "confirm"
         await set_flow(uow, author, flow, now)
-        audience = {k: flow.get(k) for k in ("role", "unit", "unfinished")}
-        count = await count_recipients(uow, author, audience, year)
+        audience = _audience(flow)
+        count = await services.long_read(uow, lambda reader: count_recipients(reader, author, audience, year))
         text = f"Xem trước:\n———\n{flow['text']}\n———\nSẽ gửi tới {count} người."
         return OutboundMessage(text=text, buttons=((_step("send:", "✅ Gửi"), CANCEL),))
     if flow["step"] == "confirm" and kind == "send":
-        return await send(uow, author, flow, now, year)
+        audience = _audience(flow)
+        total = await services.long_read(uow, lambda reader: count_recipients(reader, author, audience, year))
+        return await send(uow, author, flow, now, year, total=total)
     return OutboundMessage(text="Xin chọn một trong các nút bên dưới, hoặc gõ /huy để hủy.")
 
 
+async def _units(uow: UnitOfWork, author: PersonRecord, audience: dict[str, Any]) -> list[int]:
+    """The units the audience lives in: the chosen unit (if in the author's scope) and all below it."""
+    unit = await unit_in_scope(uow, author, audience.get("unit"))
+    return [] if unit is None else [u.id for u in await uow.units.subtree(unit.id)]
+
+
 async def _page(
-    uow: UnitOfWork, author: PersonRecord, audience: dict[str, Any], year: int, after_id: int
+    uow: UnitOfWork,
+    author: PersonRecord,
+    audience: dict[str, Any],
+    year: int,
+    units: list[int],
+    after_id: int,
 ) -> tuple[list[tuple[PersonRecord, list[IdentityRecord]]], int]:
     """One page of the audience after person `after_id`: the recipients with their accounts, and the last
     person id looked at (0 when this page is the last). A few queries, whatever the page holds."""
-    unit = await unit_in_scope(uow, author, audience.get("unit"))
-    if unit is None:
+    if not units:
         return [], 0
     role = audience.get("role") or "all"
-    subtree = await uow.units.subtree(unit.id)
     people = await uow.people.page_in_units(
-        [u.id for u in subtree], after_id=after_id, limit=PAGE, role=None if role == "all" else role
+        units, after_id=after_id, limit=PAGE, role=None if role == "all" else role
     )
     last = people[-1].id if len(people) == PAGE else 0
-    people = [p for p in people if p.id != author.id]
+    people = [p for p in people if p.id != author.id and p.reachable]  # blocked the bot: not counted
     if audience.get("unfinished"):
         people = await unfinished_people(uow, people, year)
     accounts = await uow.people.identities_of([p.id for p in people])
@@ -122,8 +133,9 @@ async def _page(
 async def count_recipients(uow: UnitOfWork, author: PersonRecord, audience: dict[str, Any], year: int) -> int:
     """How many people the broadcast would reach, counted a page at a time."""
     total, after = 0, 0
+    units = await _units(uow, author, audience)
     while True:
-        page, after = await _page(uow, author, audience, year, after)
+        page, after = await _page(uow, author, audience, year, units, after)
         total += len(page)
         if not after:
             return total
@@ -131,12 +143,20 @@ async def count_recipients(uow: UnitOfWork, author: PersonRecord, audience: dict
 
 
 async def send(
-    uow: UnitOfWork, author: PersonRecord, flow: dict[str, Any], now: datetime, year: int
+    uow: UnitOfWork,
+    author: PersonRecord,
+    flow: dict[str, Any],
+    now: datetime,
+    year: int,
+    *,
+    total: int | None = None,
 ) -> OutboundMessage:
     """Record the broadcast and queue its first page of recipients; `fan_out` queues the rest, a page per
-    transaction, so a broadcast to ten thousand people never holds the database or the event loop."""
-    audience = {k: flow.get(k) for k in ("role", "unit", "unfinished")}
-    total = await count_recipients(uow, author, audience, year)
+    transaction, so a broadcast to ten thousand people never holds the database or the event loop.
+    `total`: the recipients, counted already (off the loop)."""
+    audience = _audience(flow)
+    if total is None:
+        total = await count_recipients(uow, author, audience, year)
     attachment = flow.get("attachment") or {}
     record = await uow.broadcasts.add(
         BroadcastRecord(
@@ -156,11 +176,18 @@ async def send(
 
 
 async def queue_page(
-    uow: UnitOfWork, record: BroadcastRecord, author: PersonRecord, now: datetime, year: int
+    uow: UnitOfWork,
+    record: BroadcastRecord,
+    author: PersonRecord,
+    now: datetime,
+    year: int,
+    units: list[int] | None = None,
 ) -> bool:
     """Queue the next page of a broadcast's recipients (bulk lane, each message at most once); True when
-    every recipient is queued, or the broadcast stopped being queued."""
-    page, last = await _page(uow, author, record.audience, year, record.queued_through)
+    every recipient is queued, or the broadcast stopped being queued. `units`: the audience's, if known."""
+    if units is None:
+        units = await _units(uow, author, record.audience)
+    page, last = await _page(uow, author, record.audience, year, units, record.queued_through)
     message = outbound_to_json(_message(record))
     await uow.outbox.add_unless_queued(
         [
@@ -174,7 +201,6 @@ async def queue_page(
                 broadcast_id=record.id,
             )
             for person, accounts in page
-            if person.reachable
             for identity in accounts
         ],
         now,
@@ -194,6 +220,7 @@ async def fan_out(
     """Queue the rest of every broadcast still being queued, a page per transaction (a restart goes on from
     the stored cursor; the dedupe keys make a repeated page harmless). Returns the pages queued."""
     pages = 0
+    units: dict[int, list[int]] = {}  # each broadcast's audience units, found once per call
     while True:
         async with uow_factory() as uow:
             queuing = [b for b in await uow.broadcasts.active() if b.status == "queuing"]
@@ -204,12 +231,18 @@ async def fan_out(
             if author is None:
                 await uow.broadcasts.set_status(record.id, "cancelled", clock())
             else:
-                await queue_page(uow, record, author, clock(), year)
+                if record.id not in units:
+                    units[record.id] = await _units(uow, author, record.audience)
+                await queue_page(uow, record, author, clock(), year, units[record.id])
             await uow.commit()
         pages += 1
         if on_page is not None:
             on_page(record)
         await asyncio.sleep(0)
+
+
+def _audience(flow: dict[str, Any]) -> dict[str, Any]:
+    return {k: flow.get(k) for k in ("role", "unit", "unfinished")}
 
 
 def _message(record: BroadcastRecord) -> OutboundMessage:

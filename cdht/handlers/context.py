@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from cdht.conversations.inbound import Media
-from cdht.handlers.ports import FileStore
+from cdht.handlers.ports import FileStore, UnitOfWork
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,13 @@ class MediaFetcher(Protocol):
     async def fetch(self, media: Media) -> bytes | None: ...
 
 
+class LongReads(Protocol):
+    """Runs a long read (a province's scores, an export's data) with a unit of work of its own, where it
+    cannot hold the event loop."""
+
+    async def run(self, work: Callable[[UnitOfWork], Awaitable[T]]) -> T: ...
+
+
 @dataclass(frozen=True)
 class Services:
     files: FileStore
@@ -36,6 +46,13 @@ class Services:
     max_evidence_bytes: int = 20 * 1024 * 1024
     timezone: str = "Asia/Ho_Chi_Minh"
     exports_dir: Path = Path("data/exports")
+    reads: LongReads | None = None
+
+    async def long_read(self, uow: UnitOfWork, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
+        """`work` off the event loop where the composition root gives a way (`reads`), else on `uow`."""
+        if self.reads is None:
+            return await work(uow)
+        return await self.reads.run(work)
 
     def local_date(self, now: datetime) -> date:
         return now.astimezone(ZoneInfo(self.timezone)).date()

@@ -68,7 +68,7 @@ async def run_next_job(
     work: Rendered | None = None
     try:
         async with uow_factory() as uow:
-            work = await render_job(uow, job, services, clock())
+            work = await services.long_read(uow, lambda reader: render_job(reader, job, services, clock()))
         rendered = work
         files = await asyncio.to_thread(_write, rendered, services.exports_dir, job.id)
         error = None

@@ -76,10 +76,8 @@ async def run_command(
         today = services.local_date(now)
         if unit.tier == "village":
             return [NOT_IN_SCOPE]
-        if unit.tier == "commune":
-            message = await progress.commune_progress(uow, unit, year, today)
-        else:
-            message = await progress.area_progress(uow, unit, year, today)
+        report = progress.commune_progress if unit.tier == "commune" else progress.area_progress
+        message = await services.long_read(uow, lambda reader: report(reader, unit, year, today))
         await queue_job(uow, person, "chart", {"unit": unit.code, "year": year}, channel, now)
         return [message]
     if name == "bieudo":
@@ -96,7 +94,7 @@ async def run_command(
         ]
     if name == "nhatky":
         await queue_job(uow, person, "audit", {"unit": unit.code, "year": year}, channel, now)
-        return [await audit_text(uow, unit, year)]
+        return [await services.long_read(uow, lambda reader: audit_text(reader, unit, year))]
     return await _review(uow, person, name, unit, now, year)
 
 

@@ -295,7 +295,8 @@ class OutboxRepository(Protocol):
         *,
         skip_chats: Collection[str] = (),
         limit: int,
-        from_lane: Lane = Lane.REPLY,  # this lane and those after it (the bulk floor asks for bulk)
+        from_lane: Lane = Lane.REPLY,  # the lanes from this one (the bulk floor asks for bulk) ...
+        to_lane: Lane = Lane.BULK,  # ... to this one (the express slot serves replies and notices)
     ) -> list[tuple[OutboxRecord, PersonRecord | None]]: ...
     async def mark_sent(
         self,

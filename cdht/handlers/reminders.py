@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from cdht.conversations.inbound import Command
 from cdht.conversations.outbound import Button, OutboundMessage
+from cdht.handlers.context import LongReads
 from cdht.handlers.notify import notify
 from cdht.handlers.ports import Lane, PersonRecord, UnitOfWork, UnitOfWorkFactory, UnitRecord
 from cdht.handlers.progress import collection_window
@@ -143,14 +144,23 @@ async def tick(
     policy: ReminderPolicy,
     *,
     dry_run: bool = False,
+    reads: LongReads | None = None,
 ) -> ReminderRun:
-    """Plan today's reminders, then queue them (bulk lane) a chunk per transaction, so a province's
+    """Plan today's reminders (off the event loop with `reads`: a province's plan reads every person and
+    works out what each has left), then queue them (bulk lane) a chunk per transaction, so a province's
     reminders never hold the database or the event loop for long."""
     local = now.astimezone(ZoneInfo(policy.timezone))
     if in_quiet_hours(local.time(), policy):
         return ReminderRun(quiet=True)
-    async with uow_factory() as uow:
-        run = ReminderRun(planned=await plan(uow, year, local.date(), policy))
+
+    async def planned(uow: UnitOfWork) -> list[PlannedReminder]:
+        return await plan(uow, year, local.date(), policy)
+
+    if reads is not None:
+        run = ReminderRun(planned=await reads.run(planned))
+    else:
+        async with uow_factory() as uow:
+            run = ReminderRun(planned=await planned(uow))
     if dry_run:
         return run
     unit_order = {code: index for index, code in enumerate(sorted({r.unit.code for r in run.planned}))}

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from pathlib import Path
 from typing import Any
 
+import structlog
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.ext.asyncio import AsyncSession as SqlSession
 
 from cdht.storage.batching import BatchingSession
+from cdht.storage.checkpoints import Checkpoints
 from cdht.storage.sqlite_inline import InlineDBAPI
 from cdht.storage.unit_of_work import SqlUnitOfWork
+
+log = structlog.get_logger(__name__)
 
 
 def is_sqlite(url: str) -> bool:
@@ -28,17 +34,42 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
+def _no_automatic_checkpoints(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA wal_autocheckpoint=0")  # `Checkpoints` does them, off the event loop
+    cursor.close()
+
+
+def create_engine(url: str, *, inline: bool = True, **kwargs: Any) -> AsyncEngine:
+    """An engine; on SQLite `inline` runs sqlite3 in place on the awaiting thread (`sqlite_inline`),
+    otherwise in aiosqlite's own thread per connection."""
     if is_sqlite(url):
         database = make_url(url).database or ":memory:"
         if database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        kwargs.setdefault("module", InlineDBAPI())
+        if inline:
+            kwargs.setdefault("module", InlineDBAPI())
         engine = create_async_engine(url, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_async_engine(url, **kwargs)
+
+
+def log_slow_statements(engine: AsyncEngine, milliseconds: float) -> None:
+    """Log every statement that takes longer than `milliseconds` (with SQLite in place, that long the event
+    loop was held)."""
+
+    def started(conn: Any, _cursor: Any, _statement: str, *_: Any) -> None:
+        conn.info.setdefault("cdht_started", []).append(time.perf_counter())
+
+    def finished(conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        elapsed = (time.perf_counter() - conn.info["cdht_started"].pop()) * 1000
+        if elapsed > milliseconds:
+            log.warning("slow statement", ms=round(elapsed, 1), statement=" ".join(statement.split())[:300])
+
+    event.listen(engine.sync_engine, "before_cursor_execute", started)
+    event.listen(engine.sync_engine, "after_cursor_execute", finished)
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[SqlSession]:
@@ -48,18 +79,40 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[SqlSession]:
 class Database:
     """An engine with its session factory: what the composition root holds."""
 
-    def __init__(self, url: str, *, schema: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        schema: str | None = None,
+        inline: bool = True,
+        slow_ms: float | None = 100.0,
+        **kwargs: Any,
+    ) -> None:
         if schema:
             if is_sqlite(url):
                 raise ValueError("CDHT_DATABASE_SCHEMA chỉ dùng với PostgreSQL.")
             connect_args = kwargs.setdefault("connect_args", {})
             connect_args.setdefault("server_settings", {})["search_path"] = schema
         self.url = url
-        self.engine = create_engine(url, **kwargs)
+        self._checkpoints: Checkpoints | None = None
+        self.engine = create_engine(url, inline=inline, **kwargs)
+        if slow_ms is not None:
+            log_slow_statements(self.engine, slow_ms)
         self._sessions = session_factory(self.engine)
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self._sessions)
+
+    async def checkpoint_off_the_loop(self) -> None:
+        """For a long-running process on a SQLite file: WAL checkpoints in their own thread (`Checkpoints`)
+        instead of inside whichever commit passes the threshold, on the event loop."""
+        path = make_url(self.url).database
+        if not is_sqlite(self.url) or not path or path == ":memory:" or self._checkpoints is not None:
+            return
+        event.listen(self.engine.sync_engine, "connect", _no_automatic_checkpoints)
+        await self.engine.dispose()  # connections opened so far checkpoint by themselves
+        self._checkpoints = Checkpoints(path)
+        self._checkpoints.start()
 
     async def upgrade(self) -> None:
         from cdht.storage.migrate import upgrade
@@ -67,4 +120,7 @@ class Database:
         await upgrade(self.engine)
 
     async def dispose(self) -> None:
+        if self._checkpoints is not None:
+            await asyncio.to_thread(self._checkpoints.stop)
+            self._checkpoints = None
         await self.engine.dispose()

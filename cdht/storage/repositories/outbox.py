@@ -43,7 +43,7 @@ _CLAIM = (
         _COLUMNS.channel == bindparam("channel"),
         _COLUMNS.status == "pending",
         _COLUMNS.not_before <= bindparam("now"),
-        _COLUMNS.lane >= bindparam("from_lane"),
+        _COLUMNS.lane.between(bindparam("from_lane"), bindparam("to_lane")),
         ~exists().where(
             _OLDER.c.channel == _COLUMNS.channel,
             _OLDER.c.chat_id == _COLUMNS.chat_id,
@@ -237,11 +237,18 @@ class SqlOutboxRepository:
         skip_chats: Collection[str] = (),
         limit: int,
         from_lane: Lane = Lane.REPLY,
+        to_lane: Lane = Lane.BULK,
     ) -> list[tuple[OutboxRecord, PersonRecord | None]]:
         """Up to `limit` messages as `claim_next` picks them, replies first, then notices, then bulk, each
         lane oldest first; one per chat at most, each with its recipient: the row's person, or the person
-        whose account the chat is (None: nobody known). `from_lane`: only that lane and those after it."""
-        params: dict[str, Any] = {"channel": channel, "now": now, "limit": limit, "from_lane": int(from_lane)}
+        whose account the chat is (None: nobody known). Only the lanes from `from_lane` to `to_lane`."""
+        params: dict[str, Any] = {
+            "channel": channel,
+            "now": now,
+            "limit": limit,
+            "from_lane": int(from_lane),
+            "to_lane": int(to_lane),
+        }
         params.update((f"skip{n}", chat) for n, chat in enumerate(skip_chats))
         statement = _claim_skipping(len(skip_chats)) if skip_chats else _CLAIM
         result = await self._session.execute(statement, params)

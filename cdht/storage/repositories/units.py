@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, select, update
+from sqlalchemy import and_, bindparam, literal_column, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cdht.handlers.ports import UnitRecord, YearRecord
@@ -13,6 +13,7 @@ from cdht.storage.repositories.years import year_record
 from cdht.storage.tables import AssessmentYear, Unit, table_of
 
 _UNITS = table_of(Unit)
+MAX_DEPTH = 8  # province > district > commune > village, with room: a cycle can never run away
 _BY_ID = select(_UNITS).where(_UNITS.c.id == bindparam("unit_id"))  # on every message: built once
 _YEARS = table_of(AssessmentYear)
 REVIEW = "review_"
@@ -80,12 +81,22 @@ class SqlUnitRepository:
 
     async def subtree(self, unit_id: int) -> list[UnitRecord]:
         """The unit and everything below it, parents before children (a recursive CTE on both backends)."""
-        tree = select(Unit.id, Unit.code).where(Unit.id == unit_id).cte("tree", recursive=True)
-        tree = tree.union_all(select(Unit.id, Unit.code).join(tree, Unit.parent_id == tree.c.id))
-        ids = list(await self._session.scalars(select(tree.c.id)))
-        rows = await self._session.scalars(select(Unit).where(Unit.id.in_(ids)))
-        by_id = {row.id: _record(row) for row in rows}
-        return [by_id[i] for i in ids if i in by_id]
+        tree = (
+            select(Unit.id, literal_column("0").label("depth"))
+            .where(Unit.id == unit_id)
+            .cte("tree", recursive=True)
+        )
+        tree = tree.union_all(
+            select(Unit.id, (tree.c.depth + 1).label("depth"))
+            .join(tree, Unit.parent_id == tree.c.id)
+            .where(tree.c.depth < MAX_DEPTH)
+        )
+        rows = await self._session.execute(
+            select(Unit.id, Unit.code, Unit.name, Unit.tier, Unit.parent_id)
+            .join(tree, Unit.id == tree.c.id)
+            .order_by(tree.c.depth, Unit.id)
+        )
+        return [UnitRecord(*row) for row in rows]
 
     async def all(self) -> list[UnitRecord]:
         rows = await self._session.scalars(select(Unit).order_by(Unit.id))
