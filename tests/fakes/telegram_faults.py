@@ -5,7 +5,11 @@
 - `hold()` / `release()`: the platform stalls; sends wait unanswered (a client that hangs up meanwhile,
   or is killed, has delivered nothing);
 - `delay_next(seconds)`: a send answered only after `seconds` (longer than the client's timeout: a timeout);
-- `drop_next()`: the connection is cut before any answer.
+- `drop_next()`: the connection is cut before any answer;
+- `hold_answers()` / `release_answers()`: the platform takes sends (they reach the chat) but its answers
+  stall: a client killed meanwhile never learns that its messages went out (`unanswered` counts them);
+- `on_delivered`: called as each send reaches the chat, before its answer is written (a test may kill the
+  client there: Telegram has the message, the client never hears so).
 
 Only the methods the outbox sender uses count as sends. A refused, abandoned or dropped request never counts
 as delivered: `calls_to` (status 200) lists exactly what reached the chat.
@@ -16,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import math
 import time
+from collections.abc import Callable
 
 from aiohttp import web
 
@@ -37,6 +42,12 @@ class FaultyTelegramAPI(FakeTelegramAPI):
         self.refused = 0  # 429s answered because of the flood limit
         self.dropped = 0
         self.waiting = 0  # sends held right now
+        self._answering = asyncio.Event()
+        self._answering.set()
+        self.unanswered = 0  # sends delivered whose answer is held right now
+        self.on_delivered: Callable[[str], None] | None = (
+            None  # called with the method of each delivered send
+        )
 
     # ---- faults ----------------------------------------------------------------------------------
     def hold(self) -> None:
@@ -50,6 +61,12 @@ class FaultyTelegramAPI(FakeTelegramAPI):
 
     def drop_next(self, *, times: int = 1) -> None:
         self._drops += times
+
+    def hold_answers(self) -> None:
+        self._answering.clear()
+
+    def release_answers(self) -> None:
+        self._answering.set()
 
     # ---- the HTTP side -------------------------------------------------------------------------
     async def _api(self, request: web.Request) -> web.Response:
@@ -76,7 +93,17 @@ class FaultyTelegramAPI(FakeTelegramAPI):
             self.calls.append(Call(method, params, status=429))
             seconds = max(1, math.ceil(wait))
             return _error(429, f"Too Many Requests: retry after {seconds}", seconds)
-        return await super()._api(request)
+        response = await super()._api(request)
+        if response.status != 200:
+            return response
+        if self.on_delivered is not None:
+            self.on_delivered(method)
+        self.unanswered += 1
+        try:
+            await self._answering.wait()
+        finally:
+            self.unanswered -= 1
+        return response
 
     def _take_token(self) -> float:
         """0 when a send may go now; otherwise the seconds until the bucket holds one again."""
