@@ -25,13 +25,15 @@ from typing import Any
 
 from sqlalchemy import text
 
-from benchmarks.load import LoadResult, Poster, ReplyWatcher, closed_loop, warm_up
+from benchmarks.load import LoadResult, Poster, ReplyWatcher, closed_loop, paced, warm_up
 from benchmarks.people import fresh_database, postgres_answers, seed_people
 from tests.fakes.telegram_api import TOKEN
 
 ANSWERS = ("250", "1.000", "850", "620", "160", "240", "6", "4")
 SECRET = "bench-secret"  # noqa: S105 - the webhook secret of a throwaway local bot
 TARGET = 0.4
+OFFERED_PER_SECOND = 20.0  # at the production limits: people answering once every EVERY_SECONDS
+EVERY_SECONDS = 5.0
 
 
 def _free_port() -> int:
@@ -68,8 +70,16 @@ def _spawn(kind: str, config: dict[str, Any], errors: Path) -> subprocess.Popen[
 
 
 async def _round(
-    kind: str, people: list[int], concurrency: int, folder: Path, database: dict[str, str | None]
+    kind: str,
+    people: list[int],
+    concurrency: int,
+    folder: Path,
+    database: dict[str, str | None],
+    *,
+    offered_seconds: float | None = None,
 ) -> LoadResult:
+    """A closed loop as fast as the bot answers, with the send limits lifted; or with `offered_seconds`,
+    the production limits and an offered load of OFFERED_PER_SECOND answers a second for that long."""
     watcher = ReplyWatcher()
     base = await watcher.start()
     port = _free_port()
@@ -83,10 +93,10 @@ async def _round(
         "telegram_webhook_secret": SECRET,
         "telegram_webhook_host": "127.0.0.1",
         "telegram_webhook_port": port,
-        "rate_global_per_second": 100_000.0,  # the echo bot has no limiter: measure the path, not the limits
-        "rate_per_chat_per_second": 100_000.0,
         **{key: value for key, value in database.items() if value is not None},
     }
+    if offered_seconds is None:  # the echo bot has no limiter: measure the path, not the limits
+        config |= {"rate_global_per_second": 100_000.0, "rate_per_chat_per_second": 100_000.0}
     errors = folder / f"{kind}-stderr.log"
     child = _spawn(kind, config, errors)
     poster = Poster(url, SECRET, concurrency)
@@ -99,7 +109,15 @@ async def _round(
         await warm_up(poster, watcher, people, concurrency)
         scripts = {user_id: list(ANSWERS) for user_id in people}
         cpu = _cpu_seconds(child.pid)
-        result = await closed_loop(poster, watcher, scripts, concurrency=concurrency, deadline_seconds=120)
+        if offered_seconds is None:
+            result = await closed_loop(
+                poster, watcher, scripts, concurrency=concurrency, deadline_seconds=120
+            )
+        else:
+            talkers = people[: int(OFFERED_PER_SECOND * EVERY_SECONDS)]
+            result = await paced(
+                poster, watcher, talkers, ANSWERS, every_seconds=EVERY_SECONDS, duration=offered_seconds
+            )
         after = _cpu_seconds(child.pid)
         result.cpu_seconds = None if cpu is None or after is None else after - cpu
         return result
@@ -109,18 +127,22 @@ async def _round(
         await watcher.close()
 
 
-async def _ours(kind: str, people: int, concurrency: int, folder: Path) -> LoadResult:
+async def _ours(
+    kind: str, people: int, concurrency: int, folder: Path, offered_seconds: float | None = None
+) -> LoadResult:
     async with fresh_database(kind, folder) as (database, location):
         user_ids, _ = await seed_people(database, people)
         if kind == "postgres":
             async with database.engine.begin() as connection:  # as autovacuum would have by now
                 await connection.execute(text("ANALYZE"))
-        return await _round("ours", user_ids, concurrency, folder, location)
+        return await _round("ours", user_ids, concurrency, folder, location, offered_seconds=offered_seconds)
 
 
-async def _echo(people: int, concurrency: int, folder: Path) -> LoadResult:
+async def _echo(
+    people: int, concurrency: int, folder: Path, offered_seconds: float | None = None
+) -> LoadResult:
     user_ids = [800_000 + index for index in range(people)]
-    return await _round("echo", user_ids, concurrency, folder, {})
+    return await _round("echo", user_ids, concurrency, folder, {}, offered_seconds=offered_seconds)
 
 
 def _median(results: list[LoadResult]) -> dict[str, Any]:
@@ -133,11 +155,15 @@ def _median(results: list[LoadResult]) -> dict[str, Any]:
     } | {"failed": sum(s["failed"] for s in summaries)}
 
 
-def run(people: int = 300, concurrency: int = 20, rounds: int = 5) -> dict[str, Any]:
+def run(
+    people: int = 300, concurrency: int = 20, rounds: int = 5, offered_seconds: float = 60.0
+) -> dict[str, Any]:
     async def main() -> dict[str, Any]:
         echo, sqlite, postgres = [], [], []
         with tempfile.TemporaryDirectory() as name:
             folder = Path(name)
+            echo_at_limits = await _echo(people, concurrency, folder, offered_seconds)
+            ours_at_limits = await _ours("sqlite", people, concurrency, folder, offered_seconds)
             with_postgres = await postgres_answers()
             for _ in range(rounds):
                 echo.append(await _echo(people, concurrency, folder))
@@ -146,11 +172,26 @@ def run(people: int = 300, concurrency: int = 20, rounds: int = 5) -> dict[str, 
                     postgres.append(await _ours("postgres", people, concurrency, folder))
         baseline, ours = _median(echo), _median(sqlite)
         ratio = ours["answers_per_second"] / baseline["answers_per_second"]
+        at_limits, echo_limits = ours_at_limits.summary(), echo_at_limits.summary()
         result: dict[str, Any] = {
             "name": "inbound",
             "units": (
-                f"{people} people x {len(ANSWERS)} answers, {concurrency} at a time, median of {rounds} rounds"
+                f"production limits, {OFFERED_PER_SECOND:g} answers/s offered for {offered_seconds:g} s; "
+                f"then limits lifted: {people} people x {len(ANSWERS)} answers, {concurrency} at a time, "
+                f"median of {rounds} rounds"
             ),
+            "at_limits_cpu_ms_per_answer": at_limits["cpu_ms_per_answer"],
+            "at_limits_echo_cpu_ms_per_answer": echo_limits["cpu_ms_per_answer"],
+            "at_limits_cpu_ratio_vs_echo": (
+                round(at_limits["cpu_ms_per_answer"] / echo_limits["cpu_ms_per_answer"], 2)
+                if at_limits["cpu_ms_per_answer"] and echo_limits["cpu_ms_per_answer"]
+                else None
+            ),
+            "at_limits_p50_ms": at_limits["p50_ms"],
+            "at_limits_p99_ms": at_limits["p99_ms"],
+            "at_limits_echo_p50_ms": echo_limits["p50_ms"],
+            "at_limits_echo_p99_ms": echo_limits["p99_ms"],
+            "at_limits_answers": at_limits["answered"],
             "sqlite_answers_per_second": ours["answers_per_second"],
             "sqlite_p50_ms": ours["p50_ms"],
             "sqlite_p99_ms": ours["p99_ms"],
@@ -174,7 +215,7 @@ def run(people: int = 300, concurrency: int = 20, rounds: int = 5) -> dict[str, 
             }
         else:
             result["postgres"] = "skipped: no PostgreSQL at 127.0.0.1:5432"
-        failed = sum(r.failed for r in echo + sqlite + postgres)
+        failed = sum(r.failed for r in [*echo, *sqlite, *postgres, ours_at_limits, echo_at_limits])
         result |= {"failed_requests": failed, "target": f"ratio >= {TARGET} on SQLite"}
         result["met"] = ratio >= TARGET and failed == 0
         return result

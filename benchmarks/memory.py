@@ -54,7 +54,7 @@ async def _seed(url: str, people: int, sessions: int) -> None:
 async def _work(url: str, data_dir: str, process: bool) -> int:
     from cdht.bot.console.channel import CHANNEL, LocalFileFetcher, decode
     from cdht.handlers.context import Services
-    from cdht.handlers.inbox_worker import process_next
+    from cdht.pipeline.inbox import process_batch
     from cdht.storage.database import Database
     from cdht.storage.evidence_files import EvidenceFileStore
 
@@ -63,8 +63,8 @@ async def _work(url: str, data_dir: str, process: bool) -> int:
     if process:
         services = Services(EvidenceFileStore(Path(data_dir)), LocalFileFetcher(), year=2025)
         clock = lambda: datetime(2025, 11, 20, 3, 0, tzinfo=UTC)  # noqa: E731
-        while await process_next(database.uow, {CHANNEL: decode}, services, clock) is not None:
-            done += 1
+        while processed := await process_batch(database.batch_uow, {CHANNEL: decode}, services, clock):
+            done += processed
     else:
         async with database.uow() as uow:
             done = len(await uow.people.all())

@@ -22,9 +22,10 @@ from aiogram.exceptions import TelegramRetryAfter
 
 from benchmarks.people import fresh_database, seed_people
 from cdht.bot.composition import App
-from cdht.bot.runner import Timing, run_telegram
+from cdht.bot.telegram.channel import TelegramChannel
 from cdht.config import Settings
 from cdht.handlers import broadcast
+from cdht.pipeline.runner import Timing, run_channels, utc_now
 from cdht.storage.evidence_files import EvidenceFileStore
 from tests.fakes.telegram_api import TOKEN
 from tests.fakes.telegram_faults import FaultyTelegramAPI
@@ -63,9 +64,9 @@ async def _ours(people: int, folder: Path) -> dict[str, Any]:
                 await uow.commit()
             stop = asyncio.Event()
             runner = asyncio.create_task(
-                run_telegram(
+                run_channels(
                     app,
-                    webhook=False,
+                    [TelegramChannel(app.settings, app.uow, utc_now, webhook=False)],
                     receive=False,
                     stop=stop,
                     install_signal_handlers=False,

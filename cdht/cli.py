@@ -11,13 +11,12 @@ from typing import Annotated
 import typer
 
 from cdht import cli_invite
+from cdht.bot.channels import configured_channels
 from cdht.bot.composition import App
 from cdht.bot.console.repl import chat_loop, choose_person
 from cdht.bot.heap import freeze_startup_heap
 from cdht.bot.processes import start_worker_process, stop_worker_processes
-from cdht.bot.runner import run_telegram
 from cdht.bot.stalls import watch_stalls
-from cdht.bot.zalo.runner import run_zalo
 from cdht.cli_admin import register as register_admin_commands
 from cdht.cli_admin import run_with_app
 from cdht.conversations.loader import builtin_questionnaires
@@ -27,8 +26,8 @@ from cdht.handlers.answers_import import AnswersImportError, import_answers
 from cdht.handlers.roster import RosterError, import_roster
 from cdht.handlers.scores import UnknownUnitError, score_unit
 from cdht.handlers.spreadsheet import SpreadsheetError
+from cdht.pipeline import runner
 from cdht.scoring.report import assessment_to_json, format_assessment
-from cdht.storage.database import is_sqlite
 
 app = typer.Typer(help="cdht: bot thu thập dữ liệu đánh giá Cộng đồng học tập (TT 25/2023/TT-BGDĐT).")
 db_app = typer.Typer(help="Cơ sở dữ liệu.")
@@ -145,7 +144,7 @@ def run_command(
         if settings.telegram_token is None and settings.zalo_token is None:
             await _console_demo(application)
             return
-        if workers > 1 and is_sqlite(application.database.url):
+        if workers > 1 and not application.abilities.row_locks:
             typer.echo(
                 "Nhiều tiến trình cần PostgreSQL (CDHT_DATABASE_URL); SQLite chạy một tiến trình.", err=True
             )
@@ -176,33 +175,11 @@ async def run_channels(application: App, *, receive: bool) -> None:
     stop = asyncio.Event()
     freeze_startup_heap()
     await application.database.checkpoint_off_the_loop()
-    runs = []
-    first = True
-    if settings.telegram_token is not None:
-        runs.append(
-            run_telegram(
-                application,
-                webhook=settings.telegram_webhook_url is not None,
-                stop=stop,
-                receive=receive,
-                background=receive,
-            )
-        )
-        first = False
-    if settings.zalo_token is not None:
-        runs.append(
-            run_zalo(
-                application,
-                webhook=settings.zalo_webhook_secret is not None,
-                stop=stop,
-                receive=receive,
-                background=receive and first,
-                install_signal_handlers=first,
-            )
-        )
     watcher = asyncio.create_task(watch_stalls(stop, threshold=settings.slow_ms / 1000))
     try:
-        await asyncio.gather(*runs)
+        channels = configured_channels(application)
+        if channels:  # `cdht worker` without a token has nothing to do
+            await runner.run_channels(application, channels, stop=stop, receive=receive, background=receive)
     finally:
         stop.set()
         await watcher

@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from cdht.storage.batch_unit_of_work import SqlBatchUnitOfWork
 from cdht.storage.database import create_engine, session_factory
 from cdht.storage.migrate import upgrade
 from cdht.storage.tables import Base
@@ -122,12 +123,33 @@ async def uow_factory(database_url_and_engine: tuple[str, AsyncEngine]) -> Calla
 
 
 @pytest.fixture
-async def sqlite_uow_factory(tmp_path: Path) -> AsyncIterator[Callable[[], SqlUnitOfWork]]:
+async def batch_uow_factory(
+    database_url_and_engine: tuple[str, AsyncEngine],
+) -> Callable[[], SqlBatchUnitOfWork]:
+    """The inbox batch's units of work (a batching session), on the same database as `uow_factory`."""
+    _, engine = database_url_and_engine
+    factory = session_factory(engine, batching=True)
+    return lambda: SqlBatchUnitOfWork(factory)
+
+
+@pytest.fixture
+async def sqlite_engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
     engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'one.sqlite3'}")
     await upgrade(engine)
-    factory = session_factory(engine)
-    yield lambda: SqlUnitOfWork(factory)
+    yield engine
     await engine.dispose()
+
+
+@pytest.fixture
+async def sqlite_uow_factory(sqlite_engine: AsyncEngine) -> Callable[[], SqlUnitOfWork]:
+    factory = session_factory(sqlite_engine)
+    return lambda: SqlUnitOfWork(factory)
+
+
+@pytest.fixture
+async def sqlite_batch_uow_factory(sqlite_engine: AsyncEngine) -> Callable[[], SqlBatchUnitOfWork]:
+    factory = session_factory(sqlite_engine, batching=True)
+    return lambda: SqlBatchUnitOfWork(factory)
 
 
 @contextmanager

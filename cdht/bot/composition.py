@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from cdht.config import Settings
 from cdht.handlers.context import MediaFetcher, Services
-from cdht.handlers.ports import FileStore, UnitOfWork
+from cdht.handlers.ports import BatchUnitOfWork, FileStore, StorageAbilities, UnitOfWork
 from cdht.handlers.reminders import ReminderPolicy
 from cdht.logs import configure_logging
 from cdht.storage.database import Database
@@ -27,6 +27,13 @@ class App:
 
     def uow(self) -> UnitOfWork:
         return self.database.uow()
+
+    def batch_uow(self) -> BatchUnitOfWork:
+        return self.database.batch_uow()
+
+    @property
+    def abilities(self) -> StorageAbilities:
+        return self.database.abilities
 
     def services(self, fetcher: MediaFetcher, today: date | None = None) -> Services:
         settings = self.settings

@@ -6,7 +6,6 @@ channel showed); then an officer's multi-step action in progress; otherwise the 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 
 from cdht.conversations.inbound import Command, Inbound, Media, Reachability, Text
@@ -72,11 +71,6 @@ async def handle(
                 uow, person, Command("resume"), now, services, channel=sender.channel
             )
         return await run_command(uow, person, inbound, now, services, channel=sender.channel)
-    questionnaire = questionnaire_for(person)
-    if questionnaire is not None:  # the flow's and the questionnaire's session, in one query
-        await uow.sessions.read_ahead(
-            person.id, person.unit_id, (YEARLESS, FLOW), (services.year, questionnaire.id)
-        )
     flow = await current_flow(uow, person)
     if flow is not None and isinstance(inbound, Text | Media):
         return [await continue_flow(uow, person, flow, inbound, now, services, sender.channel)]
@@ -85,28 +79,11 @@ async def handle(
     return await answer(uow, person, inbound, now, services, channel=sender.channel)
 
 
-async def read_ahead(uow: UnitOfWork, senders: Sequence[Sender], services: Services) -> None:
-    """Read what `handle` reads for each sender of an inbox batch (the person, their flow and questionnaire
-    sessions, their unit and its review state) in one query per table instead of one per update."""
-    accounts: dict[str, list[str]] = {}
-    for sender in senders:
-        accounts.setdefault(sender.channel, []).append(sender.external_id)
-    people = []
-    for channel, external_ids in accounts.items():
-        await uow.people.read_ahead(channel, external_ids)
-        for external_id in external_ids:
-            person = await uow.people.by_identity(channel, external_id)
-            if person is not None and person.active:
-                people.append(person)
-    wanted = []
-    for person in people:
-        questionnaire = questionnaire_for(person)
-        if questionnaire is not None:
-            sessions = ((YEARLESS, FLOW), (services.year, questionnaire.id))
-            wanted.append((person.id, person.unit_id, sessions))
-    if wanted:
-        await uow.sessions.read_ahead_many(wanted)
-        await uow.units.read_ahead_with_review([unit_id for _, unit_id, _ in wanted], services.year)
+def sessions_read(person: PersonRecord, year: int) -> tuple[tuple[int, str], ...]:
+    """The sessions (year, questionnaire id) `handle` reads for an active person: their flow and their
+    questionnaire's; what an inbox batch reads ahead for its senders."""
+    questionnaire = questionnaire_for(person)
+    return () if questionnaire is None else ((YEARLESS, FLOW), (year, questionnaire.id))
 
 
 async def continue_flow(

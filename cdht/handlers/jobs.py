@@ -107,6 +107,9 @@ def _messages(work: Rendered | None, files: list[Path], error: str | None) -> li
         ]
     kind = "photo" if work.is_picture else "document"
     return [
-        OutboundMessage(text=caption, attachment_path=str(path), attachment_kind=kind)
-        for path, caption in zip(files, work.captions(), strict=True)
+        *([work.message] if work.message is not None else []),
+        *(
+            OutboundMessage(text=caption, attachment_path=str(path), attachment_kind=kind)
+            for path, caption in zip(files, work.captions(), strict=True)
+        ),
     ]

@@ -76,9 +76,17 @@ async def run_command(
         today = services.local_date(now)
         if unit.tier == "village":
             return [NOT_IN_SCOPE]
-        report = progress.commune_progress if unit.tier == "commune" else progress.area_progress
-        message = await services.long_read(uow, lambda reader: report(reader, unit, year, today))
-        await queue_job(uow, person, "chart", {"unit": unit.code, "year": year}, channel, now)
+        params = {"unit": unit.code, "year": year}
+        if unit.tier == "commune":  # twenty villages: answered at once
+            message = await services.long_read(
+                uow, lambda reader: progress.commune_progress(reader, unit, year, today)
+            )
+        else:  # every commune of a district or province: the jobs runner sends it, nobody waits behind it
+            await queue_job(uow, person, "progress", params, channel, now)
+            message = OutboundMessage(
+                text=f"⏳ Đang tổng hợp tiến độ của {unit.name}; bot sẽ gửi ngay khi xong."
+            )
+        await queue_job(uow, person, "chart", params, channel, now)
         return [message]
     if name == "bieudo":
         await queue_job(uow, person, "chart", {"unit": unit.code, "year": year}, channel, now)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
+from cdht.conversations.outbound import OutboundMessage
+from cdht.handlers import progress
 from cdht.handlers.audit_view import audit_lines
 from cdht.handlers.context import Services
 from cdht.handlers.dossier import annual_report_input, area_dossier, commune_dossier, evidence_records
@@ -39,6 +41,7 @@ class Rendered:
 
     parts: tuple[tuple[str, str, Render], ...]
     is_picture: bool = False
+    message: OutboundMessage | None = None  # a text result (a district's progress), sent before any file
 
     def files(self) -> list[tuple[str, bytes]]:
         return [(name, render()) for name, _, render in self.parts]
@@ -58,6 +61,8 @@ async def render_job(uow: UnitOfWork, job: JobRecord, services: Services, now: d
     year = int(job.params["year"])
     today = services.local_date(now)
     stem = f"{unit.code}-{year}"
+    if job.kind == "progress":
+        return Rendered((), message=await progress.area_progress(uow, unit, year, today))
     if job.kind == "chart":
         if unit.tier == "commune":
             dossier = await commune_dossier(uow, unit, year, today)

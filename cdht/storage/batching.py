@@ -1,4 +1,5 @@
-"""A session that saves statements when the inbox worker handles several updates in one transaction.
+"""The inbox batch's session: it saves statements when the inbox loop handles several updates in one
+transaction (`Database.batch_uow`; every other unit of work has a plain session).
 
 Each statement through SQLAlchemy costs far more than SQLite takes to run it (about 50 µs against 10 µs), and
 an answer used to need about nine of them. `BatchingSession` (the synchronous session under the async one the
@@ -140,3 +141,11 @@ def remembered(session: AsyncSession, name: str, tables: Iterable[str]) -> dict[
     """The reads remembered under `name` in this transaction (None: the session does not batch)."""
     batching = session.sync_session
     return batching.ahead(name, tables) if isinstance(batching, BatchingSession) else None
+
+
+def reads_ahead(session: AsyncSession, name: str, tables: Iterable[str]) -> dict[Any, Any]:
+    """Where reads made ahead under `name` are kept: only a batching session makes them."""
+    kept = remembered(session, name, tables)
+    if kept is None:
+        raise TypeError("reads are made ahead only in the inbox batch's unit of work (Database.batch_uow)")
+    return kept

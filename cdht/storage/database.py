@@ -13,6 +13,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.ext.asyncio import AsyncSession as SqlSession
 
+from cdht.handlers.ports import StorageAbilities
+from cdht.storage.batch_unit_of_work import SqlBatchUnitOfWork
 from cdht.storage.batching import BatchingSession
 from cdht.storage.checkpoints import Checkpoints
 from cdht.storage.sqlite_inline import InlineDBAPI
@@ -72,8 +74,12 @@ def log_slow_statements(engine: AsyncEngine, milliseconds: float) -> None:
     event.listen(engine.sync_engine, "after_cursor_execute", finished)
 
 
-def session_factory(engine: AsyncEngine) -> async_sessionmaker[SqlSession]:
-    return async_sessionmaker(engine, expire_on_commit=False, sync_session_class=BatchingSession)
+def session_factory(engine: AsyncEngine, *, batching: bool = False) -> async_sessionmaker[SqlSession]:
+    """Plain sessions; `batching`: the inbox batch's, which keep writes for later and remember reads made
+    ahead (`BatchingSession`)."""
+    if batching:
+        return async_sessionmaker(engine, expire_on_commit=False, sync_session_class=BatchingSession)
+    return async_sessionmaker(engine, expire_on_commit=False)
 
 
 class Database:
@@ -99,9 +105,17 @@ class Database:
         if slow_ms is not None:
             log_slow_statements(self.engine, slow_ms)
         self._sessions = session_factory(self.engine)
+        self._batch_sessions = session_factory(self.engine, batching=True)
+        sqlite = is_sqlite(url)
+        # SQLite has no row locks: one process, whose sender keeps the chats of a batch apart by itself.
+        self.abilities = StorageAbilities(row_locks=not sqlite, batch_sends=sqlite)
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self._sessions)
+
+    def batch_uow(self) -> SqlBatchUnitOfWork:
+        """The inbox batch's unit of work (`SqlBatchUnitOfWork`)."""
+        return SqlBatchUnitOfWork(self._batch_sessions)
 
     async def checkpoint_off_the_loop(self) -> None:
         """For a long-running process on a SQLite file: WAL checkpoints in their own thread (`Checkpoints`)

@@ -104,7 +104,7 @@ async def test_unknown_account_is_asked_to_register_and_bad_codes_are_refused(de
 
     stranger = PersonRecord(id=0, name="Người lạ", phone="+84999999999", role="village_head", unit_id=0)
     services = Services(files=demo_app.files, fetcher=LocalFileFetcher(), year=2025)
-    channel = ConsoleChannel(demo_app.uow, services, stranger, clock=support.Clock())
+    channel = ConsoleChannel(demo_app, services, stranger, clock=support.Clock())
     first = await channel.send("xin chào")
     assert "Chia sẻ số điện thoại" in first[0]
     assert "chưa có trong danh sách" in (await channel.send("/contact"))[0]

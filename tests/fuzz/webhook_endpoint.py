@@ -1,4 +1,4 @@
-"""The webhook endpoint alone, as `cdht run` serves it (webhook_app -> UpdateIntake with the real
+"""The webhook endpoint alone, as `cdht run` serves it (webhook_app -> the intake with the real
 Acknowledger), on an aiohttp test server at 127.0.0.1, with the fake Bot API behind the bot."""
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiohttp.test_utils import TestClient, TestServer
 
 from cdht.bot.telegram.acknowledge import Acknowledger
+from cdht.bot.telegram.channel import update_intake
 from cdht.bot.telegram.decode import decode
-from cdht.bot.telegram.intake import UpdateIntake
 from cdht.bot.telegram.media import TelegramMediaFetcher
 from cdht.bot.telegram.webhook import SECRET_HEADER, webhook_app
 from cdht.handlers.context import Services
-from cdht.handlers.inbox_worker import process_next
+from cdht.pipeline.inbox import process_batch
 from cdht.storage.database import Database
 from cdht.storage.evidence_files import EvidenceFileStore
 from tests.fakes.telegram_api import TOKEN, FakeTelegramAPI
@@ -44,7 +44,7 @@ class WebhookUnderTest:
         await self.api.start()
         self.bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(self.api.base_url)))
         self.acknowledger = Acknowledger(self.bot)
-        intake = UpdateIntake(self.database.uow, now, self.acknowledger)
+        intake = update_intake(self.database.uow, now, self.acknowledger)
         server = TestServer(webhook_app(intake, secret=SECRET, path=PATH), host="127.0.0.1")
         self.client = TestClient(server)
         await self.client.start_server()
@@ -66,8 +66,8 @@ class WebhookUnderTest:
             exports_dir=self.folder / "exports",
         )
         done = 0
-        while await process_next(self.database.uow, {"telegram": decode}, services, now) is not None:
-            done += 1
+        while processed := await process_batch(self.database.batch_uow, {"telegram": decode}, services, now):
+            done += processed
         return done
 
     async def close(self) -> None:

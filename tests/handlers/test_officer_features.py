@@ -60,14 +60,14 @@ async def test_return_reopens_only_that_answer_and_the_audit_log_keeps_it(tmp_pa
         officer, _ = await chat(app, OFFICER_X1, clock)
         head, _ = await chat(app, HEAD_T1, clock)
         await answer_everything(app, head, HEAD_T1, make_photo(tmp_path))
-        assert any("đã gửi số liệu" in line for line in await officer.receive())
+        assert any("đã gửi số liệu" in line for line in await officer.notices())
         listing = "\n".join(await officer.send("/duyet DEMO-SH-X1-T1"))
         assert "2. Số công dân: 1.000 người" in listing
         assert "Gõ số thứ tự" in (await officer.send("/tralai DEMO-SH-X1-T1"))[0]
         assert "⚠️" in (await officer.send("99: sai"))[0]
         done = await officer.send("2: chưa khớp sổ hộ khẩu")
         assert "Đã trả lại Thôn Đông" in done[0]
-        told = "\n".join(await head.receive())
+        told = "\n".join(await head.notices())
         assert "chưa khớp sổ hộ khẩu" in told and "Số công dân" in told
         async with app.uow() as uow:
             village = await uow.units.by_code("DEMO-SH-X1-T1")
@@ -92,9 +92,9 @@ async def test_return_reopens_only_that_answer_and_the_audit_log_keeps_it(tmp_pa
         ]
         fixed = [e for e in entries if e.action == "answer" and e.question_id == "citizens"][-1]
         assert (fixed.old_value, fixed.new_value, fixed.reason) == (None, 1100, "chưa khớp sổ hộ khẩu")
-        assert any("đã gửi số liệu" in line for line in await officer.receive())
+        assert any("đã gửi số liệu" in line for line in await officer.notices())
         assert "Đã duyệt" in (await officer.send("/duyet_ok DEMO-SH-X1-T1"))[0]
-        assert any("đã được xã duyệt" in line for line in await head.receive())
+        assert any("đã được xã duyệt" in line for line in await head.notices())
         district, _ = await chat(app, DISTRICT, clock)
         audit = "\n".join(await district.send("/nhatky DEMO-SH-X1"))
         assert "mở lại để sửa «Số công dân»: 1000 → —" in audit
@@ -152,9 +152,9 @@ async def test_broadcast_reaches_each_chosen_person_once(tmp_path: Path) -> None
         assert "Sẽ gửi tới 2 người" in preview  # two registered heads have not finished
         progress = "\n".join(await district.send("/tb send:"))
         assert "Đang gửi thông báo" in progress and "đã gửi 0/2" in progress
-        got = ["\n".join(await channel.receive()) for channel, _ in heads]
+        got = ["\n".join(await channel.notices()) for channel, _ in heads]
         assert ["Họp giao ban" in text for text in got] == [False, True, True]
-        assert ["Họp giao ban" in "\n".join(await channel.receive()) for channel, _ in heads] == [
+        assert ["Họp giao ban" in "\n".join(await channel.notices()) for channel, _ in heads] == [
             False,
             False,
             False,
@@ -164,7 +164,7 @@ async def test_broadcast_reaches_each_chosen_person_once(tmp_path: Path) -> None
 
             await broadcast.progress_tick(uow, clock())
             await uow.commit()
-        assert "Đã gửi xong thông báo #1: đã gửi 2/2" in "\n".join(await district.receive())
+        assert "Đã gửi xong thông báo #1: đã gửi 2/2" in "\n".join(await district.notices())
 
 
 async def test_reminders_respect_quiet_hours_and_name_what_is_missing(tmp_path: Path) -> None:
@@ -186,9 +186,9 @@ async def test_reminders_respect_quiet_hours_and_name_what_is_missing(tmp_path: 
         assert (HEAD_T2, True) in sent and all(phone != HEAD_T1 for phone, _ in sent)
         assert run.queued == sum(1 for r in run.planned if r.reachable) and again.queued == 0
         clock.now = morning.replace(hour=1)  # the reminders were staggered a little after 07:00
-        text = "\n".join(await waiting.receive())
+        text = "\n".join(await waiting.notices())
         assert "Nhắc việc" in text and "Số công dân" in text and "31/01/2026" in text
-        assert not any("Nhắc việc" in line for line in await done.receive())
+        assert not any("Nhắc việc" in line for line in await done.notices())
 
 
 async def test_recognitions_and_difficulties(tmp_path: Path) -> None:
@@ -208,11 +208,11 @@ async def test_recognitions_and_difficulties(tmp_path: Path) -> None:
         assert (
             "Đã gửi vướng mắc #1" in (await head.send("Người đi làm ăn xa có tính vào số công dân không?"))[0]
         )
-        inbox = "\n".join(await district.receive())
+        inbox = "\n".join(await district.notices())
         assert "Vướng mắc #1" in inbox and "đi làm ăn xa" in inbox
         await district.send("/vm_traloi 1")
         await district.send("Có, nếu còn đăng ký thường trú tại thôn.")
-        assert any("còn đăng ký thường trú" in line for line in await head.receive())
+        assert any("còn đăng ký thường trú" in line for line in await head.notices())
         assert "chờ trả lời" not in "\n".join(await district.send("/vuongmac"))
 
 
@@ -278,13 +278,30 @@ async def test_an_officer_relinks_a_person_who_changed_account_with_an_invite_co
         code = reply.split("Mã mời cho Nguyễn Văn An: ", 1)[1].split(" ", 1)[0]
         new_phone = PersonRecord(id=0, name="máy mới", phone="+84999000111", role="village_head", unit_id=0)
         services = app.services(LocalFileFetcher())
-        new_account = ConsoleChannel(app.uow, services, new_phone, clock=clock)
+        new_account = ConsoleChannel(app, services, new_phone, clock=clock)
         welcome = await new_account.send(f"/start {code}")
         assert "Xin chào Nguyễn Văn An" in welcome[0]
         third = PersonRecord(id=0, name="máy khác", phone="+84999000222", role="village_head", unit_id=0)
-        reused = await ConsoleChannel(app.uow, services, third, clock=clock).send(f"/start {code}")
+        reused = await ConsoleChannel(app, services, third, clock=clock).send(f"/start {code}")
         assert "Mã mời không đúng" in reused[0]  # one use only
         async with app.uow() as uow:
             person = await uow.people.by_phone(HEAD_T1)
             assert person is not None
             assert [i.external_id for i in await uow.people.identities(person.id)] == ["console:+84999000111"]
+
+
+async def test_a_districts_progress_comes_from_the_jobs_runner_so_nobody_waits_behind_it(
+    tmp_path: Path,
+) -> None:
+    clock = Clock()
+    async with demo_app(tmp_path) as app:
+        head, _ = await chat(app, HEAD_T1, clock)
+        await answer_everything(app, head, HEAD_T1, make_photo(tmp_path))
+        district, _ = await chat(app, DISTRICT, clock)
+        lines = await district.send("/tiendo")
+        text = "\n".join(lines)
+        assert lines[0].startswith("⏳ Đang tổng hợp tiến độ của Huyện Sơn Hà")  # the reply, at once
+        assert "Tiến độ năm 2025 — Huyện Sơn Hà" in text  # then the job's result
+        assert "• Xã An Bình (dữ liệu mẫu): chưa đạt mức độ 1 · thôn xong 1/4" in text
+        assert text.index("Đang tổng hợp") < text.index("Tiến độ năm 2025")
+        assert len(attachments(lines)) == 2  # and its charts

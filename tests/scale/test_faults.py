@@ -24,10 +24,10 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 
 from cdht.bot.composition import App
-from cdht.bot.outbox_sender import RetryPolicy
 from cdht.bot.telegram import channel as telegram_channel
 from cdht.conversations.outbound import OutboundMessage
 from cdht.handlers.wire import outbound_to_json
+from cdht.pipeline.outbox import RetryPolicy
 from cdht.storage.database import Database
 from cdht.storage.evidence_files import EvidenceFileStore
 from tests.bot.telegram.harness import FAST, BotUnderTest, settings_for

@@ -22,7 +22,7 @@ def test_a_logged_error_is_quick_and_shows_no_local_values(capsys: pytest.Captur
             started = time.perf_counter()
             log.exception("inbox step failed", inbox_id=7)
             took = time.perf_counter() - started
-        output = capsys.readouterr().out
+        output = capsys.readouterr().err  # logs go to standard error; standard output is the commands' own
         assert "inbox step failed" in output and "inbox_id=7" in output
         assert "Traceback" in output and "ConnectionRefusedError" in output
         assert payload["phone"] not in output and "Số hộ" not in output

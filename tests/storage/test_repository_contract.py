@@ -192,7 +192,9 @@ class TestRepositoryContract:
             assert (await uow.units.with_review(village, 2023))[1] == YearRecord(village, 2023, "approved")
             assert await uow.units.with_review(village + 100, 2024) == (None, None)
 
-    async def test_two_sessions_read_ahead_in_one_query_until_saved(self, uow_factory: Factory) -> None:
+    async def test_sessions_read_back_what_was_saved_and_replies_are_queued_in_order(
+        self, uow_factory: Factory
+    ) -> None:
         async with uow_factory() as uow:
             _, _, village, _ = await _tree(uow)
             person = await uow.people.add("A", "+84912345678", "village_head", village, NOW)
@@ -200,15 +202,11 @@ class TestRepositoryContract:
             await uow.sessions.save(flow)
             await uow.commit()
         async with uow_factory() as uow:
-            await uow.sessions.read_ahead(person.id, village, (0, "__flow__"), (2024, "village_head"))
             assert await uow.sessions.get(person.id, village, 0, "__flow__") == replace(flow, id=ANY)
             assert await uow.sessions.get(person.id, village, 2024, "village_head") is None
-            await uow.sessions.read_ahead(person.id, village, (0, "__flow__"), (2024, "village_head"))
             saved = SessionRecord(person.id, village, 2024, "village_head", {"cursor": 1}, False, NOW)
             await uow.sessions.save(saved)
-            assert await uow.sessions.get(person.id, village, 2024, "village_head") == replace(
-                saved, id=ANY
-            )  # not the read-ahead
+            assert await uow.sessions.get(person.id, village, 2024, "village_head") == replace(saved, id=ANY)
             await uow.inbox.add("telegram", "1", "u:A", {"n": 1}, NOW)
             await uow.inbox.add("telegram", "2", "u:B", {"n": 2}, NOW)
             claimed = await uow.inbox.claim(limit=5)

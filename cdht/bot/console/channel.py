@@ -1,4 +1,6 @@
-"""The console channel: the same inbox -> handler -> outbox path as Telegram and Zalo, typed in a terminal.
+"""The console channel (a `cdht.pipeline.channel.Channel`): the same intake -> inbox loop -> outbox path as
+Telegram and Zalo, typed in a terminal. Each typed line is handled at once: stored, the inbox processed, the
+jobs run, and what the outbox holds for this chat delivered to the screen.
 
 Typing a number picks the numbered option of the last message; `/photo PATH` and `/file PATH` send
 evidence from a local file, `/location LAT,LON` a location, `/contact` the person's own phone number.
@@ -15,21 +17,38 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from cdht.bot.background import drain_inbox, drain_jobs
+from cdht.bot.composition import App
 from cdht.bot.numbered import number_buttons
 from cdht.conversations.inbound import Choice, Command, Contact, Inbound, Location, Media, Text
 from cdht.handlers.context import Sender, Services
-from cdht.handlers.ports import PersonRecord, UnitOfWorkFactory
+from cdht.handlers.ports import OutboxRecord, PersonRecord
 from cdht.handlers.wire import inbound_from_json, inbound_to_json, outbound_from_json
+from cdht.pipeline.background import drain_jobs
+from cdht.pipeline.inbox import process_batch
+from cdht.pipeline.intake import Intake, RawUpdate
 
 CHANNEL = "console"
 COMMANDS = {"/back": "back", "/skip": "skip", "/summary": "summary", "/done": "done"}
 SLASH = re.compile(r"^/([a-z_]{2,32})(?:\s+(.*))?$", re.DOTALL)
+QUIT = ("/quit", "/exit")
+GOODBYE = "Tạm biệt! Các câu trả lời đã được lưu; lần sau sẽ tiếp tục từ chỗ dừng."
 
 
 def decode(payload: dict[str, Any]) -> tuple[Sender, Inbound] | None:
     sender = Sender(**payload["sender"])
     return sender, inbound_from_json(payload["event"])
+
+
+def _raw_update(payload: dict[str, Any]) -> RawUpdate:
+    return RawUpdate(uuid.uuid4().hex, payload["sender"]["external_id"], payload)
+
+
+def read_line(prompt: str) -> str | None:
+    """A line typed in the terminal; None at the end of input."""
+    try:
+        return input(prompt)
+    except EOFError:
+        return None
 
 
 class LocalFileFetcher:
@@ -43,25 +62,74 @@ class LocalFileFetcher:
         return path.read_bytes() if path.is_file() else None
 
 
+class ConsoleTransport:
+    """Delivers to the screen: a message becomes printed lines, its options numbered (typing a number picks
+    one, see `ConsoleChannel.to_inbound`)."""
+
+    def __init__(self) -> None:
+        self.actions: dict[str, Choice] = {}
+        self._printed: list[str] = []
+
+    def is_group(self, chat_id: str) -> bool:
+        return False
+
+    async def send(self, row: OutboxRecord, person: PersonRecord | None) -> str:
+        numbered = number_buttons(outbound_from_json(row.payload))
+        self.actions = numbered.actions
+        self._printed.append(numbered.text)
+        return f"console-{row.id}"
+
+    def printed(self) -> list[str]:
+        """What was delivered since the last call."""
+        printed, self._printed = self._printed, []
+        return printed
+
+
 class ConsoleChannel:
+    name = CHANNEL
+
     def __init__(
         self,
-        uow_factory: UnitOfWorkFactory,
+        app: App,
         services: Services,
         person: PersonRecord,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
-        self._uow_factory = uow_factory
+        self._app = app
         self._services = services
         self._person = person
         self._clock = clock
         self._sender = Sender(CHANNEL, f"console:{person.phone}", f"console:{person.phone}", person.name)
-        self._actions: dict[str, Choice] = {}
+        self.transport = ConsoleTransport()
+        self.fetcher = services.fetcher
+        self.intake = Intake(CHANNEL, app.uow, clock, read=_raw_update)
+
+    def decode(self, payload: dict[str, Any]) -> tuple[Sender, Inbound] | None:
+        return decode(payload)
+
+    async def start(self) -> None:
+        pass
+
+    async def receive(self, stop: asyncio.Event) -> None:
+        """The terminal: each typed line is handled and its replies printed, until `stop`, /quit or the end of
+        input."""
+        while not stop.is_set():
+            line = await asyncio.to_thread(read_line, "\n> ")
+            if line is None or line.strip() in QUIT:
+                print(GOODBYE)
+                return
+            if not line.strip():
+                continue
+            for text in await self.send(line):
+                print(f"\n{text}")
+
+    async def close(self) -> None:
+        pass
 
     def to_inbound(self, line: str) -> Inbound:
         text = line.strip()
-        if text in self._actions:
-            return self._actions[text]
+        if text in self.transport.actions:
+            return self.transport.actions[text]
         word, _, rest = text.partition(" ")
         if word in COMMANDS:
             return Command(COMMANDS[word], rest.strip() or None)
@@ -92,30 +160,23 @@ class ConsoleChannel:
         return await self.send_event(self.to_inbound(line))
 
     async def send_event(self, inbound: Inbound) -> list[str]:
-        payload = {"sender": self._sender.__dict__, "event": inbound_to_json(inbound)}
-        async with self._uow_factory() as uow:
-            await uow.inbox.add(CHANNEL, uuid.uuid4().hex, self._sender.external_id, payload, self._clock())
-            await uow.commit()
-        await drain_inbox(self._uow_factory, {CHANNEL: decode}, self._services, self._clock)
-        await drain_jobs(self._uow_factory, self._services, self._clock)
+        await self.intake.store([{"sender": self._sender.__dict__, "event": inbound_to_json(inbound)}])
+        while await process_batch(self._app.batch_uow, {CHANNEL: self.decode}, self._services, self._clock):
+            pass
+        await drain_jobs(self._app.uow, self._services, self._clock)
         return await self._deliver()
 
-    async def receive(self) -> list[str]:
+    async def notices(self) -> list[str]:
         """What others sent this person meanwhile (notifications, broadcasts, finished jobs)."""
-        await drain_jobs(self._uow_factory, self._services, self._clock)
+        await drain_jobs(self._app.uow, self._services, self._clock)
         return await self._deliver()
 
     async def _deliver(self) -> list[str]:
-        printed = []
-        async with self._uow_factory() as uow:
+        """This chat's due messages, through the transport; another console person's wait for their turn."""
+        async with self._app.uow() as uow:
             for row in await uow.outbox.due(CHANNEL, self._clock(), limit=1000):
-                if row.chat_id != self._sender.chat_id:
-                    continue
-                numbered = number_buttons(outbound_from_json(row.payload))
-                self._actions = numbered.actions
-                printed.append(numbered.text)
-                await uow.outbox.mark_sent(
-                    row.id, f"console-{row.id}", self._clock(), sent_payload=row.payload
-                )
+                if row.chat_id == self._sender.chat_id:
+                    message_id = await self.transport.send(row, None)
+                    await uow.outbox.mark_sent(row.id, message_id, self._clock(), sent_payload=row.payload)
             await uow.commit()
-        return printed
+        return self.transport.printed()

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from cdht.bot.composition import App
-from cdht.bot.console.channel import CHANNEL, ConsoleChannel, LocalFileFetcher
+from cdht.bot.console.channel import CHANNEL, ConsoleChannel, LocalFileFetcher, read_line
 from cdht.conversations.inbound import Command, Contact
 from cdht.handlers.phones import normalise_phone
 from cdht.handlers.ports import PersonRecord
@@ -26,17 +26,10 @@ async def choose_person(app: App, phone: str | None, role: str | None) -> Person
     people.sort(key=lambda p: (ROLE_ORDER.index(p.role) if p.role in ROLE_ORDER else 9, p.id))
     for index, person in enumerate(people, start=1):
         print(f"{index:>3}. {person.name} — {person.role} — {person.phone}")
-    answer = await asyncio.to_thread(_read, "Chọn người (số thứ tự): ")
+    answer = await asyncio.to_thread(read_line, "Chọn người (số thứ tự): ")
     if answer is None or not answer.strip().isdigit() or not 1 <= int(answer) <= len(people):
         return None
     return people[int(answer) - 1]
-
-
-def _read(prompt: str) -> str | None:
-    try:
-        return input(prompt)
-    except EOFError:
-        return None
 
 
 def make_channel(
@@ -44,7 +37,7 @@ def make_channel(
 ) -> ConsoleChannel:
     now = clock or (lambda: datetime.now(UTC))
     services = app.services(LocalFileFetcher(), today=now().date())
-    return ConsoleChannel(app.uow, services, person, clock=now)
+    return ConsoleChannel(app, services, person, clock=now)
 
 
 async def open_conversation(app: App, channel: ConsoleChannel, person: PersonRecord) -> list[str]:
@@ -61,12 +54,4 @@ async def chat_loop(app: App, person: PersonRecord) -> None:
     print(f"— Đang trò chuyện với tư cách {person.name}. Gõ /quit để thoát, /help để xem hướng dẫn. —")
     for text in await open_conversation(app, channel, person):
         print(f"\n{text}")
-    while True:
-        line = await asyncio.to_thread(_read, "\n> ")
-        if line is None or line.strip() in ("/quit", "/exit"):
-            print("Tạm biệt! Các câu trả lời đã được lưu; lần sau sẽ tiếp tục từ chỗ dừng.")
-            return
-        if not line.strip():
-            continue
-        for text in await channel.send(line):
-            print(f"\n{text}")
+    await channel.receive(asyncio.Event())

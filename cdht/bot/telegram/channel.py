@@ -1,11 +1,12 @@
-"""The Telegram channel's pieces for the runner: the bot (pointed at `CDHT_TELEGRAM_API_BASE` when set), the
-transport and media fetcher, and receiving by long polling or by webhook."""
+"""The Telegram channel (a `cdht.pipeline.channel.Channel`): the bot (pointed at `CDHT_TELEGRAM_API_BASE` when
+set), the transport and media fetcher, and receiving by long polling or by webhook."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 import structlog
@@ -16,16 +17,18 @@ from aiohttp import web
 
 from cdht.bot.telegram.acknowledge import Acknowledger
 from cdht.bot.telegram.chat_menus import ChatMenus
-from cdht.bot.telegram.decode import ALLOWED_UPDATES, CHANNEL, decode
-from cdht.bot.telegram.intake import UpdateIntake
+from cdht.bot.telegram.decode import ALLOWED_UPDATES, CHANNEL, decode, user_key
 from cdht.bot.telegram.media import TelegramMediaFetcher
 from cdht.bot.telegram.polling import poll_updates
 from cdht.bot.telegram.transport import TelegramTransport
 from cdht.bot.telegram.webhook import webhook_app
 from cdht.config import Settings
+from cdht.conversations.inbound import Inbound
+from cdht.handlers.context import Sender
 from cdht.handlers.ports import UnitOfWorkFactory
+from cdht.pipeline.intake import Intake, RawUpdate
 
-__all__ = ["CHANNEL", "TelegramChannel", "decode"]
+__all__ = ["CHANNEL", "TelegramChannel", "update_intake"]
 
 log = structlog.get_logger(__name__)
 
@@ -42,17 +45,45 @@ def make_bot(settings: Settings) -> tuple[Bot, AiohttpSession]:
     return Bot(settings.telegram_token.get_secret_value(), session=session), session
 
 
+def update_intake(
+    uow_factory: UnitOfWorkFactory, clock: Callable[[], datetime], acknowledger: Acknowledger
+) -> Intake:
+    """Updates into the inbox keyed by their update id; once stored, taps are answered (`Acknowledger`)."""
+    return Intake(CHANNEL, uow_factory, clock, read=_raw_update, after_commit=acknowledger.after_commit)
+
+
+def _raw_update(payload: dict[str, Any]) -> RawUpdate:
+    return RawUpdate(str(payload["update_id"]), user_key(payload), dict(payload))
+
+
 class TelegramChannel:
+    name = CHANNEL
+
     def __init__(
-        self, settings: Settings, uow_factory: UnitOfWorkFactory, clock: Callable[[], datetime]
+        self,
+        settings: Settings,
+        uow_factory: UnitOfWorkFactory,
+        clock: Callable[[], datetime],
+        *,
+        webhook: bool = False,
+        poll_timeout: int = 25,
+        retry_seconds: float = 5.0,
     ) -> None:
+        """`webhook`: receive by webhook (`CDHT_TELEGRAM_WEBHOOK_URL`) instead of long polling, whose
+        getUpdates waits up to `poll_timeout` seconds; `retry_seconds` after a failed poll."""
         self.settings = settings
+        self.webhook = webhook
+        self.poll_timeout = poll_timeout
+        self.retry_seconds = retry_seconds
         self.bot, self.session = make_bot(settings)
         self.menus = ChatMenus(self.bot)
         self.transport = TelegramTransport(self.bot, self.menus)
         self.fetcher = TelegramMediaFetcher(self.bot)
         self.acknowledger = Acknowledger(self.bot)
-        self.intake = UpdateIntake(uow_factory, clock, self.acknowledger)
+        self.intake = update_intake(uow_factory, clock, self.acknowledger)
+
+    def decode(self, payload: dict[str, Any]) -> tuple[Sender, Inbound] | None:
+        return decode(payload)
 
     async def start(self) -> None:
         """Check the token (getMe) and set the default menu."""
@@ -60,10 +91,8 @@ class TelegramChannel:
         log.info("telegram bot ready", username=me.username, api=self.bot.session.api.base)
         await self.menus.set_default()
 
-    async def receive(
-        self, stop: asyncio.Event, *, webhook: bool, poll_timeout: int, retry_seconds: float
-    ) -> None:
-        if webhook:
+    async def receive(self, stop: asyncio.Event) -> None:
+        if self.webhook:
             await self._serve_webhook(stop)
         else:
             await poll_updates(
@@ -71,8 +100,8 @@ class TelegramChannel:
                 self.session,
                 self.intake,
                 stop,
-                poll_seconds=poll_timeout,
-                retry_seconds=retry_seconds,
+                poll_seconds=self.poll_timeout,
+                retry_seconds=self.retry_seconds,
             )
 
     async def _serve_webhook(self, stop: asyncio.Event) -> None:

@@ -22,7 +22,7 @@ from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 
 from cdht.bot.telegram.decode import ALLOWED_UPDATES
-from cdht.bot.telegram.intake import UpdateIntake
+from cdht.pipeline.intake import Intake
 
 log = structlog.get_logger(__name__)
 
@@ -39,7 +39,7 @@ class _RetryLater(Exception):
 async def poll_updates(
     bot: Bot,
     session: AiohttpSession,
-    intake: UpdateIntake,
+    intake: Intake,
     stop: asyncio.Event,
     *,
     poll_seconds: int,

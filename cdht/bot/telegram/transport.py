@@ -24,7 +24,6 @@ from aiogram.exceptions import (
 )
 from aiogram.types import FSInputFile, InlineKeyboardMarkup, Message, ReplyKeyboardRemove
 
-from cdht.bot.outbox_sender import PermanentFailure, RecipientUnreachable, RetryAfter, TemporaryFailure
 from cdht.bot.telegram.chat_menus import ChatMenus
 from cdht.bot.telegram.keyboards import Markup, reply_markup
 from cdht.bot.telegram.responses import RESPONSE_MODELS
@@ -32,6 +31,7 @@ from cdht.conversations.outbound import OutboundMessage
 from cdht.conversations.render import split_text
 from cdht.handlers.ports import OutboxRecord, PersonRecord
 from cdht.handlers.wire import WireError, outbound_from_json
+from cdht.pipeline.transport import PermanentFailure, RecipientUnreachable, RetryAfter, TemporaryFailure
 
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024

@@ -12,7 +12,7 @@ import re
 import structlog
 from aiohttp import web
 
-from cdht.bot.telegram.intake import UpdateIntake
+from cdht.pipeline.intake import Intake
 
 log = structlog.get_logger(__name__)
 
@@ -39,7 +39,7 @@ def is_update(payload: object) -> bool:
     return True
 
 
-def webhook_app(intake: UpdateIntake, *, secret: str, path: str) -> web.Application:
+def webhook_app(intake: Intake, *, secret: str, path: str) -> web.Application:
     if not SECRET_FORMAT.match(secret):
         raise ValueError("CDHT_TELEGRAM_WEBHOOK_SECRET: 1–256 ký tự, chỉ gồm A-Z, a-z, 0-9, _ và -")
     expected = secret.encode()

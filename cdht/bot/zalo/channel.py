@@ -1,4 +1,4 @@
-"""The Zalo channel's pieces for the runner: the client (pointed at `CDHT_ZALO_API_BASE`), the transport and
+"""The Zalo channel (a `cdht.pipeline.channel.Channel`): the client (pointed at `CDHT_ZALO_API_BASE`), the transport and
 media fetcher, the bot's own HTTP server (the webhook, and the signed file links Zalo needs to fetch charts),
 and receiving by long polling or by webhook."""
 
@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 import structlog
@@ -15,15 +16,17 @@ from aiohttp import web
 from cdht.bot.files_server import FileLinks, add_file_routes, derive_secret
 from cdht.bot.zalo.client import ZaloBotClient
 from cdht.bot.zalo.decode import CHANNEL, decode
-from cdht.bot.zalo.intake import UpdateIntake
+from cdht.bot.zalo.intake import PhotoTyping, update_intake
 from cdht.bot.zalo.media import ZaloMediaFetcher
 from cdht.bot.zalo.polling import poll_updates
 from cdht.bot.zalo.transport import ZaloTransport
 from cdht.bot.zalo.webhook import add_webhook_route, check_secret
 from cdht.config import Settings
+from cdht.conversations.inbound import Inbound
+from cdht.handlers.context import Sender
 from cdht.handlers.ports import UnitOfWorkFactory
 
-__all__ = ["CHANNEL", "ConfigurationError", "ZaloChannel", "decode", "file_links"]
+__all__ = ["CHANNEL", "ConfigurationError", "ZaloChannel", "file_links"]
 
 log = structlog.get_logger(__name__)
 
@@ -64,17 +67,27 @@ def _route_path(url: str, public_url: str | None) -> str:
 
 
 class ZaloChannel:
+    name = CHANNEL
+
     def __init__(
         self,
         settings: Settings,
         uow_factory: UnitOfWorkFactory,
         clock: Callable[[], datetime],
         *,
-        retry_after_seconds: float = 5.0,
+        webhook: bool = False,
+        poll_timeout: int = 8,
+        retry_seconds: float = 5.0,
     ) -> None:
+        """`webhook`: receive by webhook instead of long polling. The long poll is short (`poll_timeout`
+        seconds): a stop waits for the poll in flight, since Zalo cannot hand an update out twice.
+        `retry_seconds`: the first pause after a failed poll, and before a send Zalo refused is retried."""
         if settings.zalo_token is None:
             raise ConfigurationError("Chưa đặt CDHT_ZALO_TOKEN (mã bot lấy từ Zalo Bot Manager).")
         self.settings = settings
+        self.webhook = webhook
+        self.poll_timeout = poll_timeout
+        self.retry_seconds = retry_seconds
         self.client = ZaloBotClient(settings.zalo_token.get_secret_value(), settings.zalo_api_base)
         self.links = file_links(settings)
         self.transport = ZaloTransport(
@@ -83,10 +96,14 @@ class ZaloChannel:
             self.links,
             clock,
             timezone=settings.timezone,
-            retry_after_seconds=retry_after_seconds,
+            retry_after_seconds=retry_seconds,
         )
         self.fetcher = ZaloMediaFetcher(self.client)
-        self.intake = UpdateIntake(uow_factory, clock, self.client)
+        self.typing = PhotoTyping(self.client)
+        self.intake = update_intake(uow_factory, clock, self.typing)
+
+    def decode(self, payload: dict[str, Any]) -> tuple[Sender, Inbound] | None:
+        return decode(payload)
 
     async def start(self) -> None:
         """Check the token (getMe) and the settings the chosen mode needs."""
@@ -95,11 +112,9 @@ class ZaloChannel:
         if self.links is None:
             log.warning("CDHT_PUBLIC_URL is not set: charts and exports cannot be sent on Zalo")
 
-    async def receive(
-        self, stop: asyncio.Event, *, webhook: bool, poll_timeout: int, retry_seconds: float
-    ) -> None:
+    async def receive(self, stop: asyncio.Event) -> None:
         app = web.Application(client_max_size=1024 * 1024)
-        hook = self._add_webhook(app) if webhook else None
+        hook = self._add_webhook(app) if self.webhook else None
         if self.links is not None:
             add_file_routes(app, self.links)
         runner = web.AppRunner(app, access_log=None) if app.router.routes() else None
@@ -107,14 +122,18 @@ class ZaloChannel:
             if runner is not None:
                 await runner.setup()
                 await web.TCPSite(runner, self.settings.http_host, self.settings.http_port).start()
-                log.info("zalo http server listening", port=self.settings.http_port, webhook=webhook)
+                log.info("zalo http server listening", port=self.settings.http_port, webhook=self.webhook)
             if hook is not None:
                 # Set only once we listen; it stays set when we stop, so Zalo keeps trying to deliver.
                 await self.client.set_webhook(*hook)
                 await stop.wait()
             else:
                 await poll_updates(
-                    self.client, self.intake, stop, poll_seconds=poll_timeout, retry_seconds=retry_seconds
+                    self.client,
+                    self.intake,
+                    stop,
+                    poll_seconds=self.poll_timeout,
+                    retry_seconds=self.retry_seconds,
                 )
         finally:
             if runner is not None:
@@ -136,5 +155,5 @@ class ZaloChannel:
         return url, secret.get_secret_value()
 
     async def close(self) -> None:
-        await self.intake.close()
+        await self.typing.close()
         await self.client.aclose()

@@ -1,15 +1,15 @@
-"""Both receiving modes end here: raw updates are written to the inbox and committed, and only then
-acknowledged (the webhook answers 200; polling asks for the next one). A redelivered update hits the inbox's
-unique key (channel, "<event name>:<message id>") and changes nothing.
+"""What the shared intake (`cdht.pipeline.intake`) needs to know about Zalo. An update is keyed by
+"<event name>:<message id>"; a redelivery changes nothing.
 
-A typed number or option text is resolved here, in the same transaction, against the chat's last numbered
-list (see `numbered_choices`). A person who sent a photo sees "typing…" while it is fetched and stored.
+A typed number or option text is resolved in the transaction that stores the update, against the chat's last
+numbered list (see `numbered_choices`). A person who sent a photo sees "typing…" while it is fetched and stored.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+import dataclasses
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -18,74 +18,71 @@ import structlog
 from cdht.bot.zalo import numbered_choices
 from cdht.bot.zalo.client import ZaloBotClient, ZaloError
 from cdht.bot.zalo.decode import CHANNEL, RESOLVED_KEY, parse_update, user_key
-from cdht.bot.zalo.models import IMAGE_RECEIVED, TEXT_RECEIVED, ZaloUpdate
+from cdht.bot.zalo.models import IMAGE_RECEIVED, TEXT_RECEIVED
 from cdht.handlers.ports import UnitOfWork, UnitOfWorkFactory
+from cdht.pipeline.intake import Intake, RawUpdate
 
 log = structlog.get_logger(__name__)
 
 
-class UpdateIntake:
-    def __init__(
-        self,
-        uow_factory: UnitOfWorkFactory,
-        clock: Callable[[], datetime],
-        client: ZaloBotClient | None = None,
-        on_stored: Callable[[], None] = lambda: None,
-    ) -> None:
-        self._uow_factory = uow_factory
-        self._clock = clock
+def update_intake(
+    uow_factory: UnitOfWorkFactory, clock: Callable[[], datetime], typing: PhotoTyping | None = None
+) -> Intake:
+    return Intake(
+        CHANNEL,
+        uow_factory,
+        clock,
+        read=raw_update,
+        prepare=with_resolved_choice,
+        after_commit=None if typing is None else typing.after_commit,
+    )
+
+
+def raw_update(payload: dict[str, Any]) -> RawUpdate | None:
+    """An update for the inbox; None for a payload that is not one (no event name)."""
+    update = parse_update(payload)
+    if update is None:
+        return None
+    stored = dict(payload)
+    stored.pop(RESOLVED_KEY, None)  # only we may set it
+    return RawUpdate(update.external_id, user_key(update), stored)
+
+
+async def with_resolved_choice(uow: UnitOfWork, update: RawUpdate) -> RawUpdate:
+    """A typed answer with the action it picks from the chat's last numbered list, if it picks one."""
+    if update.payload.get("event_name") != TEXT_RECEIVED:
+        return update
+    parsed = parse_update(update.payload)
+    message = parsed.message if parsed is not None else None
+    if message is None or not message.text:
+        return update
+    resolved = await numbered_choices.resolve(uow, message.chat.id, message.text)
+    if resolved is None:
+        return update
+    return dataclasses.replace(update, payload={**update.payload, RESOLVED_KEY: resolved})
+
+
+class PhotoTyping:
+    """'typing…' to whoever sent a photo, once it is stored: fetching and storing it takes a moment."""
+
+    def __init__(self, client: ZaloBotClient) -> None:
         self._client = client
-        self.on_stored = on_stored
         self._tasks: set[asyncio.Task[None]] = set()
 
-    async def store(self, payloads: Sequence[dict[str, Any]]) -> int:
-        """Store raw updates in one transaction; returns how many were new. Payloads that are not updates
-        (no event name) are skipped."""
-        updates = [(payload, update) for payload in payloads if (update := parse_update(payload)) is not None]
-        if not updates:
-            return 0
-        added = 0
-        async with self._uow_factory() as uow:
-            now = self._clock()
-            for payload, update in updates:
-                stored = await _with_resolved_choice(uow, dict(payload), update)
-                if (
-                    await uow.inbox.add(CHANNEL, update.external_id, user_key(update), stored, now)
-                    is not None
-                ):
-                    added += 1
-            await uow.commit()
-        self.on_stored()
-        for _, update in updates:
-            if update.event_name == IMAGE_RECEIVED and update.message is not None:
-                self._typing(update.message.chat.id)
-        return added
+    def after_commit(self, payload: dict[str, Any]) -> None:
+        if payload.get("event_name") != IMAGE_RECEIVED:
+            return
+        update = parse_update(payload)
+        if update is not None and update.message is not None:
+            task = asyncio.create_task(_quietly_typing(self._client, update.message.chat.id))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
 
     async def close(self, grace_seconds: float = 5.0) -> None:
         if self._tasks:
             await asyncio.wait(set(self._tasks), timeout=grace_seconds)
         for task in set(self._tasks):
             task.cancel()
-
-    def _typing(self, chat_id: str) -> None:
-        if self._client is None:
-            return
-        task = asyncio.create_task(_quietly_typing(self._client, chat_id))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-
-async def _with_resolved_choice(
-    uow: UnitOfWork, payload: dict[str, Any], update: ZaloUpdate
-) -> dict[str, Any]:
-    payload.pop(RESOLVED_KEY, None)  # only we may set it
-    message = update.message
-    if update.event_name != TEXT_RECEIVED or message is None or not message.text:
-        return payload
-    resolved = await numbered_choices.resolve(uow, message.chat.id, message.text)
-    if resolved is not None:
-        payload[RESOLVED_KEY] = resolved
-    return payload
 
 
 async def _quietly_typing(client: ZaloBotClient, chat_id: str) -> None:

@@ -20,8 +20,8 @@ from typing import Any
 import structlog
 
 from cdht.bot.zalo.client import ZaloAPIError, ZaloBotClient, ZaloError
-from cdht.bot.zalo.intake import UpdateIntake
 from cdht.bot.zalo.models import ZaloUpdate
+from cdht.pipeline.intake import Intake
 
 log = structlog.get_logger(__name__)
 UNAUTHORIZED = 401  # Zalo's error table: "Unauthorized - the token has expired or is not valid"
@@ -30,7 +30,7 @@ MAX_RETRY_SECONDS = 60.0
 
 async def poll_updates(
     client: ZaloBotClient,
-    intake: UpdateIntake,
+    intake: Intake,
     stop: asyncio.Event,
     *,
     poll_seconds: int,
@@ -60,7 +60,7 @@ async def poll_updates(
 
 
 async def _store_until_done(
-    intake: UpdateIntake, payloads: list[dict[str, Any]], stop: asyncio.Event, retry_seconds: float
+    intake: Intake, payloads: list[dict[str, Any]], stop: asyncio.Event, retry_seconds: float
 ) -> None:
     while True:
         try:

@@ -17,12 +17,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from cdht.bot.files_server import FileLinks
-from cdht.bot.outbox_sender import PermanentFailure, RecipientUnreachable, RetryAfter, TemporaryFailure
 from cdht.bot.zalo import numbered_choices
 from cdht.bot.zalo.client import ZaloAPIError, ZaloBotClient, ZaloNetworkError
 from cdht.bot.zalo.render import TEXT_LIMIT, ZaloRendering, render
 from cdht.handlers.ports import OutboxRecord, PersonRecord, UnitOfWorkFactory
 from cdht.handlers.wire import outbound_from_json
+from cdht.pipeline.transport import PermanentFailure, RecipientUnreachable, RetryAfter, TemporaryFailure
 
 # Zalo's error table (https://bot.zaloplatforms.com/docs/, "Bảng mã lỗi") lists 403 as "Internal server error",
 # not as "blocked" as Telegram's 403 is; it documents no error for a person who blocked the bot. So a send

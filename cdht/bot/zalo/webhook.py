@@ -11,7 +11,7 @@ from typing import Any
 import structlog
 from aiohttp import web
 
-from cdht.bot.zalo.intake import UpdateIntake
+from cdht.pipeline.intake import Intake
 
 log = structlog.get_logger(__name__)
 
@@ -27,7 +27,7 @@ def check_secret(secret: str) -> None:
         )
 
 
-def add_webhook_route(app: web.Application, intake: UpdateIntake, *, secret: str, path: str) -> None:
+def add_webhook_route(app: web.Application, intake: Intake, *, secret: str, path: str) -> None:
     check_secret(secret)
     expected = secret.encode()
 

@@ -11,7 +11,7 @@ from cdht.handlers.ports import InboxRecord
 from cdht.storage.repositories.inserts import insert_many_unless_duplicate, insert_unless_duplicate
 from cdht.storage.tables import InboxEvent, table_of
 
-MAX_ATTEMPTS = 5  # keep equal to cdht.handlers.inbox_worker.MAX_ATTEMPTS
+MAX_ATTEMPTS = 5  # keep equal to cdht.pipeline.inbox.MAX_ATTEMPTS
 _TABLE = table_of(InboxEvent)
 _COLUMNS = _TABLE.c
 _OLDER = _TABLE.alias("older")

@@ -4,11 +4,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import bindparam, delete, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cdht.handlers.ports import IdentityRecord, PersonRecord
-from cdht.storage.batching import remembered
+from cdht.storage.batching import reads_ahead, remembered
 from cdht.storage.tables import Identity, InviteCode, Person, table_of
 
 _PEOPLE = table_of(Person)
@@ -46,6 +46,21 @@ def person_record(row: Any, prefix: str = "") -> PersonRecord:
 
 
 _record = person_record
+
+
+async def prefetch_people(
+    session: AsyncSession, channel: str, external_ids: Sequence[str]
+) -> list[PersonRecord]:
+    """The people behind these accounts, read in one query; `by_identity` answers from it until the
+    transaction writes people or identities (a batching session only)."""
+    known = reads_ahead(session, *_AHEAD)
+    wanted = sorted({i for i in external_ids if (channel, i) not in known})
+    if wanted:
+        result = await session.execute(_BY_IDENTITIES, {"channel": channel, "external_ids": wanted})
+        found = {row.identity_external_id: _record(row) for row in result}
+        for external_id in wanted:
+            known[(channel, external_id)] = found.get(external_id)
+    return [person for i in dict.fromkeys(external_ids) if (person := known.get((channel, i))) is not None]
 
 
 class SqlPersonRepository:
@@ -97,6 +112,25 @@ class SqlPersonRepository:
                 )
         return found
 
+    async def count_reachable(self, unit_ids: Sequence[int], *, role: str | None, besides: int) -> int:
+        """Active, reachable people of these units with a linked account (but `besides`): one query."""
+        if not unit_ids:
+            return 0
+        query = (
+            select(func.count())
+            .select_from(Person)
+            .where(
+                Person.unit_id.in_(list(unit_ids)),
+                Person.active.is_(True),
+                Person.reachable.is_(True),
+                Person.id != besides,
+                exists().where(Identity.person_id == Person.id),
+            )
+        )
+        if role is not None:
+            query = query.where(Person.role == role)
+        return int(await self._session.scalar(query) or 0)
+
     async def add(self, name: str, phone: str, role: str, unit_id: int, now: datetime) -> PersonRecord:
         row = Person(name=name, phone=phone, role=role, unit_id=unit_id, created_at=now)
         self._session.add(row)
@@ -110,18 +144,6 @@ class SqlPersonRepository:
 
     async def set_reachable(self, person_id: int, reachable: bool) -> None:
         await self._session.execute(update(Person).where(Person.id == person_id).values(reachable=reachable))
-
-    async def read_ahead(self, channel: str, external_ids: Sequence[str]) -> None:
-        """Read the people behind these accounts in one query; `by_identity` answers from it until the
-        transaction writes people or identities (only with a batching session)."""
-        known = remembered(self._session, *_AHEAD)
-        wanted = [] if known is None else sorted({i for i in external_ids if (channel, i) not in known})
-        if not wanted:
-            return
-        result = await self._session.execute(_BY_IDENTITIES, {"channel": channel, "external_ids": wanted})
-        found = {row.identity_external_id: _record(row) for row in result}
-        for external_id in wanted:
-            known[(channel, external_id)] = found.get(external_id)  # type: ignore[index]
 
     async def by_identity(self, channel: str, external_id: str) -> PersonRecord | None:
         known = remembered(self._session, *_AHEAD)

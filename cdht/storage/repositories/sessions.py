@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cdht.handlers.ports import SessionRecord
-from cdht.storage.batching import remembered
+from cdht.storage.batching import reads_ahead, remembered
 from cdht.storage.repositories.inserts import upsert_later
 from cdht.storage.tables import ConversationSession, table_of
 
@@ -19,8 +19,8 @@ _KEY = ("person_id", "unit_id", "year", "questionnaire_id")
 _COLUMNS = _TABLE.c
 _ONE = select(_TABLE).where(*(_COLUMNS[name] == bindparam(name) for name in _KEY))
 _OF_PEOPLE = select(_TABLE).where(_COLUMNS.person_id.in_(bindparam("people", expanding=True)))
-Key = tuple[int, int, int, str]
 Wanted = tuple[int, int, Sequence[tuple[int, str]]]  # person, unit, (year, questionnaire) of each session
+_AHEAD = ("sessions.get", ())  # given out once by `get`; `save` forgets the one it writes
 
 
 def _record(row: Any) -> SessionRecord:
@@ -39,48 +39,14 @@ def _record(row: Any) -> SessionRecord:
 class SqlSessionRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
-        self._own: dict[Key, SessionRecord | None] = {}
-
-    @property
-    def _fetched(self) -> dict[Key, SessionRecord | None]:
-        """Sessions read ahead, given out once by `get`: kept by a batching session until it rolls back
-        (`save` forgets the one it writes; nothing else writes sessions)."""
-        kept = remembered(self._session, "sessions.read_ahead", ())
-        return self._own if kept is None else kept
-
-    async def read_ahead(
-        self, person_id: int, unit_id: int, first: tuple[int, str], second: tuple[int, str]
-    ) -> None:
-        """Read two of a person's sessions in one query (nothing, if they were read ahead already)."""
-        await self.read_ahead_many([(person_id, unit_id, (first, second))])
-
-    async def read_ahead_many(self, wanted: Sequence[Wanted]) -> None:
-        """Read the wanted sessions of several people in one query; the next `get` of each (in this
-        transaction, before it is saved) is answered from it. Sessions are only written through `save`,
-        which forgets the one it writes."""
-        keys = [
-            (person_id, unit_id, year, questionnaire_id)
-            for person_id, unit_id, sessions in wanted
-            for year, questionnaire_id in sessions
-        ]
-        fetched = self._fetched
-        keys = [key for key in keys if key not in fetched]
-        if not keys:
-            return
-        people = sorted({key[0] for key in keys})
-        result = await self._session.execute(_OF_PEOPLE, {"people": people})
-        found = {(row.person_id, row.unit_id, row.year, row.questionnaire_id): _record(row) for row in result}
-        fetched = self._fetched  # the statement may have written pending rows and forgotten reads
-        for key in keys:
-            fetched[key] = found.get(key)
 
     async def get(
         self, person_id: int, unit_id: int, year: int, questionnaire_id: str
     ) -> SessionRecord | None:
         key = (person_id, unit_id, year, questionnaire_id)
-        fetched = self._fetched
-        if key in fetched:
-            return fetched.pop(key)
+        fetched = remembered(self._session, *_AHEAD)
+        if fetched is not None and key in fetched:
+            return fetched.pop(key)  # type: ignore[no-any-return]
         result = await self._session.execute(
             _ONE,
             {"person_id": person_id, "unit_id": unit_id, "year": year, "questionnaire_id": questionnaire_id},
@@ -89,7 +55,9 @@ class SqlSessionRepository:
         return _record(row) if row else None
 
     async def save(self, record: SessionRecord) -> None:
-        self._fetched.pop((record.person_id, record.unit_id, record.year, record.questionnaire_id), None)
+        fetched = remembered(self._session, *_AHEAD)
+        if fetched is not None:
+            fetched.pop((record.person_id, record.unit_id, record.year, record.questionnaire_id), None)
         values = {
             "person_id": record.person_id,
             "unit_id": record.unit_id,
@@ -123,3 +91,23 @@ class SqlSessionRepository:
             .order_by(_COLUMNS.updated_at.desc(), _COLUMNS.id.desc())
         )
         return [_record(row) for row in result]
+
+
+async def prefetch_sessions(session: AsyncSession, wanted: Sequence[Wanted]) -> None:
+    """Read the wanted sessions of several people in one query; the next `get` of each (in this transaction,
+    before it is saved) is answered from it (a batching session only). Sessions are only written through
+    `save`, which forgets the one it writes."""
+    fetched = reads_ahead(session, *_AHEAD)
+    keys = [
+        (person_id, unit_id, year, questionnaire_id)
+        for person_id, unit_id, sessions in wanted
+        for year, questionnaire_id in sessions
+        if (person_id, unit_id, year, questionnaire_id) not in fetched
+    ]
+    if not keys:
+        return
+    people = sorted({key[0] for key in keys})
+    result = await session.execute(_OF_PEOPLE, {"people": people})
+    found = {(row.person_id, row.unit_id, row.year, row.questionnaire_id): _record(row) for row in result}
+    for key in keys:
+        fetched[key] = found.get(key)

@@ -8,7 +8,7 @@ from sqlalchemy import and_, bindparam, literal_column, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cdht.handlers.ports import UnitRecord, YearRecord
-from cdht.storage.batching import remembered
+from cdht.storage.batching import reads_ahead, remembered
 from cdht.storage.repositories.years import year_record
 from cdht.storage.tables import AssessmentYear, Unit, table_of
 
@@ -37,6 +37,19 @@ def _record(row: Any) -> UnitRecord:
     return UnitRecord(id=row.id, code=row.code, name=row.name, tier=row.tier, parent_id=row.parent_id)
 
 
+async def prefetch_with_review(session: AsyncSession, unit_ids: Sequence[int], year: int) -> None:
+    """`with_review` of several units in one query, answered from memory until the transaction writes
+    units or review states (a batching session only)."""
+    known = reads_ahead(session, *_AHEAD)
+    wanted = sorted({u for u in unit_ids if (u, year) not in known})
+    if not wanted:
+        return
+    result = await session.execute(_MANY_WITH_REVIEW, {"unit_ids": wanted, "year": year})
+    found = {row.id: _with_review(row) for row in result}
+    for unit_id in wanted:
+        known[(unit_id, year)] = found.get(unit_id, (None, None))
+
+
 class SqlUnitRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -52,18 +65,6 @@ class SqlUnitRepository:
             return known[(unit_id, year)]  # type: ignore[no-any-return]
         row = (await self._session.execute(_WITH_REVIEW, {"unit_id": unit_id, "year": year})).first()
         return _with_review(row)
-
-    async def read_ahead_with_review(self, unit_ids: Sequence[int], year: int) -> None:
-        """`with_review` of several units in one query, answered from memory until the transaction writes
-        units or review states (only with a batching session)."""
-        known = remembered(self._session, *_AHEAD)
-        wanted = [] if known is None else sorted({u for u in unit_ids if (u, year) not in known})
-        if not wanted:
-            return
-        result = await self._session.execute(_MANY_WITH_REVIEW, {"unit_ids": wanted, "year": year})
-        found = {row.id: _with_review(row) for row in result}
-        for unit_id in wanted:
-            known[(unit_id, year)] = found.get(unit_id, (None, None))  # type: ignore[index]
 
     async def by_code(self, code: str) -> UnitRecord | None:
         row = await self._session.scalar(select(Unit).where(Unit.code == code))

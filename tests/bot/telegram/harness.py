@@ -13,19 +13,20 @@ from typing import Any
 from sqlalchemy import text
 
 from cdht.bot.composition import App, open_app
-from cdht.bot.outbox_sender import RetryPolicy
-from cdht.bot.runner import Timing, run_telegram
+from cdht.bot.telegram.channel import TelegramChannel
 from cdht.cli import DEMO_ROSTER
 from cdht.config import Settings
 from cdht.conversations.session import Session
 from cdht.handlers.phones import normalise_phone
 from cdht.handlers.roster import import_roster
+from cdht.pipeline.outbox import RetryPolicy
+from cdht.pipeline.runner import Timing, run_channels, utc_now
 from tests.fakes.telegram_api import TOKEN, FakeTelegramAPI
 from tests.fakes.telegram_user import TelegramUser
 
 YEAR = 2025
+POLL_SECONDS = 1
 FAST = Timing(
-    poll_timeout=1,
     idle_seconds=0.05,
     retry_seconds=0.1,
     shutdown_seconds=3.0,
@@ -74,13 +75,17 @@ class BotUnderTest:
     async def start(self) -> None:
         self._stop = asyncio.Event()
         seen = len(self.api.calls)
+        channel = TelegramChannel(
+            self.app.settings,
+            self.app.uow,
+            utc_now,
+            webhook=self.webhook,
+            poll_timeout=POLL_SECONDS,
+            retry_seconds=self.timing.retry_seconds,
+        )
         self._task = asyncio.create_task(
-            run_telegram(
-                self.app,
-                webhook=self.webhook,
-                timing=self.timing,
-                stop=self._stop,
-                install_signal_handlers=False,
+            run_channels(
+                self.app, [channel], timing=self.timing, stop=self._stop, install_signal_handlers=False
             )
         )
         ready = "setWebhook" if self.webhook else "getUpdates"

@@ -119,6 +119,8 @@ async def test_a_broadcast_does_not_even_try_a_person_who_blocked_the_bot(tmp_pa
         await bot.send(admin.tap("🏛 Huyện Sơn Hà (dữ liệu mẫu)"))
         await bot.send(admin.tap("Tất cả"))
         await bot.send(admin.tap("✅ Gửi"))
-        assert any("Sẽ gửi tới 1 người" in t for t in bot.api.texts(admin.id))  # An blocked the bot: not counted
+        assert any(
+            "Sẽ gửi tới 1 người" in t for t in bot.api.texts(admin.id)
+        )  # An blocked the bot: not counted
         assert any("Họp giao ban" in t for t in bot.api.texts(binh.id))
         assert calls_to_chat(bot, an.id, seen) == []  # not sent and refused: not attempted at all

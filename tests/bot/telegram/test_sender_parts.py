@@ -9,10 +9,12 @@ from datetime import datetime, timedelta
 
 from PIL import Image
 
-from cdht.bot.outbox_sender import OutboxSender, RecipientUnreachable, Relay
-from cdht.bot.rate_limit import RateLimiter
 from cdht.handlers.photo_metadata import read_photo_metadata
 from cdht.handlers.ports import OutboxRecord, PersonRecord
+from cdht.pipeline.nudge import Relay
+from cdht.pipeline.outbox import OutboxSender
+from cdht.pipeline.rate_limit import RateLimiter
+from cdht.pipeline.transport import RecipientUnreachable
 from cdht.storage.unit_of_work import SqlUnitOfWork
 from tests.conftest import NOW
 

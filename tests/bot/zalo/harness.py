@@ -15,20 +15,21 @@ from typing import Any
 from sqlalchemy import text
 
 from cdht.bot.composition import App, open_app
-from cdht.bot.outbox_sender import RetryPolicy
-from cdht.bot.zalo.runner import Timing, run_zalo
+from cdht.bot.zalo.channel import ZaloChannel
 from cdht.cli import DEMO_ROSTER
 from cdht.config import Settings
 from cdht.conversations.session import Session
 from cdht.handlers.invites import new_code
 from cdht.handlers.phones import normalise_phone
 from cdht.handlers.roster import import_roster
+from cdht.pipeline.outbox import RetryPolicy
+from cdht.pipeline.runner import Timing, run_channels, utc_now
 from tests.fakes.zalo_api import TOKEN, FakeZaloAPI, ZaloUser
 
 YEAR = 2025
 WEBHOOK_SECRET = "zalo-webhook-secret-42"
+POLL_SECONDS = 1
 FAST = Timing(
-    poll_timeout=1,
     idle_seconds=0.05,
     retry_seconds=0.1,
     tick_seconds=3600.0,
@@ -101,13 +102,22 @@ class ZaloBotUnderTest:
     async def start(self) -> None:
         self._stop = asyncio.Event()
         seen = len(self.api.calls)
+        channel = ZaloChannel(
+            self.app.settings,
+            self.app.uow,
+            utc_now,
+            webhook=self.webhook,
+            poll_timeout=POLL_SECONDS,
+            retry_seconds=self.timing.retry_seconds,
+        )
         self._task = asyncio.create_task(
-            run_zalo(
+            run_channels(
                 self.app,
-                webhook=self.webhook,
+                [channel],
                 timing=self.timing,
                 stop=self._stop,
                 install_signal_handlers=False,
+                background=self.background,
             )
         )
         ready = "setWebhook" if self.webhook else "getUpdates"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from cdht.bot.zalo.client import ZaloAPIError, ZaloBotClient
-from cdht.bot.zalo.intake import UpdateIntake
+from cdht.bot.zalo.intake import update_intake
 from cdht.bot.zalo.polling import MAX_RETRY_SECONDS, poll_updates, retry_delay
 from cdht.storage.unit_of_work import SqlUnitOfWork
 from tests.bot.zalo.harness import AN, FAST, running_zalo_bot
@@ -53,7 +53,7 @@ async def test_only_an_invalid_token_stops_polling(
     try:
         for status in (403, 403, 500, 409, 401):
             api.fail_next("getUpdates", status)
-        intake = UpdateIntake(sqlite_uow_factory, lambda: datetime.now(UTC))
+        intake = update_intake(sqlite_uow_factory, lambda: datetime.now(UTC))
         polling = poll_updates(client, intake, asyncio.Event(), poll_seconds=1, retry_seconds=0.01)
         with pytest.raises(ZaloAPIError) as stopped:
             await asyncio.wait_for(polling, 10)

@@ -29,54 +29,22 @@ as the global bucket has slots for at once: one at production limits).
 from __future__ import annotations
 
 import asyncio
-import collections
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
 
 import structlog
 
-from cdht.bot.rate_limit import RateLimiter
 from cdht.handlers.ports import Lane, OutboxRecord, PersonRecord, UnitOfWork, UnitOfWorkFactory
+from cdht.pipeline.nudge import Nudge, Relay
+from cdht.pipeline.rate_limit import RateLimiter
+from cdht.pipeline.transport import RecipientUnreachable, RetryAfter, SendError, TemporaryFailure, Transport
 
 log = structlog.get_logger(__name__)
 
 RECORD_DELIVERY_SECONDS = 300.0  # how long a delivered message's record is retried while the database is away
 RECORD_EVERY_SECONDS = 0.05  # the longest a delivered message of a batch waits for its record
-
-
-class SendError(Exception):
-    """A delivery failed; the subclass says what to do about it."""
-
-
-class RetryAfter(SendError):
-    """The platform asks us to slow down (HTTP 429)."""
-
-    def __init__(self, seconds: float, reason: str = "") -> None:
-        super().__init__(reason or f"retry after {seconds} s")
-        self.seconds = seconds
-
-
-class TemporaryFailure(SendError):
-    """Server errors (5xx), timeouts, connection problems: try again later."""
-
-
-class RecipientUnreachable(SendError):
-    """The person blocked the bot or deleted their account (HTTP 403): give up and remember it."""
-
-
-class PermanentFailure(SendError):
-    """The platform refuses this message as it is (HTTP 400): retrying would not help."""
-
-
-class Transport(Protocol):
-    """A channel's way of delivering one outbox row; returns the platform's message id."""
-
-    def is_group(self, chat_id: str) -> bool: ...
-
-    async def send(self, row: OutboxRecord, person: PersonRecord | None) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -338,65 +306,3 @@ def _outcome(task: asyncio.Task[str | SendError | None]) -> str | SendError | No
         return task.result()
     except BaseException as error:
         return TemporaryFailure(f"{type(error).__name__}: {error}")
-
-
-def _settle(waiter: asyncio.Future[None]) -> None:
-    if not waiter.done():
-        waiter.set_result(None)
-
-
-class Relay:
-    """Wakes idle workers one at a time. Each worker that finds work wakes the next, so a burst of rows
-    brings in as many workers as it needs, and a single new row costs one look, not one per worker."""
-
-    def __init__(self) -> None:
-        self._waiters: collections.deque[asyncio.Future[None]] = collections.deque()
-        self._woken_early = False
-
-    def wake_one(self) -> None:
-        while self._waiters:
-            waiter = self._waiters.popleft()
-            if not waiter.done():
-                waiter.set_result(None)
-                return
-        self._woken_early = True  # nobody is waiting: the next worker to wait looks at once instead
-
-    def wake_all(self) -> None:
-        while self._waiters:
-            waiter = self._waiters.popleft()
-            if not waiter.done():
-                waiter.set_result(None)
-
-    async def wait(self, seconds: float) -> None:
-        if self._woken_early:
-            self._woken_early = False
-            return
-        loop = asyncio.get_running_loop()
-        waiter: asyncio.Future[None] = loop.create_future()
-        self._waiters.append(waiter)
-        timer = loop.call_later(seconds, _settle, waiter)
-        try:
-            await waiter
-        finally:
-            timer.cancel()
-            if waiter in self._waiters:
-                self._waiters.remove(waiter)
-
-
-class Nudge:
-    """Wakes an idle polling loop early: producers `set()` it, the loop waits for it, `stop`, or a timeout."""
-
-    def __init__(self) -> None:
-        self._event = asyncio.Event()
-
-    def set(self) -> None:
-        self._event.set()
-
-    async def wait(self, stop: asyncio.Event, *, seconds: float) -> None:
-        waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._event.wait())]
-        try:
-            await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for waiter in waiters:
-                waiter.cancel()
-        self._event.clear()

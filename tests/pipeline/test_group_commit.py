@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from cdht.bot.group_commit import GroupCommit
+from cdht.pipeline.group_commit import GroupCommit
 
 
 class Store:

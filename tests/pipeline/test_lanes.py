@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from cdht.bot.outbox_sender import OutboxSender
-from cdht.bot.rate_limit import RateLimiter
 from cdht.handlers import broadcast
 from cdht.handlers.ports import Lane, OutboxRecord, PersonRecord
+from cdht.pipeline.outbox import OutboxSender
+from cdht.pipeline.rate_limit import RateLimiter
 from cdht.storage.unit_of_work import SqlUnitOfWork
 from tests.conftest import NOW
 

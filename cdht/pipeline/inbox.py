@@ -1,4 +1,4 @@
-"""The inbox worker: stored updates in one transaction with their answers and replies.
+"""The inbox loop: stored updates handled in one transaction with their answers and replies.
 
 Under load a worker claims several people's next updates at once and handles them in one transaction: the
 claim, the commit and the bookkeeping are paid once per batch instead of once per message. If any of them
@@ -7,18 +7,28 @@ update is counted against itself alone and the others go through."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any, Protocol
+from functools import partial
 
 import structlog
 
 from cdht.conversations.inbound import Inbound, Media
 from cdht.conversations.outbound import OutboundMessage
 from cdht.handlers.context import Sender, Services
-from cdht.handlers.dispatch import handle, read_ahead
-from cdht.handlers.ports import InboxRecord, Lane, QueuedMessage, UnitOfWork, UnitOfWorkFactory
+from cdht.handlers.dispatch import handle, sessions_read
+from cdht.handlers.ports import (
+    BatchUnitOfWorkFactory,
+    InboxRecord,
+    Lane,
+    QueuedMessage,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
 from cdht.handlers.wire import outbound_to_json
+from cdht.pipeline.channel import Decoder
+from cdht.pipeline.nudge import Nudge
 
 log = structlog.get_logger(__name__)
 
@@ -32,30 +42,15 @@ SORRY = OutboundMessage(
 )
 
 
-class Decoder(Protocol):
-    """A channel's mapping of its stored raw update to a sender and a neutral event (None: ignore it)."""
-
-    def __call__(self, payload: dict[str, Any]) -> tuple[Sender, Inbound] | None: ...
-
-
-async def process_next(
-    uow_factory: UnitOfWorkFactory,
-    decoders: Mapping[str, Decoder],
-    services: Services,
-    clock: Callable[[], datetime],
-) -> int | None:
-    """Process the next eligible inbox row; returns its id, or None when nothing is waiting."""
-    return await _process_one(uow_factory, decoders, services, clock)
-
-
-async def _process_one(
+async def process_one(
     uow_factory: UnitOfWorkFactory,
     decoders: Mapping[str, Decoder],
     services: Services,
     clock: Callable[[], datetime],
     only: InboxRecord | None = None,
 ) -> int | None:
-    """One row in its own transaction (`only`: that row, if it is still waiting); a failure is counted."""
+    """One row in its own transaction (`only`: that row, if it is still waiting); a failure is counted.
+    Returns the row's id, or None when nothing was waiting. `process_batch` handles a row alone with it."""
     async with uow_factory() as uow:
         if only is None:
             rows = await _claim_decodable(uow, decoders, limit=1)
@@ -89,7 +84,7 @@ async def _process_one(
 
 
 async def process_batch(
-    uow_factory: UnitOfWorkFactory,
+    uow_factory: BatchUnitOfWorkFactory,
     decoders: Mapping[str, Decoder],
     services: Services,
     clock: Callable[[], datetime],
@@ -117,9 +112,8 @@ async def process_batch(
         if batch:
             try:
                 now = clock()
-                if len(batch) > 1:
-                    senders = [update[0] for _, update in batch if update is not None]
-                    await read_ahead(uow, senders, services)
+                accounts = [(u[0].channel, u[0].external_id) for _, u in batch if u is not None]
+                await uow.prefetch(accounts, partial(sessions_read, year=services.year), services.year)
                 for row, update in batch:
                     # queued row by row: a handler may also notify others (outbox rows) while it runs
                     replies = await _handle_row(uow, row, update, services, clock)
@@ -134,7 +128,7 @@ async def process_batch(
                 alone = [row for row, _ in batch] + alone
     processed = batch_done
     for row in alone:
-        if await _process_one(uow_factory, decoders, services, clock, only=row) is not None:
+        if await process_one(uow_factory, decoders, services, clock, only=row) is not None:
             processed += 1
     return processed
 
@@ -180,3 +174,30 @@ async def _claim_decodable(
         if rows:
             return rows
     return []
+
+
+async def run_inbox(
+    uow_factory: BatchUnitOfWorkFactory,
+    decoders: Mapping[str, Decoder],
+    services: Callable[[], Services],
+    clock: Callable[[], datetime],
+    stop: asyncio.Event,
+    *,
+    stored: Nudge,
+    processed: Callable[[], None],
+    idle_seconds: float,
+    retry_seconds: float,
+) -> None:
+    """Batches until `stop` is set: woken by `stored` (a channel stored an update), and calling `processed`
+    (the sender looks for replies) after each batch that did something."""
+    while not stop.is_set():
+        try:
+            done = await process_batch(uow_factory, decoders, services(), clock)
+        except Exception:  # the database is away, ...: the row stays pending and is tried again
+            log.exception("inbox step failed")
+            await stored.wait(stop, seconds=retry_seconds)
+            continue
+        if not done:
+            await stored.wait(stop, seconds=idle_seconds)
+        else:
+            processed()

@@ -15,13 +15,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from cdht.bot.console.channel import LocalFileFetcher
 from cdht.conversations.inbound import Inbound, Media, Text
 from cdht.handlers.context import Sender, Services
-from cdht.handlers.inbox_worker import process_batch
+from cdht.pipeline.inbox import process_batch
 from cdht.storage import sqlite_inline
+from cdht.storage.batch_unit_of_work import SqlBatchUnitOfWork
 from cdht.storage.evidence_files import EvidenceFileStore
 from cdht.storage.unit_of_work import SqlUnitOfWork
 from tests.conftest import NOW, statements
 
 Factory = Callable[[], SqlUnitOfWork]
+BatchFactory = Callable[[], SqlBatchUnitOfWork]
 
 
 def decode(payload: dict[str, Any]) -> tuple[Sender, Inbound] | None:
@@ -46,7 +48,9 @@ async def _states(uow_factory: Factory) -> dict[str, tuple[str, int]]:
         return {row.external_id: (row.status, row.attempts) for row in rows}
 
 
-async def test_several_people_are_handled_in_one_batch_in_order(uow_factory: Factory, tmp_path: Path) -> None:
+async def test_several_people_are_handled_in_one_batch_in_order(
+    uow_factory: Factory, batch_uow_factory: BatchFactory, tmp_path: Path
+) -> None:
     services = Services(files=EvidenceFileStore(tmp_path), fetcher=LocalFileFetcher(), year=2025)
     ids = await _queue(
         uow_factory,
@@ -57,14 +61,14 @@ async def test_several_people_are_handled_in_one_batch_in_order(uow_factory: Fac
             ("4", {"chat": 13, "text": "xin chào"}),
         ],
     )
-    assert await process_batch(uow_factory, {"telegram": decode}, services, lambda: NOW) == 3
+    assert await process_batch(batch_uow_factory, {"telegram": decode}, services, lambda: NOW) == 3
     assert await _states(uow_factory) == {
         "1": ("done", 0),
         "2": ("done", 0),
         "3": ("pending", 0),
         "4": ("done", 0),
     }
-    assert await process_batch(uow_factory, {"telegram": decode}, services, lambda: NOW) == 1
+    assert await process_batch(batch_uow_factory, {"telegram": decode}, services, lambda: NOW) == 1
     async with uow_factory() as uow:
         replies = [await uow.outbox.for_inbox(inbox_id) for inbox_id in ids]
     assert all(replies), "every update got its reply"
@@ -72,7 +76,7 @@ async def test_several_people_are_handled_in_one_batch_in_order(uow_factory: Fac
 
 
 async def test_a_failing_update_rolls_back_its_batch_and_only_it_counts_an_attempt(
-    uow_factory: Factory, tmp_path: Path
+    uow_factory: Factory, batch_uow_factory: BatchFactory, tmp_path: Path
 ) -> None:
     services = Services(files=EvidenceFileStore(tmp_path), fetcher=LocalFileFetcher(), year=2025)
     ids = await _queue(
@@ -83,7 +87,7 @@ async def test_a_failing_update_rolls_back_its_batch_and_only_it_counts_an_attem
             ("3", {"chat": 13, "text": "xin chào"}),
         ],
     )
-    assert await process_batch(uow_factory, {"telegram": decode}, services, lambda: NOW) == 3
+    assert await process_batch(batch_uow_factory, {"telegram": decode}, services, lambda: NOW) == 3
     assert await _states(uow_factory) == {"1": ("done", 0), "2": ("pending", 1), "3": ("done", 0)}
     async with uow_factory() as uow:
         counts = [len(await uow.outbox.for_inbox(inbox_id)) for inbox_id in ids]
@@ -110,7 +114,10 @@ class OtherWriterDuringDownload:
 
 
 async def test_a_photo_in_a_batch_is_downloaded_without_holding_the_database(
-    sqlite_uow_factory: Factory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    sqlite_uow_factory: Factory,
+    sqlite_batch_uow_factory: BatchFactory,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(sqlite_inline, "BUSY_SECONDS", 0.3)
     async with sqlite_uow_factory() as uow:
@@ -125,7 +132,8 @@ async def test_a_photo_in_a_batch_is_downloaded_without_holding_the_database(
         [("1", {"chat": 11, "text": "xin chào"}), ("2", {"chat": 21, "photo": "file-1"})],
     )
     assert (
-        await process_batch(sqlite_uow_factory, {"telegram": decode_with_photos}, services, lambda: NOW) == 2
+        await process_batch(sqlite_batch_uow_factory, {"telegram": decode_with_photos}, services, lambda: NOW)
+        == 2
     )
     assert fetcher.other_writer_got_through is True  # the stranger's reply was already written: not held
     states = await _states(sqlite_uow_factory)
@@ -145,7 +153,10 @@ def decode_heads(payload: dict[str, Any]) -> tuple[Sender, Inbound] | None:
 
 
 async def test_a_batch_of_answers_costs_a_few_statements_not_a_few_per_answer(
-    uow_factory: Factory, database_url_and_engine: tuple[str, AsyncEngine], tmp_path: Path
+    uow_factory: Factory,
+    batch_uow_factory: BatchFactory,
+    database_url_and_engine: tuple[str, AsyncEngine],
+    tmp_path: Path,
 ) -> None:
     _, engine = database_url_and_engine
     heads = 10
@@ -166,7 +177,8 @@ async def test_a_batch_of_answers_costs_a_few_statements_not_a_few_per_answer(
         )
         with statements(engine) as sent:
             assert (
-                await process_batch(uow_factory, {"telegram": decode_heads}, services, lambda: NOW) == heads
+                await process_batch(batch_uow_factory, {"telegram": decode_heads}, services, lambda: NOW)
+                == heads
             )
     # the second batch: claim, 3 reads ahead, 4 writes (answers, audit, sessions, replies), marked done
     assert len(sent) <= 9, sent

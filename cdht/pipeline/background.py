@@ -1,0 +1,70 @@
+"""What runs once per process beside the channels: the job runner (charts, exports; their results go to the
+outbox), broadcasts' fan-out, and the scheduler tick (reminders, broadcast progress). State lives in the
+database, so any of them may restart at will."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import datetime
+
+import structlog
+
+from cdht.handlers import broadcast, reminders
+from cdht.handlers.context import Services
+from cdht.handlers.jobs import run_next_job
+from cdht.handlers.ports import UnitOfWorkFactory
+from cdht.pipeline.nudge import Nudge
+
+log = structlog.get_logger(__name__)
+
+
+async def drain_jobs(
+    uow_factory: UnitOfWorkFactory, services: Services, clock: Callable[[], datetime]
+) -> int:
+    done = 0
+    while await run_next_job(uow_factory, services, clock) is not None:
+        done += 1
+    return done
+
+
+async def scheduler_tick(
+    uow_factory: UnitOfWorkFactory, services: Services, policy: reminders.ReminderPolicy, now: datetime
+) -> reminders.ReminderRun:
+    run = await reminders.tick(uow_factory, now, services.year, policy, reads=services.reads)
+    async with uow_factory() as uow:
+        await broadcast.progress_tick(uow, now)
+        await uow.commit()
+    return run
+
+
+async def run_jobs_and_ticks(
+    uow_factory: UnitOfWorkFactory,
+    services: Callable[[], Services],
+    policy: reminders.ReminderPolicy,
+    clock: Callable[[], datetime],
+    stop: asyncio.Event,
+    *,
+    queued: Callable[[], None],
+    idle_seconds: float,
+    tick_seconds: float,
+) -> None:
+    """Fan-out, jobs, and the scheduler every `tick_seconds`, until `stop` is set; `queued` (the senders look
+    for new rows) after each step that may have queued messages. Errors are logged, never fatal."""
+    loop = asyncio.get_running_loop()
+    last_tick = loop.time()  # the first tick comes one interval after the start
+    idle = Nudge()
+    while not stop.is_set():
+        try:
+            current = services()
+            if await broadcast.fan_out(uow_factory, clock, current.year):
+                queued()
+            if await drain_jobs(uow_factory, current, clock):
+                queued()
+            if loop.time() - last_tick >= tick_seconds:
+                last_tick = loop.time()
+                await scheduler_tick(uow_factory, current, policy, clock())
+                queued()
+        except Exception:
+            log.exception("jobs or scheduler step failed; continuing")
+        await idle.wait(stop, seconds=idle_seconds)
