@@ -69,6 +69,42 @@ def _spawn(kind: str, config: dict[str, Any], errors: Path) -> subprocess.Popen[
         )
 
 
+def bot_config(
+    folder: Path, api_base: str, database: dict[str, str | None], **settings: Any
+) -> tuple[dict[str, Any], str]:
+    """Settings for a bot in webhook mode on a free local port, and its webhook URL."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/telegram/webhook"
+    config = {
+        "data_dir": str(folder / "data"),
+        "assessment_year": 2025,
+        "telegram_token": TOKEN,
+        "telegram_api_base": api_base,
+        "telegram_webhook_url": url,
+        "telegram_webhook_secret": SECRET,
+        "telegram_webhook_host": "127.0.0.1",
+        "telegram_webhook_port": port,
+        **{key: value for key, value in database.items() if value is not None},
+        **settings,
+    }
+    return config, url
+
+
+async def start_bot(
+    kind: str, config: dict[str, Any], watcher: ReplyWatcher, errors: Path
+) -> subprocess.Popen[bytes]:
+    """Spawn a bot process (its standard error into `errors`) and wait until it has set its webhook."""
+    child = _spawn(kind, config, errors)
+    deadline = time.monotonic() + 60
+    while watcher.webhook is None:
+        if child.poll() is not None or time.monotonic() > deadline:
+            await _stop(child)
+            said = await asyncio.to_thread(errors.read_text)
+            raise RuntimeError(f"the {kind} bot did not start:\n{said[-2000:]}")
+        await asyncio.sleep(0.05)
+    return child
+
+
 async def _round(
     kind: str,
     people: list[int],
@@ -82,30 +118,17 @@ async def _round(
     the production limits and an offered load of OFFERED_PER_SECOND answers a second for that long."""
     watcher = ReplyWatcher()
     base = await watcher.start()
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}/telegram/webhook"
-    config = {
-        "data_dir": str(folder / "data"),
-        "assessment_year": 2025,
-        "telegram_token": TOKEN,
-        "telegram_api_base": base,
-        "telegram_webhook_url": url,
-        "telegram_webhook_secret": SECRET,
-        "telegram_webhook_host": "127.0.0.1",
-        "telegram_webhook_port": port,
-        **{key: value for key, value in database.items() if value is not None},
-    }
-    if offered_seconds is None:  # the echo bot has no limiter: measure the path, not the limits
-        config |= {"rate_global_per_second": 100_000.0, "rate_per_chat_per_second": 100_000.0}
+    lifted = (  # the echo bot has no limiter: measure the path, not the limits
+        {"rate_global_per_second": 100_000.0, "rate_per_chat_per_second": 100_000.0}
+        if offered_seconds is None
+        else {}
+    )
+    config, url = bot_config(folder, base, database, **lifted)
     errors = folder / f"{kind}-stderr.log"
-    child = _spawn(kind, config, errors)
     poster = Poster(url, SECRET, concurrency)
+    child: subprocess.Popen[bytes] | None = None
     try:
-        deadline = time.monotonic() + 60
-        while watcher.webhook is None:
-            if child.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the {kind} bot did not start:\n{errors.read_text()[-2000:]}")
-            await asyncio.sleep(0.05)
+        child = await start_bot(kind, config, watcher, errors)
         await warm_up(poster, watcher, people, concurrency)
         scripts = {user_id: list(ANSWERS) for user_id in people}
         cpu = _cpu_seconds(child.pid)
@@ -123,7 +146,8 @@ async def _round(
         return result
     finally:
         await poster.close()
-        await _stop(child)
+        if child is not None:
+            await _stop(child)
         await watcher.close()
 
 

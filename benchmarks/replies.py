@@ -19,11 +19,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from benchmarks.inbound import SECRET, _free_port, _spawn, _stop
+from benchmarks.inbound import SECRET, _stop, bot_config, start_bot
 from benchmarks.load import LoadResult, Poster, ReplyWatcher, paced, warm_up
 from benchmarks.people import fresh_database, seed_people
 from cdht.handlers import broadcast
-from tests.fakes.telegram_api import TOKEN
 
 LIMIT = 25.0  # the bot's default global rate
 ANSWERS = (
@@ -66,29 +65,13 @@ async def _run(people: int, answering: int, before: float, during: float) -> dic
         folder = Path(name)
         async with fresh_database("sqlite", folder) as (database, location):
             user_ids, admin_id = await seed_people(database, people)
-            port = _free_port()
-            url = f"http://127.0.0.1:{port}/telegram/webhook"
-            config = {
-                "data_dir": str(folder / "data"),
-                "assessment_year": 2025,
-                "telegram_token": TOKEN,
-                "telegram_api_base": base,
-                "telegram_webhook_url": url,
-                "telegram_webhook_secret": SECRET,
-                "telegram_webhook_host": "127.0.0.1",
-                "telegram_webhook_port": port,
-                **{key: value for key, value in location.items() if value is not None},
-            }  # the send limits stay at their defaults: what production runs with
+            config, url = bot_config(folder, base, location)
+            # the send limits stay at their defaults: what production runs with
             errors = folder / "bot-stderr.log"
-            child = _spawn("ours", config, errors)
+            child = await start_bot("ours", config, watcher, errors)
             poster = Poster(url, SECRET, answering)
             talkers = user_ids[:answering]
             try:
-                deadline = time.monotonic() + 60
-                while watcher.webhook is None:
-                    if child.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError(f"the bot did not start:\n{errors.read_text()[-2000:]}")
-                    await asyncio.sleep(0.05)
                 await warm_up(poster, watcher, talkers, answering)
                 quiet = await paced(
                     poster, watcher, talkers, ANSWERS, every_seconds=EVERY_SECONDS, duration=before

@@ -18,11 +18,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from benchmarks.inbound import SECRET, _free_port, _spawn, _stop
+from benchmarks.inbound import SECRET, _stop, bot_config, start_bot
 from benchmarks.load import Poster, ReplyWatcher, paced, update, warm_up
 from benchmarks.people import fresh_database
 from benchmarks.scoring import seed as seed_answers
-from tests.fakes.telegram_api import TOKEN
 
 NOW = datetime(2026, 1, 15, tzinfo=UTC)
 HEADS_PER_VILLAGE = 5
@@ -81,30 +80,12 @@ async def _run(communes: int, villages: int, answering: int, duration: float) ->
         folder = Path(name)
         async with fresh_database("sqlite", folder) as (database, location):
             user_ids = await _seed(database, communes, villages)
-            port = _free_port()
-            url = f"http://127.0.0.1:{port}/telegram/webhook"
-            config = {
-                "data_dir": str(folder / "data"),
-                "assessment_year": 2025,
-                "telegram_token": TOKEN,
-                "telegram_api_base": base,
-                "telegram_webhook_url": url,
-                "telegram_webhook_secret": SECRET,
-                "telegram_webhook_host": "127.0.0.1",
-                "telegram_webhook_port": port,
-                "slow_ms": 20.0,
-                **{key: value for key, value in location.items() if value is not None},
-            }
+            config, url = bot_config(folder, base, location, slow_ms=20.0)
             errors = folder / "bot-stderr.log"
-            child = _spawn("ours", config, errors)
+            child = await start_bot("ours", config, watcher, errors)
             poster = Poster(url, SECRET, answering + 1)
             talkers = user_ids[:answering]
             try:
-                deadline = time.monotonic() + 60
-                while watcher.webhook is None:
-                    if child.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError(f"the bot did not start:\n{errors.read_text()[-2000:]}")
-                    await asyncio.sleep(0.05)
                 await warm_up(poster, watcher, [*talkers, ADMIN_USER], answering)
                 skip = len(errors.read_text(errors="replace"))  # stalls of the start-up are not the load's
                 started = time.perf_counter()

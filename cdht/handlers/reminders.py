@@ -16,7 +16,7 @@ from cdht.handlers.notify import notify
 from cdht.handlers.ports import Lane, PersonRecord, UnitOfWork, UnitOfWorkFactory, UnitRecord
 from cdht.handlers.progress import collection_window
 from cdht.handlers.recognitions import validity
-from cdht.handlers.unfinished import unfinished
+from cdht.handlers.unfinished import describe, still_open
 
 CHUNK = 200  # reminders queued in one transaction
 
@@ -60,19 +60,22 @@ async def plan(uow: UnitOfWork, year: int, today: date, policy: ReminderPolicy) 
     people = [p for p in await uow.people.all() if p.active]
     reviews = await uow.years.for_units(list(units), year)
     last_days = await uow.reminders.last_days([p.id for p in people], "answers")
-    planned: list[PlannedReminder] = []
-    for item in await unfinished(uow, people, year):
-        unit = units[item.person.unit_id]
-        review = reviews.get(unit.id)
+    due = []  # the cheap tests first: the engine works out what is missing only for those reminded
+    for item in await still_open(uow, people, year):
+        review = reviews.get(item.person.unit_id)
         _, deadline = collection_window(year, review.deadline if review else None)
         days_left = (deadline - today).days
-        if not -policy.days_after_deadline <= days_left <= policy.days_before_deadline:
-            continue
         last = last_days.get(item.person.id)
-        if last is not None and (today - last).days < policy.every_days:
-            continue
+        if -policy.days_after_deadline <= days_left <= policy.days_before_deadline and (
+            last is None or (today - last).days >= policy.every_days
+        ):
+            due.append((item, deadline, days_left))
+    described = await describe(uow, [item for item, _, _ in due], year)
+    planned: list[PlannedReminder] = []
+    for (item, deadline, days_left), missing in zip(due, described, strict=True):
+        unit = units[item.person.unit_id]
         when = f"hạn {deadline:%d/%m/%Y}" if days_left >= 0 else f"đã quá hạn {deadline:%d/%m/%Y}"
-        text = f"🔔 Nhắc việc ({unit.name}, số liệu năm {year}): {item.summary()}. {when.capitalize()}."
+        text = f"🔔 Nhắc việc ({unit.name}, số liệu năm {year}): {missing.summary()}. {when.capitalize()}."
         planned.append(PlannedReminder(item.person, unit, "answers", text))
     planned += await _recognition_reminders(uow, people, units, today, policy)
     planned += await _yearly_report_reminders(uow, people, units, today)

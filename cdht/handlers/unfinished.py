@@ -34,13 +34,13 @@ class Unfinished:
 
 
 @dataclass(frozen=True)
-class _Open:
+class Open:
     person: PersonRecord
     questionnaire: Questionnaire
     session: SessionRecord | None  # the unit's newest session of that questionnaire, if any
 
 
-async def _open(uow: UnitOfWork, people: Sequence[PersonRecord], year: int) -> list[_Open]:
+async def still_open(uow: UnitOfWork, people: Sequence[PersonRecord], year: int) -> list[Open]:
     """People with a questionnaire whose unit is not approved and whose session is not completed."""
     by_questionnaire: dict[str, list[tuple[PersonRecord, Questionnaire]]] = {}
     for person in people:
@@ -60,18 +60,22 @@ async def _open(uow: UnitOfWork, people: Sequence[PersonRecord], year: int) -> l
                 continue
             session = newest.get(person.unit_id)
             if session is None or not session.completed:
-                found.append(_Open(person, questionnaire, session))
+                found.append(Open(person, questionnaire, session))
     return found
 
 
 async def unfinished_people(uow: UnitOfWork, people: Sequence[PersonRecord], year: int) -> list[PersonRecord]:
     """Those of `people` who have not finished their questionnaire (no engine work: for an audience)."""
-    return [item.person for item in await _open(uow, people, year)]
+    return [item.person for item in await still_open(uow, people, year)]
 
 
 async def unfinished(uow: UnitOfWork, people: Sequence[PersonRecord], year: int) -> list[Unfinished]:
     """Those of `people` who have not finished, each with the questions still missing."""
-    items = await _open(uow, people, year)
+    return await describe(uow, await still_open(uow, people, year), year)
+
+
+async def describe(uow: UnitOfWork, items: Sequence[Open], year: int) -> list[Unfinished]:
+    """What each still open questionnaire misses (engine work: only for those who will be told)."""
     fresh_units = sorted({item.person.unit_id for item in items if item.session is None})
     latest = await uow.answers.latest_for_units(fresh_units, year) if fresh_units else {}
     found = []
@@ -83,7 +87,7 @@ async def unfinished(uow: UnitOfWork, people: Sequence[PersonRecord], year: int)
     return found
 
 
-def _missing(item: _Open, latest: dict[str, AnswerRecord]) -> Unfinished:
+def _missing(item: Open, latest: dict[str, AnswerRecord]) -> Unfinished:
     questionnaire = item.questionnaire
     if item.session is not None:
         session = Session.model_validate(item.session.state)
