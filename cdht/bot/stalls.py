@@ -1,12 +1,6 @@
 """Watches the event loop: every time it was held longer than a threshold (100 ms by default), a warning
 "event loop held" is logged with how long and where the loop's thread was meanwhile (the innermost frames of
-the project's code, sampled by a watchdog thread), so an operator sees what every chat felt, and why.
-
-It also shortens the GIL's switch interval for the process (`SWITCH_SECONDS`). Long reads and renders run in
-threads; each time the loop's thread lets go of the GIL (every sqlite3 call does, once per row) it must wait
-for a busy thread's switch interval to get it back. At Python's default of 5 ms a 40-row read took 200 ms
-while a province's reminders were planned in a thread, and a bot under a mixed load was held up to 270 ms;
-at 0.5 ms the longest hold measured 23 ms (benchmarks/stalls.py)."""
+the project's code, sampled by a watchdog thread), so an operator sees what every chat felt, and why."""
 
 from __future__ import annotations
 
@@ -20,7 +14,6 @@ import types
 import structlog
 
 log = structlog.get_logger(__name__)
-SWITCH_SECONDS = 0.0005
 
 
 class _Sampler(threading.Thread):
@@ -54,7 +47,6 @@ def _where(frame: types.FrameType) -> list[str]:
 
 
 async def watch_stalls(stop: asyncio.Event, *, threshold: float = 0.1, interval: float = 0.02) -> None:
-    sys.setswitchinterval(SWITCH_SECONDS)
     sampler = _Sampler(threading.get_ident(), threshold)
     sampler.start()
     try:

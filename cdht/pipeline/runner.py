@@ -28,6 +28,12 @@ from cdht.pipeline.outbox import OutboxSender, RetryPolicy
 from cdht.pipeline.rate_limit import RateLimiter
 
 Job = Coroutine[Any, Any, None]
+SWITCH_SECONDS = 0.0005
+"""The GIL's switch interval while channels run. Long reads and renders run in threads; each time the loop's
+thread lets go of the GIL (every sqlite3 call does, once per row) it waits for a busy thread's switch interval
+to get it back. At Python's default of 5 ms a 40-row read took 200 ms while a province's reminders were
+planned in a thread, and a bot under a mixed load was held up to 270 ms; at 0.5 ms the longest hold measured
+23 ms (benchmarks/stalls.py)."""
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,7 @@ async def run_channels(
     scheduler tick to another process."""
     if not channels:
         raise ValueError("no channel to run")
+    sys.setswitchinterval(SWITCH_SECONDS)
     timing = timing or Timing()
     stop = stop or asyncio.Event()
     async with contextlib.AsyncExitStack() as closing:
