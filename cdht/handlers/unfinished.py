@@ -1,7 +1,7 @@
 """Who still has questions to answer, and which: the audience of reminders and of "not finished" broadcasts.
 
 Both take a few queries per call whatever the number of people (units' reviews and sessions are read for
-all of them at once), and `unfinished` works out what is missing a chunk of people at a time, letting the
+all of them at once), and `describe` works out what is missing a chunk of people at a time, letting the
 event loop serve other chats between chunks."""
 
 from __future__ import annotations
@@ -67,11 +67,6 @@ async def still_open(uow: UnitOfWork, people: Sequence[PersonRecord], year: int)
 async def unfinished_people(uow: UnitOfWork, people: Sequence[PersonRecord], year: int) -> list[PersonRecord]:
     """Those of `people` who have not finished their questionnaire (no engine work: for an audience)."""
     return [item.person for item in await still_open(uow, people, year)]
-
-
-async def unfinished(uow: UnitOfWork, people: Sequence[PersonRecord], year: int) -> list[Unfinished]:
-    """Those of `people` who have not finished, each with the questions still missing."""
-    return await describe(uow, await still_open(uow, people, year), year)
 
 
 async def describe(uow: UnitOfWork, items: Sequence[Open], year: int) -> list[Unfinished]:

@@ -4,13 +4,14 @@ Token buckets with reservations: a sender takes a global slot (`take`) and sleep
 earned (the balance may go negative), so concurrent senders queue fairly without a lock; only then does it
 pick which message to send, so the message that goes is the most urgent one at the moment its slot comes
 (a reply queued while a broadcast is sending waits for one slot, not for the broadcast). `chat_slot` then
-waits for the chat's own bucket; `acquire` is both at once.
+waits for the chat's own bucket.
 
 One slot more than that is kept in the global bucket for replies (`take_express`): regular senders take their
 slots one after another (one waits at a time) and each waits until a slot is left over; a reply that comes
 while they wait takes that spare slot at once instead of waiting up to one slot interval (40 ms at 25/s).
 The next regular sender then finds the bucket one slot lower and waits that much longer, so the long-run
-rate stays at the limit; in any window at most one message more than the rate goes out. A short burst is
+rate stays at the limit; in any window at most three messages more than the rate go out (the spare slot,
+the one a regular sender may be owed, and one borrowed ahead), still under Telegram's 30 a second at 25. A short burst is
 allowed per chat (Telegram tolerates short bursts; a reply is often two or three messages) while the long-run
 rate stays at the configured limit. A 429 from the platform pauses everything (`pause`).
 """
@@ -116,15 +117,6 @@ class RateLimiter:
     async def chat_slot(self, chat_id: str, *, group: bool = False) -> float:
         """Wait for the chat's (or group's) own slot; returns the seconds waited."""
         delay = self._chat(chat_id, group).reserve(self._clock())
-        if delay > 0:
-            await self._sleep(delay)
-        return delay
-
-    async def acquire(self, chat_id: str, *, group: bool = False) -> float:
-        """Wait for a global and a per-chat slot; returns the seconds waited (for logs and tests)."""
-        await self.wait_if_paused()
-        now = self._clock()
-        delay = max(self._global.reserve(now, keep=EXPRESS_SLOTS), self._chat(chat_id, group).reserve(now))
         if delay > 0:
             await self._sleep(delay)
         return delay
