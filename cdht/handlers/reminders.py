@@ -48,6 +48,10 @@ class ReminderRun:
     queued: int = 0
 
 
+def local_day(now: datetime, policy: ReminderPolicy) -> date:
+    return now.astimezone(ZoneInfo(policy.timezone)).date()
+
+
 def in_quiet_hours(local: time, policy: ReminderPolicy) -> bool:
     if policy.quiet_start > policy.quiet_end:
         return local >= policy.quiet_start or local < policy.quiet_end

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 
 import structlog
 
@@ -29,13 +29,24 @@ async def drain_jobs(
 
 
 async def scheduler_tick(
-    uow_factory: UnitOfWorkFactory, services: Services, policy: reminders.ReminderPolicy, now: datetime
-) -> reminders.ReminderRun:
-    run = await reminders.tick(uow_factory, now, services.year, policy, reads=services.reads)
+    uow_factory: UnitOfWorkFactory,
+    services: Services,
+    policy: reminders.ReminderPolicy,
+    now: datetime,
+    planned_on: date | None = None,
+) -> date | None:
+    """Broadcast progress every tick; reminders once a local day, at the first tick outside the quiet hours
+    (a province's plan reads every person: planned every tick, it cost a second of sending each time).
+    Returns the day reminders were last planned; a restart plans again, harmlessly (one a day per person)."""
+    today = reminders.local_day(now, policy)
+    if today != planned_on:
+        run = await reminders.tick(uow_factory, now, services.year, policy, reads=services.reads)
+        if not run.quiet:
+            planned_on = today
     async with uow_factory() as uow:
         await broadcast.progress_tick(uow, now)
         await uow.commit()
-    return run
+    return planned_on
 
 
 async def run_jobs_and_ticks(
@@ -53,6 +64,7 @@ async def run_jobs_and_ticks(
     for new rows) after each step that may have queued messages. Errors are logged, never fatal."""
     loop = asyncio.get_running_loop()
     last_tick = loop.time()  # the first tick comes one interval after the start
+    planned_on: date | None = None
     idle = Nudge()
     while not stop.is_set():
         try:
@@ -63,7 +75,7 @@ async def run_jobs_and_ticks(
                 queued()
             if loop.time() - last_tick >= tick_seconds:
                 last_tick = loop.time()
-                await scheduler_tick(uow_factory, current, policy, clock())
+                planned_on = await scheduler_tick(uow_factory, current, policy, clock(), planned_on)
                 queued()
         except Exception:
             log.exception("jobs or scheduler step failed; continuing")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import zipfile
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import docx
 import openpyxl
+import pytest
 from PIL import Image
 
 from cdht.handlers.scores import score_unit
@@ -189,6 +190,39 @@ async def test_reminders_respect_quiet_hours_and_name_what_is_missing(tmp_path: 
         text = "\n".join(await waiting.notices())
         assert "Nhắc việc" in text and "Số công dân" in text and "31/01/2026" in text
         assert not any("Nhắc việc" in line for line in await done.notices())
+
+
+async def test_the_scheduler_plans_reminders_once_a_local_day(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cdht.handlers import reminders
+    from cdht.pipeline.background import scheduler_tick
+
+    plans: list[object] = []
+    real_plan = reminders.plan
+
+    async def counted(*args: object, **kwargs: object) -> list[reminders.PlannedReminder]:
+        plans.append(args)
+        return await real_plan(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(reminders, "plan", counted)
+    clock = Clock()
+    async with demo_app(tmp_path) as app:
+        waiting, _ = await chat(app, HEAD_T2, clock)
+        await waiting.send("120")
+        policy, services = reminders.ReminderPolicy(), app.services(None)  # type: ignore[arg-type]
+        late = datetime(2026, 1, 10, 15, 0, tzinfo=UTC)  # 22:00 in Hà Nội: quiet, nothing planned
+        assert await scheduler_tick(app.uow, services, policy, late) is None and not plans
+        morning = datetime(2026, 1, 11, 0, 0, tzinfo=UTC)
+        day = await scheduler_tick(app.uow, services, policy, morning)
+        assert day == date(2026, 1, 11) and len(plans) == 1
+        for minutes in (1, 30, 600):  # every later tick of the same day: no new plan
+            tick = morning + timedelta(minutes=minutes)
+            assert await scheduler_tick(app.uow, services, policy, tick, day) == day
+        assert len(plans) == 1
+        tomorrow = morning + timedelta(days=1)
+        assert await scheduler_tick(app.uow, services, policy, tomorrow, day) == date(2026, 1, 12)
+        assert len(plans) == 2
 
 
 async def test_recognitions_and_difficulties(tmp_path: Path) -> None:
