@@ -22,7 +22,7 @@ from typing import Any
 from benchmarks.inbound import SECRET, _stop, bot_config, start_bot
 from benchmarks.load import LoadResult, Poster, ReplyWatcher, paced, warm_up
 from benchmarks.people import fresh_database, seed_people
-from cdht.handlers import broadcast
+from cdht.handlers.officer import broadcast
 
 LIMIT = 25.0  # the bot's default global rate
 ANSWERS = (

@@ -24,7 +24,7 @@ from benchmarks.people import fresh_database, seed_people
 from cdht.bot.composition import App
 from cdht.bot.telegram.channel import TelegramChannel
 from cdht.config import Settings
-from cdht.handlers import broadcast
+from cdht.handlers.officer import broadcast
 from cdht.pipeline.runner import Timing, run_channels, utc_now
 from cdht.storage.evidence_files import EvidenceFileStore
 from tests.fakes.telegram_api import TOKEN

@@ -1,3 +1,3 @@
-from cdht.cli import main
+from cdht.cli.app import main
 
 main()

@@ -10,11 +10,11 @@ from pathlib import Path
 from cdht.bot.composition import App, open_app
 from cdht.bot.console.channel import ConsoleChannel
 from cdht.bot.console.repl import make_channel, open_conversation
-from cdht.cli import DEMO_ROSTER
+from cdht.cli.app import DEMO_ROSTER
 from cdht.config import Settings
-from cdht.conversations.loader import builtin_questionnaires
-from cdht.conversations.session import Session
-from cdht.handlers.roster import import_roster
+from cdht.conversations.definition.loader import builtin_questionnaires
+from cdht.conversations.engine.session import Session
+from cdht.handlers.admin.roster import import_roster
 
 YEAR = 2025
 NUMBERS = {

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 from cdht.config import Settings
 from cdht.handlers.context import MediaFetcher, Services
+from cdht.handlers.officer.reminders import ReminderPolicy
 from cdht.handlers.ports import BatchUnitOfWork, FileStore, StorageAbilities, UnitOfWork
-from cdht.handlers.reminders import ReminderPolicy
 from cdht.logs import configure_logging
 from cdht.storage.database import Database
 from cdht.storage.evidence_files import EvidenceFileStore

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import gc
 
-from cdht.conversations.loader import builtin_questionnaires
+from cdht.conversations.definition.loader import builtin_questionnaires
 
 
 def freeze_startup_heap() -> int:

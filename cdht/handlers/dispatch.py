@@ -10,14 +10,15 @@ from datetime import datetime
 
 from cdht.conversations.inbound import Command, Inbound, Media, Reachability, Text
 from cdht.conversations.outbound import OutboundMessage
-from cdht.handlers import broadcast, difficulties, recognitions, review
-from cdht.handlers.answering import answer, questionnaire_for, store_media
-from cdht.handlers.commands import BY_NAME, allowed, refusal
+from cdht.handlers.command_table import BY_NAME, allowed, refusal
 from cdht.handlers.context import Sender, Services
-from cdht.handlers.flows import FLOW, YEARLESS, current_flow, set_flow
-from cdht.handlers.officer_commands import run_command
+from cdht.handlers.officer import broadcast, recognitions, review
+from cdht.handlers.officer.flows import FLOW, YEARLESS, current_flow, set_flow
+from cdht.handlers.officer.menu_commands import run_command
 from cdht.handlers.ports import PersonRecord, UnitOfWork
-from cdht.handlers.registration import register
+from cdht.handlers.respondent import difficulties
+from cdht.handlers.respondent.answering import answer, questionnaire_for, store_media
+from cdht.handlers.respondent.registration import register
 
 ROLE_NAMES = {
     "village_head": "trưởng thôn",

@@ -1,5 +1,5 @@
 """The command menu a chat shows (Telegram's `/` menu; other channels may list it), built from the command
-table in `cdht.handlers.commands` so there is one list of commands and their roles.
+table in `cdht.handlers.command_table` so there is one list of commands and their roles.
 
 Before an account is linked to the roster only /start and /help do anything, so that is all it sees.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cdht.conversations.inbound import Command
-from cdht.handlers.commands import BY_NAME, commands_for
+from cdht.handlers.command_table import BY_NAME, commands_for
 
 BEFORE_REGISTRATION = ("start", "help")
 

@@ -10,9 +10,9 @@ from datetime import date, datetime
 
 import structlog
 
-from cdht.handlers import broadcast, reminders
 from cdht.handlers.context import Services
-from cdht.handlers.jobs import run_next_job
+from cdht.handlers.exports.jobs import run_next_job
+from cdht.handlers.officer import broadcast, reminders
 from cdht.handlers.ports import UnitOfWorkFactory
 from cdht.pipeline.nudge import Nudge
 

@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo
 
 from cdht.config import Settings
 from cdht.handlers.context import MediaFetcher, Services
+from cdht.handlers.officer.reminders import ReminderPolicy
 from cdht.handlers.ports import BatchUnitOfWork, StorageAbilities, UnitOfWork
-from cdht.handlers.reminders import ReminderPolicy
 from cdht.pipeline.background import run_jobs_and_ticks
 from cdht.pipeline.channel import Channel
 from cdht.pipeline.inbox import run_inbox

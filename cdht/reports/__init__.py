@@ -4,12 +4,16 @@ Plain data in (`inputs`), bytes or text out; no database, network or clock (date
 Charts use matplotlib's Figure API with the Agg canvas only, so they may run in worker threads.
 """
 
-from cdht.reports.charts import criteria_status_chart, district_overview_chart, village_completion_chart
-from cdht.reports.docx_annual import annual_report_document
-from cdht.reports.docx_letter import request_letter
-from cdht.reports.docx_report import self_assessment_report
-from cdht.reports.evidence import evidence_index, evidence_layout, write_evidence_zip
-from cdht.reports.evidence_names import safe_file_name
+from cdht.reports.charts.drawings import (
+    criteria_status_chart,
+    district_overview_chart,
+    village_completion_chart,
+)
+from cdht.reports.docx.annual import annual_report_document
+from cdht.reports.docx.letter import request_letter
+from cdht.reports.docx.self_assessment import self_assessment_report
+from cdht.reports.evidence.archive import evidence_index, evidence_layout, write_evidence_zip
+from cdht.reports.evidence.names import safe_file_name
 from cdht.reports.inputs import (
     VILLAGE_STATES,
     AnnualReportInput,
@@ -22,10 +26,10 @@ from cdht.reports.inputs import (
     VillageFigures,
     VillageState,
 )
-from cdht.reports.xlsx_annual import annual_report_workbook
-from cdht.reports.xlsx_base import sheet_name
-from cdht.reports.xlsx_commune import commune_workbook
-from cdht.reports.xlsx_district import district_workbook
+from cdht.reports.xlsx.annual import annual_report_workbook
+from cdht.reports.xlsx.base import sheet_name
+from cdht.reports.xlsx.commune import commune_workbook
+from cdht.reports.xlsx.district import district_workbook
 
 __all__ = [
     "VILLAGE_STATES",

@@ -14,8 +14,8 @@ from typing import Any, Protocol
 import pytest
 
 from cdht.bot.composition import App
-from cdht.handlers.invites import new_code
-from cdht.handlers.phones import normalise_phone
+from cdht.handlers.admin.invites import new_code
+from cdht.handlers.admin.phones import normalise_phone
 from tests.bot.telegram import harness as telegram
 from tests.bot.zalo import harness as zalo
 

@@ -15,7 +15,7 @@ import pytest
 
 from cdht.bot.composition import App
 from cdht.bot.console.repl import make_channel, open_conversation
-from cdht.conversations.loader import builtin_questionnaires
+from cdht.conversations.definition.loader import builtin_questionnaires
 from tests import support
 
 VILLAGE_HEAD_PHONE = "+84902000001"  # Nguyễn Văn An, Thôn Đông, Xã An Bình (demo)

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from cdht.cli import DEMO_ROSTER, app
+from cdht.cli.app import DEMO_ROSTER, app
 
 ANSWERS = """unit_code,year,item,value,evidence
 DEMO-SH-X1,2025,1.1,có,bien-ban.jpg
@@ -112,7 +112,7 @@ def test_a_unit_deadline_changes_progress_and_reminders(cli: CliRunner) -> None:
 
     async def progress_text() -> str:
         from cdht.bot.composition import open_app
-        from cdht.handlers.progress import commune_progress
+        from cdht.handlers.officer.progress_report import commune_progress
 
         async with open_app() as application, application.uow() as uow:
             commune = await uow.units.by_code("DEMO-SH-X1")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cdht.cli import app
+from cdht.cli.app import app
 
 ROSTER = """unit_code,unit_name,parent_code,tier,person_name,phone,role
 P,Tỉnh Thử,,province,,,

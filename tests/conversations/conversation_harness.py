@@ -24,8 +24,9 @@ import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from cdht.conversations.engine import resume, start
-from cdht.conversations.events import (
+from cdht.conversations.definition.questionnaire import Questionnaire
+from cdht.conversations.definition.values import to_json
+from cdht.conversations.engine.events import (
     AnswerRecorded,
     AnswerRejected,
     Completed,
@@ -36,10 +37,9 @@ from cdht.conversations.events import (
     QuestionReopened,
     SummaryShown,
 )
+from cdht.conversations.engine.session import Session
+from cdht.conversations.engine.steps import resume, start
 from cdht.conversations.inbound import Choice, Command, Contact, Inbound, Location, Media, Text
-from cdht.conversations.questionnaire import Questionnaire
-from cdht.conversations.session import Session
-from cdht.conversations.values import to_json
 
 T0 = datetime.datetime(2024, 11, 4, 8, 0, tzinfo=datetime.UTC)
 

@@ -16,12 +16,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cdht.conversations.engine import resume, start
-from cdht.conversations.events import AnswerRecorded, EvidenceAttached, QuestionReopened
+from cdht.conversations.definition.loader import builtin_questionnaires
+from cdht.conversations.engine.events import AnswerRecorded, EvidenceAttached, QuestionReopened
+from cdht.conversations.engine.session import Session
+from cdht.conversations.engine.steps import resume, start
 from cdht.conversations.inbound import Choice, Command, Contact, Location, Media, Text
-from cdht.conversations.loader import builtin_questionnaires
-from cdht.conversations.render import MAX_LENGTH, render
-from cdht.conversations.session import Session
+from cdht.conversations.render.replies import MAX_LENGTH, render
 
 T0 = datetime.datetime(2024, 11, 4, 8, 0, tzinfo=datetime.UTC)
 BUILTINS = builtin_questionnaires()

@@ -13,8 +13,18 @@ import datetime
 
 import pytest
 
-from cdht.conversations.expression import And, Compare, IsTrue, Literal, Not, Or, Ref, evaluate, references
-from cdht.conversations.expression_syntax import ExpressionSyntaxError, parse_expression
+from cdht.conversations.definition.expression import (
+    And,
+    Compare,
+    IsTrue,
+    Literal,
+    Not,
+    Or,
+    Ref,
+    evaluate,
+    references,
+)
+from cdht.conversations.definition.expression_syntax import ExpressionSyntaxError, parse_expression
 
 ANSWERS = {
     "citizens": 1250,

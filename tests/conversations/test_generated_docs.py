@@ -13,13 +13,13 @@ import pytest
 import yaml
 from json_schema_check import schema_errors
 
-from cdht.conversations.loader import builtin_questionnaires, parse_questionnaire
-from cdht.conversations.mermaid import questionnaire_mermaid
-from cdht.conversations.schema import questionnaire_json_schema
+from cdht.conversations.definition.loader import builtin_questionnaires, parse_questionnaire
+from cdht.conversations.definition.mermaid import questionnaire_mermaid
+from cdht.conversations.definition.schema import questionnaire_json_schema
 
 BUILTIN_FILES = sorted(
     entry.name
-    for entry in resources.files("cdht.conversations.questionnaires").iterdir()
+    for entry in resources.files("cdht.conversations.definition.questionnaires").iterdir()
     if entry.name.endswith(".yaml")
 )
 
@@ -34,7 +34,9 @@ def test_schema_is_generated_from_the_models_gd1():
 @pytest.mark.parametrize("file_name", BUILTIN_FILES)
 def test_schema_accepts_the_builtin_files_gd1(file_name):
     text = (
-        resources.files("cdht.conversations.questionnaires").joinpath(file_name).read_text(encoding="utf-8")
+        resources.files("cdht.conversations.definition.questionnaires")
+        .joinpath(file_name)
+        .read_text(encoding="utf-8")
     )
     assert schema_errors(yaml.safe_load(text), questionnaire_json_schema()) == []
 

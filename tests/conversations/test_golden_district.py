@@ -12,8 +12,8 @@ from __future__ import annotations
 import pytest
 from conversation_harness import check
 
-from cdht.conversations.errors import QuestionnaireError
-from cdht.conversations.loader import builtin_questionnaires
+from cdht.conversations.definition.errors import QuestionnaireError
+from cdht.conversations.definition.loader import builtin_questionnaires
 
 
 @pytest.fixture(scope="module")

@@ -13,11 +13,11 @@ import datetime
 import pytest
 from conversation_harness import T0, FakeClock, check, play
 
-from cdht.conversations.engine import resume, start
-from cdht.conversations.events import AnswerRecorded, Notice, QuestionAsked
+from cdht.conversations.definition.loader import builtin_questionnaires
+from cdht.conversations.engine.events import AnswerRecorded, Notice, QuestionAsked
+from cdht.conversations.engine.session import Session
+from cdht.conversations.engine.steps import resume, start
 from cdht.conversations.inbound import Text
-from cdht.conversations.loader import builtin_questionnaires
-from cdht.conversations.session import Session
 
 
 @pytest.fixture(scope="module")

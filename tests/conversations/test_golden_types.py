@@ -13,8 +13,8 @@ from __future__ import annotations
 import pytest
 from conversation_harness import check, play
 
-from cdht.conversations.events import AnswerRejected
-from cdht.conversations.loader import parse_questionnaire
+from cdht.conversations.definition.loader import parse_questionnaire
+from cdht.conversations.engine.events import AnswerRejected
 
 ALL_TYPES = """
     id: all_types

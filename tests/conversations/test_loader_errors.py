@@ -11,8 +11,12 @@ import textwrap
 
 import pytest
 
-from cdht.conversations.errors import ERROR_CODES, QuestionnaireError
-from cdht.conversations.loader import builtin_questionnaires, load_questionnaire, parse_questionnaire
+from cdht.conversations.definition.errors import ERROR_CODES, QuestionnaireError
+from cdht.conversations.definition.loader import (
+    builtin_questionnaires,
+    load_questionnaire,
+    parse_questionnaire,
+)
 
 HEADER = "id: test\nversion: 1\ntitle: Thử\naudience: village_head\nquestions:\n"
 

@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from cdht.conversations.parsing import Parsed, Rejected, format_value, parse_answer
+from cdht.conversations.parsing.answers import Parsed, Rejected, format_value, parse_answer
 
 
 def value_of(qtype: str, text: str, **options: float) -> object:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cdht.conversations.parsing import Parsed, Rejected, format_value, parse_answer
+from cdht.conversations.parsing.answers import Parsed, Rejected, format_value, parse_answer
 
 QTYPES = [
     "integer",

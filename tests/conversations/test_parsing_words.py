@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from cdht.conversations.parsing import Parsed, Rejected, format_value, parse_answer
+from cdht.conversations.parsing.answers import Parsed, Rejected, format_value, parse_answer
 
 VILLAGES = (("dong", "Thôn Đông"), ("tay", "Thôn Tây"), ("moi", "Xóm Mới"))
 ACTIVITIES = (

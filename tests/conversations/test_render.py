@@ -15,11 +15,11 @@ from __future__ import annotations
 import pytest
 from conversation_harness import T0, play
 
-from cdht.conversations.engine import start
+from cdht.conversations.definition.loader import builtin_questionnaires, parse_questionnaire
+from cdht.conversations.engine.steps import start
 from cdht.conversations.inbound import Choice, Command
-from cdht.conversations.loader import builtin_questionnaires, parse_questionnaire
 from cdht.conversations.outbound import Button, OutboundMessage
-from cdht.conversations.render import MAX_LENGTH, render, split_text
+from cdht.conversations.render.replies import MAX_LENGTH, render, split_text
 
 BACK = Button("⬅️ Quay lại", Command("back"))
 SKIP = Button("⏭ Bỏ qua", Command("skip"))

@@ -3,11 +3,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from cdht.conversations import engine
-from cdht.conversations.events import AnswerRecorded, QuestionAsked, QuestionReopened
-from cdht.conversations.flow import relevant_questions
+from cdht.conversations.definition.loader import builtin_questionnaires
+from cdht.conversations.engine.events import AnswerRecorded, QuestionAsked, QuestionReopened
+from cdht.conversations.engine.reopening import reopen
+from cdht.conversations.engine.routing import relevant_questions
 from cdht.conversations.inbound import Command, Text
-from cdht.conversations.loader import builtin_questionnaires
-from cdht.conversations.reopening import reopen
 
 NOW = datetime(2025, 11, 1, 8, 0, tzinfo=UTC)
 

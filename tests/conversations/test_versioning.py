@@ -14,10 +14,10 @@ from __future__ import annotations
 import pytest
 from conversation_harness import check, play
 
-from cdht.conversations.engine import resume
-from cdht.conversations.events import Notice
+from cdht.conversations.definition.loader import builtin_questionnaires, parse_questionnaire
+from cdht.conversations.engine.events import Notice
+from cdht.conversations.engine.steps import resume
 from cdht.conversations.inbound import Choice, Command, Media, Text
-from cdht.conversations.loader import builtin_questionnaires, parse_questionnaire
 
 V1 = """
 id: mini

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from cdht.handlers.commands import COMMANDS, NOT_IN_SCOPE, allowed, refusal
+from cdht.handlers.command_table import COMMANDS, NOT_IN_SCOPE, allowed, refusal
 from cdht.handlers.ports import DifficultyRecord
 from tests.bot.telegram.harness import BotUnderTest, register, running_bot
 from tests.fakes.telegram_user import TelegramUser

@@ -15,7 +15,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cdht.reports.xlsx_audit import AuditRow, audit_workbook
+from cdht.reports.xlsx.audit import AuditRow, audit_workbook
 from tests.bot.telegram.harness import AN, register, running_bot
 from tests.reports.fixtures import NASTY, open_workbook
 from tests.reports.test_xlsx_injection import literal_cells

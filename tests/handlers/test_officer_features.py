@@ -161,7 +161,7 @@ async def test_broadcast_reaches_each_chosen_person_once(tmp_path: Path) -> None
             False,
         ]
         async with app.uow() as uow:
-            from cdht.handlers import broadcast
+            from cdht.handlers.officer import broadcast
 
             await broadcast.progress_tick(uow, clock())
             await uow.commit()
@@ -169,7 +169,7 @@ async def test_broadcast_reaches_each_chosen_person_once(tmp_path: Path) -> None
 
 
 async def test_reminders_respect_quiet_hours_and_name_what_is_missing(tmp_path: Path) -> None:
-    from cdht.handlers import reminders
+    from cdht.handlers.officer import reminders
 
     clock = Clock()
     async with demo_app(tmp_path) as app:
@@ -195,7 +195,7 @@ async def test_reminders_respect_quiet_hours_and_name_what_is_missing(tmp_path: 
 async def test_the_scheduler_plans_reminders_once_a_local_day(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from cdht.handlers import reminders
+    from cdht.handlers.officer import reminders
     from cdht.pipeline.background import scheduler_tick
 
     plans: list[object] = []

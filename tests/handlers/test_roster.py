@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from cdht.handlers.roster import RosterError, import_roster
+from cdht.handlers.admin.roster import RosterError, import_roster
 from cdht.storage.unit_of_work import SqlUnitOfWork
 from tests.conftest import NOW
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from cdht.handlers import broadcast
+from cdht.handlers.officer import broadcast
 from cdht.handlers.ports import Lane, OutboxRecord, PersonRecord
 from cdht.pipeline.outbox import OutboxSender
 from cdht.pipeline.rate_limit import RateLimiter

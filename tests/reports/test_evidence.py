@@ -11,8 +11,8 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from cdht.reports import EvidenceRecord, evidence_index, evidence_layout, safe_file_name, write_evidence_zip
-from cdht.reports.evidence import INDEX_NAME
-from cdht.reports.evidence_names import MAX_NAME
+from cdht.reports.evidence.archive import INDEX_NAME
+from cdht.reports.evidence.names import MAX_NAME
 
 SHA = {name: (name * 64)[:64] for name in "abcdef"}
 

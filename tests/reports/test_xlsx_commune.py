@@ -8,7 +8,7 @@ import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cdht.reports import CommuneDossier, VillageFigures, commune_workbook
-from cdht.reports.xlsx_indicators import HEADER_ROW, INDICATOR_HEADERS
+from cdht.reports.xlsx.indicators import HEADER_ROW, INDICATOR_HEADERS
 from cdht.scoring import Assessment, assessment_to_json
 
 from .fixtures import (

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cdht.reports import DistrictDossier, district_workbook, sheet_name
-from cdht.reports.xlsx_indicators import HEADER_ROW
+from cdht.reports.xlsx.indicators import HEADER_ROW
 from cdht.scoring import assessment_to_json
 
 from .fixtures import district_assessment, district_dossier, open_workbook

@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import text
 
-from cdht.handlers.phones import normalise_phone
+from cdht.handlers.admin.phones import normalise_phone
 from cdht.handlers.wire import outbound_from_json
 from cdht.storage.database import Database
 from cdht.storage.repositories.codec import decode_value

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from cdht.bot.composition import App
 from cdht.bot.console.channel import CHANNEL, ConsoleChannel, LocalFileFetcher, read_line
 from cdht.conversations.inbound import Command, Contact
-from cdht.handlers.phones import normalise_phone
+from cdht.handlers.admin.phones import normalise_phone
 from cdht.handlers.ports import PersonRecord
 
 ROLE_ORDER = ("village_head", "commune_officer", "district_admin", "province_admin")

@@ -28,7 +28,7 @@ from cdht.bot.telegram.chat_menus import ChatMenus
 from cdht.bot.telegram.keyboards import Markup, reply_markup
 from cdht.bot.telegram.responses import RESPONSE_MODELS
 from cdht.conversations.outbound import OutboundMessage
-from cdht.conversations.render import split_text
+from cdht.conversations.render.replies import split_text
 from cdht.handlers.ports import OutboxRecord, PersonRecord
 from cdht.handlers.wire import WireError, outbound_from_json
 from cdht.pipeline.transport import PermanentFailure, RecipientUnreachable, RetryAfter, TemporaryFailure

@@ -15,9 +15,9 @@ from typing import Any
 from cdht.bot.numbered import COMMAND_WORDS
 from cdht.conversations.inbound import Choice, Command
 from cdht.conversations.outbound import OutboundMessage
-from cdht.conversations.render import split_text
-from cdht.conversations.text import fold
-from cdht.handlers.commands import BY_NAME
+from cdht.conversations.parsing.folding import fold
+from cdht.conversations.render.replies import split_text
+from cdht.handlers.command_table import BY_NAME
 from cdht.handlers.wire import inbound_to_json
 
 TEXT_LIMIT = 2000

@@ -14,11 +14,11 @@ from sqlalchemy import text
 
 from cdht.bot.composition import App, open_app
 from cdht.bot.telegram.channel import TelegramChannel
-from cdht.cli import DEMO_ROSTER
+from cdht.cli.app import DEMO_ROSTER
 from cdht.config import Settings
-from cdht.conversations.session import Session
-from cdht.handlers.phones import normalise_phone
-from cdht.handlers.roster import import_roster
+from cdht.conversations.engine.session import Session
+from cdht.handlers.admin.phones import normalise_phone
+from cdht.handlers.admin.roster import import_roster
 from cdht.pipeline.outbox import RetryPolicy
 from cdht.pipeline.runner import Timing, run_channels, utc_now
 from tests.fakes.telegram_api import TOKEN, FakeTelegramAPI

@@ -9,10 +9,10 @@ import pytest
 from cdht.bot.telegram import callback_data
 from cdht.bot.telegram.decode import decode, user_key
 from cdht.bot.telegram.keyboards import inline_keyboard, reply_markup
+from cdht.conversations.definition.loader import builtin_questionnaires
 from cdht.conversations.inbound import Choice, Command, Contact, Location, Media, Reachability, Text
-from cdht.conversations.loader import builtin_questionnaires
 from cdht.conversations.outbound import Button, OutboundMessage
-from cdht.handlers.commands import COMMANDS
+from cdht.handlers.command_table import COMMANDS
 
 USER = {"id": 7001, "is_bot": False, "first_name": "Văn", "last_name": "An"}
 CHAT = {"id": 7001, "type": "private", "first_name": "Văn"}

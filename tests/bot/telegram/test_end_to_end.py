@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from cdht.conversations.loader import builtin_questionnaires
+from cdht.conversations.definition.loader import builtin_questionnaires
 from cdht.handlers.scores import score_unit
 from cdht.scoring.report import assessment_to_json
 from tests.bot.telegram.harness import AN, BotUnderTest, register, running_bot

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from PIL import Image
 
-from cdht.handlers.answers_import import import_answers
-from cdht.handlers.roster import import_roster
+from cdht.handlers.admin.answers_import import import_answers
+from cdht.handlers.admin.roster import import_roster
 from cdht.handlers.scores import score_unit
 from cdht.scoring.report import assessment_to_json
 from tests.bot.telegram.harness import FAST, YEAR, BotUnderTest, demo_app, register, settings_for

@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import text
 
 from cdht.bot.composition import App
-from cdht.cli import DEMO_ROSTER
-from cdht.handlers.roster import import_roster
+from cdht.cli.app import DEMO_ROSTER
+from cdht.handlers.admin.roster import import_roster
 from cdht.storage.database import Database
 from cdht.storage.evidence_files import EvidenceFileStore
 from tests.bot.telegram.harness import AN, FAST, BotUnderTest, register, running_bot, settings_for

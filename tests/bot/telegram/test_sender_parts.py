@@ -9,8 +9,8 @@ from datetime import datetime, timedelta
 
 from PIL import Image
 
-from cdht.handlers.photo_metadata import read_photo_metadata
 from cdht.handlers.ports import OutboxRecord, PersonRecord
+from cdht.handlers.respondent.photo_metadata import read_photo_metadata
 from cdht.pipeline.nudge import Relay
 from cdht.pipeline.outbox import OutboxSender
 from cdht.pipeline.rate_limit import RateLimiter

@@ -11,7 +11,7 @@ from cdht.bot.zalo.models import ZaloUpdate
 from cdht.bot.zalo.render import REGISTER_BY_CODE, TEXT_LIMIT, label_key, render
 from cdht.conversations.inbound import Choice, Command, Media, Text
 from cdht.conversations.outbound import Button, OutboundMessage
-from cdht.conversations.render_question import BACK, DONE, SKIP, SUMMARY
+from cdht.conversations.render.question import BACK, DONE, SKIP, SUMMARY
 from cdht.handlers.wire import inbound_from_json, inbound_to_json
 
 URL = "https://f21-zpc.zdn.vn/jpg/7302391551/abc.jpg"

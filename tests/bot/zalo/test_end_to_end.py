@@ -12,7 +12,7 @@ import httpx
 from PIL import Image
 from sqlalchemy import text
 
-from cdht.conversations.loader import builtin_questionnaires
+from cdht.conversations.definition.loader import builtin_questionnaires
 from tests.bot.zalo.harness import AN, THU, ZaloBotUnderTest, register, running_zalo_bot
 from tests.fakes.zalo_api import ZaloUser
 

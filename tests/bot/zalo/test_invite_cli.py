@@ -1,5 +1,5 @@
 """`cdht invite PHONE`: a one-time code that registration accepts (registered here on a bare typer app, the
-way `cdht.cli` will register it)."""
+way `cdht.cli.app` will register it)."""
 
 from __future__ import annotations
 
@@ -12,20 +12,20 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from cdht import cli_invite
 from cdht.bot.composition import open_app
-from cdht.cli import DEMO_ROSTER
-from cdht.cli import app as cdht_app
+from cdht.cli import invites as cli_invites
+from cdht.cli.app import DEMO_ROSTER
+from cdht.cli.app import app as cdht_app
 from cdht.config import Settings
-from cdht.handlers.invites import new_code
-from cdht.handlers.registration import CODE_PATTERN
+from cdht.handlers.admin.invites import new_code
+from cdht.handlers.respondent.registration import CODE_PATTERN
 
 
 @pytest.fixture
 def invite_app() -> typer.Typer:
     app = typer.Typer()
     app.callback()(lambda: None)  # a group, so that `invite` is a subcommand as in `cdht`
-    cli_invite.register(app)
+    cli_invites.register(app)
     return app
 
 

@@ -1,0 +1,235 @@
+"""Roster import: units and people from CSV/XLSX, all or nothing, idempotent, with a report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from cdht.conversations.parsing.folding import fold
+from cdht.handlers.admin.phones import normalise_phone
+from cdht.handlers.admin.spreadsheet import Row, read_rows
+from cdht.handlers.ports import ROLES, TIERS, PersonRecord, UnitOfWork, UnitRecord
+
+HEADER_ALIASES = {
+    "unit code": "unit_code",
+    "ma don vi": "unit_code",
+    "ma": "unit_code",
+    "unit name": "unit_name",
+    "ten don vi": "unit_name",
+    "parent code": "parent_code",
+    "ma don vi cap tren": "parent_code",
+    "ma cap tren": "parent_code",
+    "tier": "tier",
+    "cap": "tier",
+    "cap hanh chinh": "tier",
+    "person name": "person_name",
+    "ho va ten": "person_name",
+    "ho ten": "person_name",
+    "phone": "phone",
+    "so dien thoai": "phone",
+    "dien thoai": "phone",
+    "sdt": "phone",
+    "role": "role",
+    "vai tro": "role",
+}
+REQUIRED = ("unit_code", "unit_name", "parent_code", "tier", "person_name", "phone", "role")
+TIER_WORDS = {"tinh": "province", "huyen": "district", "xa": "commune", "thon": "village"}
+ROLE_WORDS = {
+    "truong thon": "village_head",
+    "can bo xa": "commune_officer",
+    "quan tri huyen": "district_admin",
+    "quan tri tinh": "province_admin",
+}
+# Which tier each role works at: a village head belongs to a village, and so on.
+ROLE_TIER = {
+    "village_head": "village",
+    "commune_officer": "commune",
+    "district_admin": "district",
+    "province_admin": "province",
+}
+
+
+class RosterError(ValueError):
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    row: int
+    code: str
+    name: str
+    tier: str
+    parent_code: str
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    row: int
+    name: str
+    phone: str
+    role: str
+    unit_code: str
+
+
+@dataclass
+class RosterReport:
+    units_added: list[str] = field(default_factory=list)
+    units_changed: list[str] = field(default_factory=list)
+    people_added: list[str] = field(default_factory=list)
+    people_changed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+    def summary(self) -> str:
+        return (
+            f"Đơn vị: thêm {len(self.units_added)}, sửa {len(self.units_changed)}. "
+            f"Người: thêm {len(self.people_added)}, sửa {len(self.people_changed)}. "
+            f"Không đổi: {self.unchanged}."
+        )
+
+
+def _canonical(value: str, allowed: tuple[str, ...], words: dict[str, str]) -> str | None:
+    key = fold(value).replace("_", " ")
+    for name in allowed:
+        if key == name.replace("_", " "):
+            return name
+    return words.get(key)
+
+
+def parse_roster(rows: list[Row]) -> tuple[list[UnitRow], list[PersonRow], list[str]]:
+    units: dict[str, UnitRow] = {}
+    people: dict[str, PersonRow] = {}
+    problems: list[str] = []
+    for row in rows:
+        cells, n = row.cells, row.number
+        code = cells.get("unit_code", "")
+        if not code:
+            problems.append(f"Dòng {n}: thiếu mã đơn vị.")
+            continue
+        tier = _canonical(cells.get("tier", ""), TIERS, TIER_WORDS)
+        if tier is None:
+            problems.append(
+                f"Dòng {n}: cấp '{cells.get('tier', '')}' không hợp lệ (dùng {', '.join(TIERS)})."
+            )
+            continue
+        unit = UnitRow(n, code, cells.get("unit_name", "") or code, tier, cells.get("parent_code", ""))
+        known = units.get(code)
+        if known is None:
+            units[code] = unit
+        elif (known.name, known.tier, known.parent_code) != (unit.name, unit.tier, unit.parent_code):
+            problems.append(f"Dòng {n}: đơn vị {code} khác với dòng {known.row} (tên, cấp hoặc cấp trên).")
+        person = _person(cells, n, code, tier, problems)
+        if person is None:
+            continue
+        twin = people.get(person.phone)
+        if twin is not None and fold(twin.name) != fold(person.name):
+            problems.append(f"Dòng {n}: số {person.phone} đã dùng cho {twin.name} ở dòng {twin.row}.")
+        elif twin is not None and (twin.role, twin.unit_code) != (person.role, person.unit_code):
+            problems.append(f"Dòng {n}: {person.name} xuất hiện hai lần với vai trò hoặc đơn vị khác nhau.")
+        else:
+            people[person.phone] = person
+    return list(units.values()), list(people.values()), problems
+
+
+def _person(cells: dict[str, str], n: int, code: str, tier: str, problems: list[str]) -> PersonRow | None:
+    name, raw_phone, raw_role = cells.get("person_name", ""), cells.get("phone", ""), cells.get("role", "")
+    if not (name or raw_phone or raw_role):
+        return None
+    phone = normalise_phone(raw_phone)
+    role = _canonical(raw_role, ROLES, ROLE_WORDS)
+    if not name:
+        problems.append(f"Dòng {n}: thiếu họ tên người.")
+    elif phone is None:
+        problems.append(f"Dòng {n}: số điện thoại '{raw_phone}' không hợp lệ.")
+    elif role is None:
+        problems.append(f"Dòng {n}: vai trò '{raw_role}' không hợp lệ (dùng {', '.join(ROLES)}).")
+    elif ROLE_TIER[role] != tier:
+        problems.append(f"Dòng {n}: vai trò {role} không thuộc đơn vị cấp {tier}.")
+    else:
+        return PersonRow(n, name, phone, role, code)
+    return None
+
+
+async def import_roster(path: Path, uow: UnitOfWork, now: datetime) -> RosterReport:
+    """Validate the whole file, then apply it in one transaction; any problem raises and changes nothing."""
+    units, people, problems = parse_roster(read_rows(path, HEADER_ALIASES, REQUIRED))
+    existing_units = {u.code: u for u in await uow.units.all()}
+    existing_people = {p.phone: p for p in await uow.people.all()}
+    problems += _check_tree(units, existing_units)
+    for person in people:
+        known = existing_people.get(person.phone)
+        if known is not None and fold(known.name) != fold(person.name):
+            problems.append(f"Dòng {person.row}: số {person.phone} đã thuộc về {known.name}.")
+    if problems:
+        raise RosterError(problems)
+    report = RosterReport()
+    by_code = dict(existing_units)
+    for unit in sorted(units, key=lambda u: TIERS.index(u.tier)):
+        parent_id = by_code[unit.parent_code].id if unit.parent_code else None
+        await _apply_unit(uow, unit, parent_id, by_code, report, now)
+    for person in people:
+        await _apply_person(
+            uow, person, by_code[person.unit_code].id, existing_people.get(person.phone), report, now
+        )
+    await uow.commit()
+    return report
+
+
+def _check_tree(units: list[UnitRow], existing: dict[str, UnitRecord]) -> list[str]:
+    tiers = {code: unit.tier for code, unit in existing.items()} | {u.code: u.tier for u in units}
+    problems = []
+    for unit in units:
+        if not unit.parent_code:
+            if unit.tier != "province" and unit.code not in existing:
+                problems.append(
+                    f"Dòng {unit.row}: đơn vị {unit.code} cấp {unit.tier} cần mã đơn vị cấp trên."
+                )
+            continue
+        parent_tier = tiers.get(unit.parent_code)
+        if parent_tier is None:
+            problems.append(f"Dòng {unit.row}: không tìm thấy đơn vị cấp trên {unit.parent_code}.")
+        elif TIERS.index(parent_tier) >= TIERS.index(unit.tier):
+            problems.append(
+                f"Dòng {unit.row}: {unit.parent_code} (cấp {parent_tier}) không thể là cấp trên của cấp {unit.tier}."
+            )
+    return problems
+
+
+async def _apply_unit(
+    uow: UnitOfWork,
+    unit: UnitRow,
+    parent_id: int | None,
+    by_code: dict[str, UnitRecord],
+    report: RosterReport,
+    now: datetime,
+) -> None:
+    known = by_code.get(unit.code)
+    if known is None:
+        by_code[unit.code] = await uow.units.add(unit.code, unit.name, unit.tier, parent_id, now)
+        report.units_added.append(unit.code)
+    elif (known.name, known.tier, known.parent_id) != (unit.name, unit.tier, parent_id):
+        await uow.units.update(known.id, name=unit.name, tier=unit.tier, parent_id=parent_id)
+        by_code[unit.code] = UnitRecord(known.id, unit.code, unit.name, unit.tier, parent_id)
+        report.units_changed.append(unit.code)
+    else:
+        report.unchanged += 1
+
+
+async def _apply_person(
+    uow: UnitOfWork,
+    person: PersonRow,
+    unit_id: int,
+    known: PersonRecord | None,
+    report: RosterReport,
+    now: datetime,
+) -> None:
+    if known is None:
+        await uow.people.add(person.name, person.phone, person.role, unit_id, now)
+        report.people_added.append(person.phone)
+    elif (known.name, known.role, known.unit_id) != (person.name, person.role, unit_id):
+        await uow.people.update(known.id, name=person.name, role=person.role, unit_id=unit_id)
+        report.people_changed.append(person.phone)
+    else:
+        report.unchanged += 1

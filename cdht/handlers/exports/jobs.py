@@ -1,0 +1,115 @@
+"""Background jobs: exports and charts are rendered off the event loop and delivered through the outbox,
+so the bot never waits for a workbook. A job left running by a dead worker is picked up again."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import structlog
+
+from cdht.conversations.outbound import OutboundMessage
+from cdht.conversations.parsing.folding import fold
+from cdht.handlers.context import Services
+from cdht.handlers.exports.renderings import EXPORT_TIERS, Rendered, render_job
+from cdht.handlers.ports import JobRecord, PersonRecord, UnitOfWork, UnitOfWorkFactory
+from cdht.handlers.wire import outbound_to_json
+
+log = structlog.get_logger(__name__)
+
+LABELS = {
+    "xlsx": "Bảng tổng hợp kết quả (XLSX)",
+    "totrinh": "Tờ trình đề nghị công nhận (DOCX)",
+    "baocao": "Báo cáo tự đánh giá (DOCX)",
+    "zip": "Minh chứng theo tiêu chí (ZIP)",
+    "nam": "Báo cáo năm thực hiện TT25 (DOCX + XLSX)",
+}
+EXPORT_FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {
+    fmt: (LABELS[fmt], EXPORT_TIERS[fmt]) for fmt in LABELS
+}
+STALE_AFTER = timedelta(minutes=15)
+
+
+async def queue_job(
+    uow: UnitOfWork, person: PersonRecord, kind: str, params: dict[str, Any], channel: str, now: datetime
+) -> JobRecord:
+    chat = next((i.chat_id for i in await uow.people.identities(person.id) if i.channel == channel), None)
+    return await uow.jobs.add(
+        JobRecord(
+            kind=kind,
+            params=params,
+            status="pending",
+            created_at=now,
+            requested_by=person.id,
+            channel=channel,
+            chat_id=chat,
+        )
+    )
+
+
+def safe_name(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", fold(text)).strip("-")[:80] or "tep"
+
+
+async def run_next_job(
+    uow_factory: UnitOfWorkFactory, services: Services, clock: Callable[[], datetime]
+) -> int | None:
+    """Run one pending job; returns its id, or None when the queue is empty."""
+    async with uow_factory() as uow:
+        await uow.jobs.requeue_stale(clock() - STALE_AFTER)
+        job = await uow.jobs.claim_next()
+        await uow.commit()
+    if job is None:
+        return None
+    work: Rendered | None = None
+    try:
+        async with uow_factory() as uow:
+            work = await services.long_read(uow, lambda reader: render_job(reader, job, services, clock()))
+        rendered = work
+        files = await asyncio.to_thread(_write, rendered, services.exports_dir, job.id)
+        error = None
+    except Exception as failure:
+        log.exception("job failed", job_id=job.id, kind=job.kind)
+        files, error = [], f"{type(failure).__name__}: {failure}"
+    async with uow_factory() as uow:
+        now = clock()
+        if job.channel and job.chat_id:
+            for message in _messages(work, files, error):
+                await uow.outbox.add(
+                    job.channel, job.chat_id, outbound_to_json(message), now, person_id=job.requested_by
+                )
+        await uow.jobs.finish(job.id, now, result_path=str(files[0]) if files else None, error=error)
+        await uow.commit()
+    return job.id
+
+
+def _write(work: Rendered, folder: Path, job_id: int) -> list[Path]:
+    """Render (CPU-bound: runs in a thread) and write each file under the exports folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, content in work.files():
+        path = folder / f"{job_id}-{safe_name(name)}"
+        path.write_bytes(content)
+        written.append(path)
+    return written
+
+
+def _messages(work: Rendered | None, files: list[Path], error: str | None) -> list[OutboundMessage]:
+    if error is not None or work is None:
+        return [
+            OutboundMessage(
+                text="⚠️ Xin lỗi, chưa tạo được tệp. Bot sẽ thử lại; nếu vẫn lỗi xin báo quản trị."
+            )
+        ]
+    kind = "photo" if work.is_picture else "document"
+    return [
+        *([work.message] if work.message is not None else []),
+        *(
+            OutboundMessage(text=caption, attachment_path=str(path), attachment_kind=kind)
+            for path, caption in zip(files, work.captions(), strict=True)
+        ),
+    ]

@@ -1,0 +1,180 @@
+"""What each job renders: gather the inputs in the database transaction, render later in a thread."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+
+from cdht.conversations.outbound import OutboundMessage
+from cdht.handlers.context import Services
+from cdht.handlers.exports.dossier import annual_report_input, area_dossier, commune_dossier, evidence_records
+from cdht.handlers.officer import progress_report
+from cdht.handlers.officer.audit_view import audit_lines
+from cdht.handlers.ports import JobRecord, UnitOfWork
+from cdht.reports import charts
+from cdht.reports.docx.annual import annual_report_document
+from cdht.reports.docx.letter import request_letter
+from cdht.reports.docx.self_assessment import self_assessment_report
+from cdht.reports.evidence.archive import evidence_index, evidence_layout, write_evidence_zip
+from cdht.reports.inputs import CommuneDossier
+from cdht.reports.xlsx.annual import annual_report_workbook
+from cdht.reports.xlsx.audit import audit_workbook
+from cdht.reports.xlsx.commune import commune_workbook
+from cdht.reports.xlsx.district import district_workbook
+
+Render = Callable[[], bytes]
+AREA = ("district", "province")
+EXPORT_TIERS: dict[str, tuple[str, ...]] = {
+    "xlsx": ("commune", *AREA),
+    "totrinh": ("commune", *AREA),
+    "baocao": ("commune", *AREA),
+    "zip": ("commune", *AREA),
+    "nam": AREA,
+}
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """Files to produce: (file name, caption, renderer). Renderers are pure and run off the event loop."""
+
+    parts: tuple[tuple[str, str, Render], ...]
+    is_picture: bool = False
+    message: OutboundMessage | None = None  # a text result (a district's progress), sent before any file
+
+    def files(self) -> list[tuple[str, bytes]]:
+        return [(name, render()) for name, _, render in self.parts]
+
+    def captions(self) -> list[str]:
+        return [caption for _, caption, _ in self.parts]
+
+
+class JobInputError(LookupError):
+    pass
+
+
+async def render_job(uow: UnitOfWork, job: JobRecord, services: Services, now: datetime) -> Rendered:
+    unit = await uow.units.by_code(str(job.params.get("unit")))
+    if unit is None:
+        raise JobInputError(f"unknown unit {job.params.get('unit')}")
+    year = int(job.params["year"])
+    today = services.local_date(now)
+    stem = f"{unit.code}-{year}"
+    if job.kind == "progress":
+        return Rendered((), message=await progress_report.area_progress(uow, unit, year, today))
+    if job.kind == "chart":
+        if unit.tier == "commune":
+            dossier = await commune_dossier(uow, unit, year, today)
+            return Rendered(
+                (
+                    (
+                        f"{stem}-thon.png",
+                        f"📈 Tiến độ các thôn — {unit.name}",
+                        lambda: charts.village_completion_chart(unit.name, year, dossier.villages),
+                    ),
+                    (
+                        f"{stem}-tieuchi.png",
+                        f"📊 Các tiêu chí — {unit.name}",
+                        lambda: charts.criteria_status_chart(dossier.assessment),
+                    ),
+                ),
+                is_picture=True,
+            )
+        area = await area_dossier(uow, unit, year, today)
+        communes = [c.assessment for c in area.child_dossiers()]
+        return Rendered(
+            (
+                (
+                    f"{stem}-tongquan.png",
+                    f"🗺 Tổng quan các xã — {unit.name}",
+                    lambda: charts.district_overview_chart(unit.name, year, communes),
+                ),
+                (
+                    f"{stem}-tieuchi.png",
+                    f"📊 Các tiêu chí — {unit.name}",
+                    lambda: charts.criteria_status_chart(area.assessment),
+                ),
+            ),
+            is_picture=True,
+        )
+    if job.kind == "audit":
+        lines = await audit_lines(uow, unit, year)
+        return Rendered(
+            (
+                (
+                    f"{stem}-nhat-ky.xlsx",
+                    f"🗂 Nhật ký thay đổi — {unit.name}",
+                    lambda: audit_workbook(unit.name, year, lines),
+                ),
+            )
+        )
+    fmt = job.params.get("format")
+    allowed_tiers = EXPORT_TIERS.get(str(fmt), ())
+    if unit.tier not in allowed_tiers:
+        raise JobInputError(f"{fmt} is not made for a {unit.tier}")
+    if fmt == "zip":
+        records = await evidence_records(uow, unit, year)
+        layout = evidence_layout(records)
+        index = evidence_index(records)
+        opener = services.files.path_for
+        return Rendered(
+            (
+                (
+                    f"{stem}-minh-chung.zip",
+                    f"🗜 Minh chứng — {unit.name}",
+                    lambda: write_evidence_zip(layout, lambda sha: opener(sha).read_bytes(), index),
+                ),
+            )
+        )
+    if fmt == "nam":
+        report = await annual_report_input(uow, unit, year, today)
+        return Rendered(
+            (
+                (
+                    f"{stem}-bao-cao-nam.docx",
+                    f"📑 Báo cáo năm — {unit.name}",
+                    lambda: annual_report_document(report),
+                ),
+                (
+                    f"{stem}-bao-cao-nam.xlsx",
+                    f"📑 Số liệu báo cáo năm — {unit.name}",
+                    lambda: annual_report_workbook(report),
+                ),
+            )
+        )
+    dossier_any = (
+        await commune_dossier(uow, unit, year, today)
+        if unit.tier == "commune"
+        else await area_dossier(uow, unit, year, today)
+    )
+    if fmt == "xlsx":
+        workbook: Render = (
+            partial(commune_workbook, dossier_any)
+            if isinstance(dossier_any, CommuneDossier)
+            else partial(district_workbook, dossier_any)
+        )
+        return Rendered(
+            ((f"{stem}-bang-tong-hop.xlsx", f"📊 Bảng tổng hợp kết quả — {unit.name}", workbook),)
+        )
+    if fmt == "totrinh":
+        return Rendered(
+            (
+                (
+                    f"{stem}-to-trinh.docx",
+                    f"📝 Dự thảo tờ trình — {unit.name}",
+                    lambda: request_letter(dossier_any),
+                ),
+            )
+        )
+    if fmt == "baocao":
+        return Rendered(
+            (
+                (
+                    f"{stem}-bao-cao-tu-danh-gia.docx",
+                    f"📝 Dự thảo báo cáo tự đánh giá — {unit.name}",
+                    lambda: self_assessment_report(dossier_any),
+                ),
+            )
+        )
+    raise JobInputError(f"unknown job {job.kind}/{fmt}")

@@ -1,0 +1,133 @@
+"""/tiendo: where a commune (or every commune of a district / province) stands, in plain Vietnamese."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from cdht.conversations.inbound import Command
+from cdht.conversations.outbound import Button, OutboundMessage
+from cdht.handlers.facts_loader import load_unit_facts
+from cdht.handlers.officer.village_status import VillageState, village_states
+from cdht.handlers.ports import UnitOfWork, UnitRecord
+from cdht.scoring.evaluate import evaluate
+from cdht.scoring.gaps import gaps
+from cdht.scoring.results import Assessment, Status
+
+MARKS = {Status.PASS: "✅", Status.FAIL: "❌", Status.MISSING: "⏳", Status.NO_EVIDENCE: "📎"}
+LEGEND = "✅ đạt · ❌ chưa đạt · ⏳ thiếu số liệu · 📎 thiếu minh chứng"
+
+
+@dataclass(frozen=True)
+class Headline:
+    target: int
+    done: int
+    expected: int
+
+    def text(self) -> str:
+        verdict = "✅ đúng tiến độ" if self.done >= self.expected else "⚠️ chậm tiến độ"
+        return f"Mục tiêu: {self.target} · Đã xong: {self.done} · Dự kiến đến hôm nay: {self.expected} → {verdict}"
+
+
+def collection_window(year: int, deadline: date | None) -> tuple[date, date]:
+    """Village figures of year Y are gathered from October (after the Lifelong Learning Week) until the end
+    of January, so that the commune can send its dossier before 28/02 (TT25 Điều 9). Per-unit deadlines win."""
+    return date(year, 10, 1), deadline or date(year + 1, 1, 31)
+
+
+def headline(target: int, done: int, today: date, start: date, deadline: date) -> Headline:
+    if today <= start:
+        expected = 0
+    elif today >= deadline:
+        expected = target
+    else:
+        expected = round(target * (today - start).days / (deadline - start).days)
+    return Headline(target, done, expected)
+
+
+def indicator_lines(assessment: Assessment) -> list[str]:
+    """Each criterion on one line, its indicators marked at the level the unit is working towards."""
+    target = str(min(assessment.level + 1, 2))
+    lines = []
+    for criterion in assessment.levels[target].criteria:
+        marks = " ".join(f"{i.id} {MARKS[i.status]}" for i in criterion.indicators)
+        lines.append(f"TC{criterion.id} {criterion.name}: {marks}")
+    return lines
+
+
+def level_text(assessment: Assessment) -> str:
+    return f"đạt mức độ {assessment.level}" if assessment.level else "chưa đạt mức độ 1"
+
+
+def gap_lines(assessment: Assessment, limit: int = 3) -> list[str]:
+    if assessment.level >= 2:
+        return []
+    blockers = gaps(assessment)[:limit]
+    target = min(assessment.level + 1, 2)
+    if not blockers:
+        return []
+    return [f"Việc cần làm nhất để đạt mức độ {target}:"] + [
+        f"{n}. {gap.action}: {gap.result.explanation}" for n, gap in enumerate(blockers, start=1)
+    ]
+
+
+async def commune_progress(uow: UnitOfWork, commune: UnitRecord, year: int, today: date) -> OutboundMessage:
+    states = await village_states(uow, commune, year)
+    review = await uow.years.get(commune.id, year)
+    start, deadline = collection_window(year, review.deadline if review else None)
+    assessment = evaluate(await load_unit_facts(uow, commune, year))
+    lines = [
+        f"📊 Tiến độ năm {year} — {commune.name}",
+        headline(len(states), sum(s.done for s in states), today, start, deadline).text()
+        + f" (hạn {deadline:%d/%m/%Y})",
+        "",
+        "Các thôn:",
+        *[state.line() for state in states],
+        "",
+        f"Chỉ tiêu của xã ({LEGEND}):",
+        *indicator_lines(assessment),
+        "",
+        f"Kết quả hiện tại: {level_text(assessment)}",
+        *gap_lines(assessment),
+    ]
+    return OutboundMessage(text="\n".join(lines), buttons=_chart_buttons(commune))
+
+
+async def area_progress(uow: UnitOfWork, area: UnitRecord, year: int, today: date) -> OutboundMessage:
+    """A district or province: one line per unit below, a button to open each."""
+    assessment = evaluate(await load_unit_facts(uow, area, year))
+    children = [c for c in await uow.units.children(area.id) if c.tier != "village"]
+    by_code = {child.unit_code: child for child in assessment.children}
+    lines = [f"📊 Tiến độ năm {year} — {area.name}"]
+    done = 0
+    states_by_child: dict[int, list[VillageState]] = {}
+    for child in children:
+        if child.tier == "commune":
+            states_by_child[child.id] = await village_states(uow, child, year)
+            done += all(s.done for s in states_by_child[child.id]) and bool(states_by_child[child.id])
+    start, deadline = collection_window(year, None)
+    communes = [c for c in children if c.tier == "commune"]
+    if communes:
+        lines.append(
+            headline(len(communes), done, today, start, deadline).text() + " (xã đã đủ số liệu các thôn)"
+        )
+    lines.append("")
+    for child in children:
+        child_assessment = by_code.get(child.code)
+        level = level_text(child_assessment) if child_assessment else "chưa có kết quả"
+        states = states_by_child.get(child.id)
+        villages = f" · thôn xong {sum(s.done for s in states)}/{len(states)}" if states is not None else ""
+        lines.append(f"• {child.name}: {level}{villages}")
+    lines += ["", f"Chỉ tiêu của {area.name} ({LEGEND}):", *indicator_lines(assessment)]
+    lines += ["", f"Kết quả hiện tại: {level_text(assessment)}", *gap_lines(assessment)]
+    buttons = tuple((Button(f"🔎 {child.name}", Command("tiendo", child.code)),) for child in children[:30])
+    return OutboundMessage(text="\n".join(lines), buttons=buttons + _chart_buttons(area))
+
+
+def _chart_buttons(unit: UnitRecord) -> tuple[tuple[Button, ...], ...]:
+    return (
+        (
+            Button("📈 Biểu đồ", Command("bieudo", unit.code)),
+            Button("📄 Hồ sơ", Command("baocao", unit.code)),
+        ),
+    )

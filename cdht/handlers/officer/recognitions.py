@@ -1,0 +1,102 @@
+"""Recognition decisions (quyết định công nhận): recording them, and what follows from one (TT25 Điều 9–10)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from cdht.conversations.outbound import OutboundMessage
+from cdht.conversations.parsing.answers import Parsed, parse_answer
+from cdht.handlers.ports import AuditRecord, PersonRecord, RecognitionRecord, UnitOfWork, UnitRecord
+from cdht.handlers.scope import unit_in_scope
+
+FORMAT_HELP = (
+    "Gõ theo mẫu: mã đơn vị; mức độ; số quyết định; ngày quyết định; năm được công nhận; cơ quan ra quyết định\n"
+    "Ví dụ: DEMO-SH-X1; 1; 45/QĐ-UBND; 20/03/2025; 2024; UBND huyện Sơn Hà"
+)
+
+
+@dataclass(frozen=True)
+class Validity:
+    valid_through_year: int  # recognition holds three years after the year recognised
+    level_two_from: date | None  # a level-1 unit may ask for level 2 twelve months after its decision
+    renewal_dossier_by: date  # the dossier for re-recognition, before 28/02 after the last valid year
+
+
+def validity(decision: RecognitionRecord) -> Validity:
+    level_two = None
+    if decision.level == 1:
+        try:
+            level_two = decision.decided_on.replace(year=decision.decided_on.year + 1)
+        except ValueError:  # 29/02
+            level_two = date(decision.decided_on.year + 1, 3, 1)
+    last = decision.year + 3
+    return Validity(last, level_two, date(last + 1, 2, 28))
+
+
+def describe(unit: UnitRecord, decision: RecognitionRecord) -> str:
+    facts = validity(decision)
+    lines = [
+        f"🏅 {unit.name}: mức độ {decision.level} năm {decision.year} — QĐ {decision.decision_number} "
+        f"ngày {decision.decided_on:%d/%m/%Y} ({decision.body}).",
+        f"Hiệu lực đến hết năm {facts.valid_through_year}; hồ sơ công nhận lại trước {facts.renewal_dossier_by:%d/%m/%Y}.",
+    ]
+    if facts.level_two_from:
+        lines.append(f"Có thể đề nghị công nhận mức độ 2 từ ngày {facts.level_two_from:%d/%m/%Y}.")
+    return "\n".join(lines)
+
+
+class RecognitionInputError(ValueError):
+    pass
+
+
+def parse_decision_line(text: str) -> tuple[str, int, str, date, int, str]:
+    parts = [part.strip() for part in re.split(r"[;\n]", text) if part.strip()]
+    if len(parts) < 5:
+        raise RecognitionInputError("Thiếu thông tin.")
+    code, level_text, number, day_text, year_text = parts[:5]
+    body = parts[5] if len(parts) > 5 else ""
+    level = parse_answer("level", level_text, levels=(1, 2))
+    day = parse_answer("date", day_text)
+    if not isinstance(level, Parsed) or not isinstance(level.value, int):
+        raise RecognitionInputError("Mức độ phải là 1 hoặc 2.")
+    if not isinstance(day, Parsed) or not isinstance(day.value, date):
+        raise RecognitionInputError("Ngày quyết định chưa đúng (ví dụ 20/03/2025).")
+    if not year_text.isdigit() or not 2000 <= int(year_text) <= day.value.year:
+        raise RecognitionInputError("Năm được công nhận phải là một năm, không sau ngày quyết định.")
+    return code, level.value, number[:64], day.value, int(year_text), body[:255]
+
+
+async def record(
+    uow: UnitOfWork, admin: PersonRecord | None, unit: UnitRecord, decision: RecognitionRecord, now: datetime
+) -> RecognitionRecord:
+    """Store a decision and audit it; `admin` is None when it comes from the command line."""
+    saved = await uow.recognitions.add(decision, now)
+    await uow.audit.add(
+        AuditRecord(
+            "recognition",
+            now,
+            unit.id,
+            decision.year,
+            admin.id if admin else None,
+            new_value=f"mức độ {decision.level}; {decision.decision_number}; {decision.decided_on:%d/%m/%Y}",
+        )
+    )
+    return saved
+
+
+async def record_from_text(uow: UnitOfWork, admin: PersonRecord, text: str, now: datetime) -> OutboundMessage:
+    try:
+        code, level, number, decided_on, year, body = parse_decision_line(text)
+    except RecognitionInputError as error:
+        return OutboundMessage(text=f"⚠️ {error}\n{FORMAT_HELP}")
+    unit = await unit_in_scope(uow, admin, code)
+    if unit is None or unit.id == admin.unit_id or unit.tier == "village":
+        return OutboundMessage(text=f"⚠️ Không có đơn vị {code} trực thuộc đơn vị của anh/chị.\n{FORMAT_HELP}")
+    decision = RecognitionRecord(unit.id, year, level, number, decided_on, body or "")
+    known = await uow.recognitions.for_units([unit.id])
+    if any(d.year == year and d.decision_number == number for d in known):
+        return OutboundMessage(text="Quyết định này đã được ghi trước đó.")
+    await record(uow, admin, unit, decision, now)
+    return OutboundMessage(text="✅ Đã ghi quyết định.\n" + describe(unit, decision))

@@ -1,0 +1,148 @@
+"""A commune officer reviews a village's answers: approve them, or return some for fixing with a reason."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from cdht.conversations.definition.loader import builtin_questionnaires
+from cdht.conversations.engine.reopening import reopen
+from cdht.conversations.engine.session import Session
+from cdht.conversations.inbound import Command
+from cdht.conversations.outbound import Button, OutboundMessage
+from cdht.conversations.render.replies import render
+from cdht.handlers.notify import notify
+from cdht.handlers.officer.flows import set_flow
+from cdht.handlers.officer.village_status import village_states
+from cdht.handlers.ports import AuditRecord, PersonRecord, UnitOfWork, UnitRecord, YearRecord
+from cdht.handlers.respondent.persistence import Turn, persist
+
+RETURN_FORMAT = re.compile(r"^\s*([\d\s,;]+?)\s*[:\-–]\s*(.+)$", re.DOTALL)
+ASK_RETURN = "Gõ số thứ tự các câu cần thôn sửa, rồi dấu hai chấm và lý do.\nVí dụ: 2, 4: số công dân chưa khớp sổ hộ khẩu"
+
+
+async def list_villages(uow: UnitOfWork, commune: UnitRecord, year: int) -> OutboundMessage:
+    states = await village_states(uow, commune, year)
+    lines = [f"📝 Duyệt số liệu năm {year} — {commune.name}", *[s.line() for s in states]]
+    buttons = tuple((Button(f"🔎 {s.unit.name}", Command("duyet", s.unit.code)),) for s in states)
+    return OutboundMessage(text="\n".join(lines), buttons=buttons)
+
+
+async def numbered_answers(
+    uow: UnitOfWork, village: UnitRecord, year: int
+) -> list[tuple[int, str, str, str]]:
+    """(number, question id, name, shown answer) in questionnaire order, for the answered questions."""
+    questionnaire = builtin_questionnaires()["village_head"]
+    latest = await uow.answers.latest(village.id, year)
+    evidence = await uow.evidence.counts([village.id], year)
+    counts = evidence.get(village.id, {})
+    rows: list[tuple[int, str, str, str]] = []
+    for question in questionnaire.questions:
+        answer = latest.get(question.id)
+        if answer is None or answer.value is None:
+            continue
+        shown = answer.display or str(answer.value)
+        files = counts.get(question.fact or question.id, 0) if question.type != "evidence" else 0
+        rows.append((len(rows) + 1, question.id, question.name, shown + (f" · 📎{files}" if files else "")))
+    return rows
+
+
+async def show_village(uow: UnitOfWork, village: UnitRecord, year: int) -> OutboundMessage:
+    rows = await numbered_answers(uow, village, year)
+    review = await uow.years.get(village.id, year)
+    status = {"approved": "🟢 đã duyệt", "returned": "↩️ đã trả lại", "submitted": "✅ chờ duyệt"}.get(
+        review.status if review else "", "✍️ chưa gửi"
+    )
+    lines = [f"📋 {village.name} — năm {year} — {status}"]
+    lines += [f"{n}. {name}: {shown}" for n, _, name, shown in rows] or ["(chưa có câu trả lời)"]
+    buttons = (
+        (
+            Button("✅ Duyệt", Command("duyet_ok", village.code)),
+            Button("↩️ Trả lại", Command("tralai", village.code)),
+        ),
+    )
+    return OutboundMessage(text="\n".join(lines), buttons=buttons if rows else ())
+
+
+async def approve(
+    uow: UnitOfWork, officer: PersonRecord, village: UnitRecord, year: int, now: datetime
+) -> OutboundMessage:
+    current = await uow.years.get(village.id, year)
+    await uow.years.save(
+        YearRecord(village.id, year, "approved", deadline=current.deadline if current else None), now
+    )
+    await uow.audit.add(
+        AuditRecord("approve", now, village.id, year, officer.id, reason="Cán bộ xã duyệt số liệu")
+    )
+    heads = [p for p in await uow.people.in_units([village.id]) if p.role == "village_head"]
+    await notify(
+        uow,
+        heads,
+        [OutboundMessage(text=f"🟢 Số liệu năm {year} của {village.name} đã được xã duyệt. Cảm ơn anh/chị!")],
+        now,
+    )
+    return OutboundMessage(text=f"🟢 Đã duyệt số liệu của {village.name}.")
+
+
+async def start_return(
+    uow: UnitOfWork, officer: PersonRecord, village: UnitRecord, now: datetime
+) -> OutboundMessage:
+    await set_flow(uow, officer, {"name": "return", "village": village.code}, now)
+    return OutboundMessage(text=ASK_RETURN, buttons=((Button("❌ Hủy", Command("huy")),),))
+
+
+async def finish_return(
+    uow: UnitOfWork,
+    officer: PersonRecord,
+    village: UnitRecord,
+    year: int,
+    text: str,
+    now: datetime,
+    channel: str,
+) -> OutboundMessage:
+    match = RETURN_FORMAT.match(text)
+    rows = await numbered_answers(uow, village, year)
+    by_number = {n: qid for n, qid, _, _ in rows}
+    numbers = [int(n) for n in re.findall(r"\d+", match.group(1))] if match else []
+    if not match or not numbers or any(n not in by_number for n in numbers):
+        return OutboundMessage(text=f"⚠️ Chưa đọc được. Các câu có số từ 1 đến {len(rows)}.\n{ASK_RETURN}")
+    reason = match.group(2).strip()
+    question_ids = list(dict.fromkeys(by_number[n] for n in numbers))
+    questionnaire = builtin_questionnaires()["village_head"]
+    current = await uow.years.get(village.id, year)
+    returned = YearRecord(
+        village.id, year, "returned", tuple(question_ids), reason, current.deadline if current else None
+    )
+    await uow.years.save(returned, now)
+    heads = [p for p in await uow.people.in_units([village.id]) if p.role == "village_head"]
+    for record in await uow.sessions.for_units([village.id], year, questionnaire.id):
+        owner = next((p for p in heads if p.id == record.person_id), None) or await uow.people.get(
+            record.person_id
+        )
+        if owner is None:
+            continue
+        session, events = reopen(
+            Session.model_validate(record.state), questionnaire, question_ids, reason, now=now
+        )
+        turn = Turn(owner, officer, village, year, questionnaire, channel, now, returned, reason=reason)
+        await persist(uow, turn, session, events)
+        await notify(uow, [owner], render(events, session, questionnaire), now)
+    await set_flow(uow, officer, None, now)
+    names = ", ".join(name for n, _, name, _ in rows if n in numbers)
+    return OutboundMessage(text=f"↩️ Đã trả lại {village.name} để sửa: {names}. Lý do: {reason}")
+
+
+async def announce_submission(
+    uow: UnitOfWork, village: UnitRecord, head: PersonRecord, now: datetime
+) -> None:
+    """A village finished (or finished fixing): its commune officers are told it waits for review."""
+    if village.parent_id is None:
+        return
+    officers = [p for p in await uow.people.in_units([village.parent_id]) if p.role == "commune_officer"]
+    text = f"📥 {village.name} ({head.name}) đã gửi số liệu. Gõ /duyet để xem và duyệt."
+    await notify(
+        uow,
+        officers,
+        [OutboundMessage(text=text, buttons=((Button("🔎 Xem", Command("duyet", village.code)),),))],
+        now,
+    )

@@ -1,0 +1,117 @@
+"""A known person answers their unit's questionnaire: run the engine, persist what it decided."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import functools
+from datetime import datetime
+
+from cdht.conversations import engine
+from cdht.conversations.definition.loader import builtin_questionnaires
+from cdht.conversations.definition.questionnaire import Questionnaire
+from cdht.conversations.engine.session import Session
+from cdht.conversations.inbound import Command, Inbound, Media
+from cdht.conversations.outbound import OutboundMessage
+from cdht.conversations.render.replies import render
+from cdht.handlers.context import Services
+from cdht.handlers.officer.review import announce_submission
+from cdht.handlers.ports import PersonRecord, UnitOfWork
+from cdht.handlers.respondent.persistence import Turn, persist
+from cdht.handlers.respondent.photo_metadata import read_photo_metadata
+
+ROLE_QUESTIONNAIRE = {
+    "village_head": "village_head",
+    "commune_officer": "commune_officer",
+    "district_admin": "district",
+}
+
+NO_QUESTIONNAIRE = OutboundMessage(
+    text="Vai trò của anh/chị không có bộ câu hỏi cần trả lời trong trò chuyện. Các lệnh quản trị sẽ có ở menu."
+)
+FILE_TOO_LARGE = OutboundMessage(
+    text="Tệp lớn hơn 20 MB nên không nhận được. Xin gửi ảnh chụp nhỏ hơn hoặc chia tài liệu thành nhiều tệp."
+)
+FILE_UNREADABLE = OutboundMessage(text="Không tải được tệp vừa gửi. Xin gửi lại sau ít phút.")
+
+
+def questionnaire_for(person: PersonRecord) -> Questionnaire | None:
+    questionnaire_id = ROLE_QUESTIONNAIRE.get(person.role)
+    if questionnaire_id is None:
+        return None
+    if person.department and questionnaire_id == "district":
+        return _department_questionnaire(person.department)
+    return builtin_questionnaires()[questionnaire_id]
+
+
+@functools.cache
+def _department_questionnaire(department: str) -> Questionnaire:
+    """The district questions one department answers, built once (each message asks for it twice)."""
+    return builtin_questionnaires()["district"].for_owner(department)
+
+
+async def answer(
+    uow: UnitOfWork,
+    person: PersonRecord,
+    inbound: Inbound,
+    now: datetime,
+    services: Services,
+    *,
+    channel: str,
+) -> list[OutboundMessage]:
+    questionnaire = questionnaire_for(person)
+    if questionnaire is None:
+        return [NO_QUESTIONNAIRE]
+    if isinstance(inbound, Media):  # downloaded before anything is read that the download could outdate
+        stored = await store_media(inbound, services)
+        if isinstance(stored, OutboundMessage):
+            return [stored]
+        inbound = stored
+    unit, review = await uow.units.with_review(person.unit_id, services.year)
+    if unit is None:
+        return [NO_QUESTIONNAIRE]
+    year = services.year
+    record = await uow.sessions.get(person.id, unit.id, year, questionnaire.id)
+    if record is None:
+        existing = await uow.answers.latest(unit.id, year)
+        prefill = {qid: a.value for qid, a in existing.items() if a.value is not None}
+        session, events = engine.start(questionnaire, now=now, answers=prefill)
+        if not _is_opening(inbound):
+            session, more = engine.resume(session, inbound, questionnaire=questionnaire, now=now)
+            events = [*events, *more]
+    else:
+        session = Session.model_validate(record.state)
+        session, events = engine.resume(session, inbound, questionnaire=questionnaire, now=now, reuse=True)
+    turn = Turn(person, person, unit, year, questionnaire, channel, now, review)
+    completed = await persist(uow, turn, session, events)
+    replies = render(events, session, questionnaire)
+    if completed and unit.tier == "village":
+        await announce_submission(uow, unit, person, now)
+    return replies
+
+
+def _is_opening(inbound: Inbound) -> bool:
+    return isinstance(inbound, Command) and inbound.name in ("start", "resume", "menu")
+
+
+async def store_media(media: Media, services: Services) -> Media | OutboundMessage:
+    """The media step: fetch the file now (channel links may expire) and store it by content hash."""
+    if media.size is not None and media.size > services.max_evidence_bytes:
+        return FILE_TOO_LARGE
+    content = await services.fetcher.fetch(media)
+    if content is None:
+        return FILE_UNREADABLE
+    if len(content) > services.max_evidence_bytes:
+        return FILE_TOO_LARGE
+    # Hashing and writing 20 MB take tens of milliseconds: off the event loop, like reading the EXIF.
+    (sha256, _), exif = await asyncio.gather(
+        asyncio.to_thread(services.files.put_bytes, content), asyncio.to_thread(read_photo_metadata, content)
+    )
+    return dataclasses.replace(
+        media,
+        sha256=sha256,
+        size=len(content),
+        latitude=media.latitude if media.latitude is not None else exif.latitude,
+        longitude=media.longitude if media.longitude is not None else exif.longitude,
+        taken_at=media.taken_at or exif.taken_at,
+    )

@@ -1,0 +1,162 @@
+"""Storing what the engine decided: answer versions, withdrawals, evidence, the session, and the audit log."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import datetime
+
+from cdht.conversations.definition.questionnaire import Questionnaire
+from cdht.conversations.definition.values import GeoPoint, to_json
+from cdht.conversations.engine.events import (
+    AnswerRecorded,
+    Completed,
+    Event,
+    EvidenceAttached,
+    QuestionReopened,
+)
+from cdht.conversations.engine.session import Session
+from cdht.handlers.ports import (
+    AuditRecord,
+    NewAnswer,
+    NewEvidence,
+    PersonRecord,
+    SessionRecord,
+    UnitOfWork,
+    UnitRecord,
+    YearRecord,
+)
+
+
+@dataclass(frozen=True)
+class Turn:
+    """Whose session changed (`owner`), who caused it (`actor`: the owner, or a reviewer), and why."""
+
+    owner: PersonRecord
+    actor: PersonRecord
+    unit: UnitRecord
+    year: int
+    questionnaire: Questionnaire
+    channel: str
+    now: datetime
+    review: YearRecord | None  # the unit's review state for the year, as the caller read (or wrote) it
+    reason: str | None = None
+
+
+async def persist(uow: UnitOfWork, turn: Turn, session: Session, events: list[Event]) -> bool:
+    """Store the events and the session; returns True when the questionnaire was (re)completed."""
+    questionnaire = turn.questionnaire
+    review = turn.review
+    returned = set(review.returned_questions) if review and review.status == "returned" else set()
+    stamp = functools.partial(
+        NewAnswer,
+        unit_id=turn.unit.id,
+        year=turn.year,
+        person_id=turn.actor.id,
+        questionnaire_id=questionnaire.id,
+        questionnaire_version=questionnaire.version,
+        questionnaire_hash=questionnaire.content_hash,
+    )
+    stored = (
+        await uow.answers.latest(turn.unit.id, turn.year)
+        if any(isinstance(e, QuestionReopened) for e in events)
+        else {}
+    )
+    for event in events:
+        if isinstance(event, AnswerRecorded):
+            value = to_json(event.value) if isinstance(event.value, GeoPoint) else event.value
+            await uow.answers.add(
+                stamp(
+                    question_id=event.question_id,
+                    fact=event.fact,
+                    value=value,
+                    display=event.display,
+                    source="chat",
+                    answered_at=event.answered_at,
+                )
+            )
+            why = (review.note if review else None) if event.question_id in returned else turn.reason
+            await _audit(uow, turn, "answer", event.question_id, event.previous_value, value, why)
+        elif isinstance(event, QuestionReopened):
+            # Withdraw the answer: the newest row wins, so an empty row makes it "missing" again.
+            question = questionnaire.get(event.question_id)
+            old = stored.get(event.question_id)
+            await uow.answers.add(
+                stamp(
+                    question_id=event.question_id,
+                    fact=question.fact if question else None,
+                    value=None,
+                    display="",
+                    source="reopened",
+                    answered_at=turn.now,
+                )
+            )
+            await _audit(
+                uow, turn, "reopen", event.question_id, old.value if old else None, None, event.reason
+            )
+        elif isinstance(event, EvidenceAttached):
+            await uow.evidence.add(_evidence(event, turn))
+    completed = any(isinstance(e, Completed) for e in events)
+    await uow.sessions.save(
+        SessionRecord(
+            person_id=turn.owner.id,
+            unit_id=turn.unit.id,
+            year=turn.year,
+            questionnaire_id=questionnaire.id,
+            state=session.model_dump(mode="json"),
+            completed=completed or session.state == "completed",
+            updated_at=turn.now,
+        )
+    )
+    if completed:
+        deadline = review.deadline if review else None
+        await uow.years.save(YearRecord(turn.unit.id, turn.year, "submitted", deadline=deadline), turn.now)
+    return completed
+
+
+async def _audit(
+    uow: UnitOfWork, turn: Turn, action: str, question_id: str, old: object, new: object, reason: str | None
+) -> None:
+    if isinstance(old, GeoPoint):
+        old = to_json(old)
+    await uow.audit.add(
+        AuditRecord(
+            action=action,
+            created_at=turn.now,
+            unit_id=turn.unit.id,
+            year=turn.year,
+            actor_id=turn.actor.id,
+            question_id=question_id,
+            old_value=old,
+            new_value=new,
+            reason=reason,
+        )
+    )
+
+
+def _evidence(event: EvidenceAttached, turn: Turn) -> NewEvidence:
+    questionnaire = turn.questionnaire
+    backed = (
+        questionnaire.get(event.evidence_for) if event.evidence_for else questionnaire.get(event.question_id)
+    )
+    media = event.media
+    return NewEvidence(
+        unit_id=turn.unit.id,
+        year=turn.year,
+        question_id=event.question_id,
+        fact=backed.fact if backed else None,
+        media_type=media.kind,
+        mime_type=media.mime_type,
+        size=media.size,
+        sha256=media.sha256,
+        channel=turn.channel,
+        channel_file_id=media.file_ref,
+        channel_file_unique_id=media.file_unique_id,
+        original_name=media.file_name,
+        caption=media.caption,
+        latitude=media.latitude,
+        longitude=media.longitude,
+        taken_at=media.taken_at,
+        person_id=turn.actor.id,
+        created_at=turn.now,
+    )
