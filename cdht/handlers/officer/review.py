@@ -15,7 +15,7 @@ from cdht.handlers.notify import notify
 from cdht.handlers.officer.flows import set_flow
 from cdht.handlers.officer.village_status import village_states
 from cdht.handlers.ports import AuditRecord, PersonRecord, UnitOfWork, UnitRecord, YearRecord
-from cdht.handlers.respondent.persistence import Turn, persist
+from cdht.handlers.respondent.persistence import ChangeOrigin, persist
 
 RETURN_FORMAT = re.compile(r"^\s*([\d\s,;]+?)\s*[:\-–]\s*(.+)$", re.DOTALL)
 ASK_RETURN = "Gõ số thứ tự các câu cần thôn sửa, rồi dấu hai chấm và lý do.\nVí dụ: 2, 4: số công dân chưa khớp sổ hộ khẩu"
@@ -124,8 +124,10 @@ async def finish_return(
         session, events = reopen(
             Session.model_validate(record.state), questionnaire, question_ids, reason, now=now
         )
-        turn = Turn(owner, officer, village, year, questionnaire, channel, now, returned, reason=reason)
-        await persist(uow, turn, session, events)
+        origin = ChangeOrigin(
+            owner, officer, village, year, questionnaire, channel, now, returned, reason=reason
+        )
+        await persist(uow, origin, session, events)
         await notify(uow, [owner], render(events, session, questionnaire), now)
     await set_flow(uow, officer, None, now)
     names = ", ".join(name for n, _, name, _ in rows if n in numbers)

@@ -17,7 +17,7 @@ from cdht.conversations.render.replies import render
 from cdht.handlers.context import Services
 from cdht.handlers.officer.review import announce_submission
 from cdht.handlers.ports import PersonRecord, UnitOfWork
-from cdht.handlers.respondent.persistence import Turn, persist
+from cdht.handlers.respondent.persistence import ChangeOrigin, persist
 from cdht.handlers.respondent.photo_metadata import read_photo_metadata
 
 ROLE_QUESTIONNAIRE = {
@@ -82,8 +82,8 @@ async def answer(
     else:
         session = Session.model_validate(record.state)
         session, events = engine.resume(session, inbound, questionnaire=questionnaire, now=now, reuse=True)
-    turn = Turn(person, person, unit, year, questionnaire, channel, now, review)
-    completed = await persist(uow, turn, session, events)
+    origin = ChangeOrigin(person, person, unit, year, questionnaire, channel, now, review)
+    completed = await persist(uow, origin, session, events)
     replies = render(events, session, questionnaire)
     if completed and unit.tier == "village":
         await announce_submission(uow, unit, person, now)

@@ -29,7 +29,7 @@ from cdht.handlers.ports import (
 
 
 @dataclass(frozen=True)
-class Turn:
+class ChangeOrigin:
     """Whose session changed (`owner`), who caused it (`actor`: the owner, or a reviewer), and why."""
 
     owner: PersonRecord
@@ -43,22 +43,22 @@ class Turn:
     reason: str | None = None
 
 
-async def persist(uow: UnitOfWork, turn: Turn, session: Session, events: list[Event]) -> bool:
+async def persist(uow: UnitOfWork, origin: ChangeOrigin, session: Session, events: list[Event]) -> bool:
     """Store the events and the session; returns True when the questionnaire was (re)completed."""
-    questionnaire = turn.questionnaire
-    review = turn.review
+    questionnaire = origin.questionnaire
+    review = origin.review
     returned = set(review.returned_questions) if review and review.status == "returned" else set()
     stamp = functools.partial(
         NewAnswer,
-        unit_id=turn.unit.id,
-        year=turn.year,
-        person_id=turn.actor.id,
+        unit_id=origin.unit.id,
+        year=origin.year,
+        person_id=origin.actor.id,
         questionnaire_id=questionnaire.id,
         questionnaire_version=questionnaire.version,
         questionnaire_hash=questionnaire.content_hash,
     )
     stored = (
-        await uow.answers.latest(turn.unit.id, turn.year)
+        await uow.answers.latest(origin.unit.id, origin.year)
         if any(isinstance(e, QuestionReopened) for e in events)
         else {}
     )
@@ -75,8 +75,8 @@ async def persist(uow: UnitOfWork, turn: Turn, session: Session, events: list[Ev
                     answered_at=event.answered_at,
                 )
             )
-            why = (review.note if review else None) if event.question_id in returned else turn.reason
-            await _audit(uow, turn, "answer", event.question_id, event.previous_value, value, why)
+            why = (review.note if review else None) if event.question_id in returned else origin.reason
+            await _audit(uow, origin, "answer", event.question_id, event.previous_value, value, why)
         elif isinstance(event, QuestionReopened):
             # Withdraw the answer: the newest row wins, so an empty row makes it "missing" again.
             question = questionnaire.get(event.question_id)
@@ -88,44 +88,52 @@ async def persist(uow: UnitOfWork, turn: Turn, session: Session, events: list[Ev
                     value=None,
                     display="",
                     source="reopened",
-                    answered_at=turn.now,
+                    answered_at=origin.now,
                 )
             )
             await _audit(
-                uow, turn, "reopen", event.question_id, old.value if old else None, None, event.reason
+                uow, origin, "reopen", event.question_id, old.value if old else None, None, event.reason
             )
         elif isinstance(event, EvidenceAttached):
-            await uow.evidence.add(_evidence(event, turn))
+            await uow.evidence.add(_evidence(event, origin))
     completed = any(isinstance(e, Completed) for e in events)
     await uow.sessions.save(
         SessionRecord(
-            person_id=turn.owner.id,
-            unit_id=turn.unit.id,
-            year=turn.year,
+            person_id=origin.owner.id,
+            unit_id=origin.unit.id,
+            year=origin.year,
             questionnaire_id=questionnaire.id,
             state=session.model_dump(mode="json"),
             completed=completed or session.state == "completed",
-            updated_at=turn.now,
+            updated_at=origin.now,
         )
     )
     if completed:
         deadline = review.deadline if review else None
-        await uow.years.save(YearRecord(turn.unit.id, turn.year, "submitted", deadline=deadline), turn.now)
+        await uow.years.save(
+            YearRecord(origin.unit.id, origin.year, "submitted", deadline=deadline), origin.now
+        )
     return completed
 
 
 async def _audit(
-    uow: UnitOfWork, turn: Turn, action: str, question_id: str, old: object, new: object, reason: str | None
+    uow: UnitOfWork,
+    origin: ChangeOrigin,
+    action: str,
+    question_id: str,
+    old: object,
+    new: object,
+    reason: str | None,
 ) -> None:
     if isinstance(old, GeoPoint):
         old = to_json(old)
     await uow.audit.add(
         AuditRecord(
             action=action,
-            created_at=turn.now,
-            unit_id=turn.unit.id,
-            year=turn.year,
-            actor_id=turn.actor.id,
+            created_at=origin.now,
+            unit_id=origin.unit.id,
+            year=origin.year,
+            actor_id=origin.actor.id,
             question_id=question_id,
             old_value=old,
             new_value=new,
@@ -134,22 +142,22 @@ async def _audit(
     )
 
 
-def _evidence(event: EvidenceAttached, turn: Turn) -> NewEvidence:
-    questionnaire = turn.questionnaire
+def _evidence(event: EvidenceAttached, origin: ChangeOrigin) -> NewEvidence:
+    questionnaire = origin.questionnaire
     backed = (
         questionnaire.get(event.evidence_for) if event.evidence_for else questionnaire.get(event.question_id)
     )
     media = event.media
     return NewEvidence(
-        unit_id=turn.unit.id,
-        year=turn.year,
+        unit_id=origin.unit.id,
+        year=origin.year,
         question_id=event.question_id,
         fact=backed.fact if backed else None,
         media_type=media.kind,
         mime_type=media.mime_type,
         size=media.size,
         sha256=media.sha256,
-        channel=turn.channel,
+        channel=origin.channel,
         channel_file_id=media.file_ref,
         channel_file_unique_id=media.file_unique_id,
         original_name=media.file_name,
@@ -157,6 +165,6 @@ def _evidence(event: EvidenceAttached, turn: Turn) -> NewEvidence:
         latitude=media.latitude,
         longitude=media.longitude,
         taken_at=media.taken_at,
-        person_id=turn.actor.id,
-        created_at=turn.now,
+        person_id=origin.actor.id,
+        created_at=origin.now,
     )
