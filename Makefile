@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint typecheck unit install bench clean
+.PHONY: run test lint typecheck unit unit-fast install bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ lint: $(STAMP)
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# The inner loop: every test but the slow ones (tests/scale, the long end-to-end runs). `make test` runs all.
+unit-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow"
 
 test: lint unit
 

@@ -20,7 +20,7 @@ from aiohttp import web
 
 async def run_ours(config: dict[str, Any]) -> None:
     from cdht.bot.composition import open_app
-    from cdht.cli.app import run_channels
+    from cdht.cli.running import run_channels
     from cdht.config import Settings
 
     settings = Settings(_env_file=None, **config)  # type: ignore[call-arg]

@@ -165,3 +165,11 @@ def statements(engine: AsyncEngine) -> Iterator[list[str]]:
         yield sent
     finally:
         event.remove(engine.sync_engine, "before_cursor_execute", note)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite the golden transcripts (tests/conversations/golden) that differ; review them with git diff",
+    )

@@ -1,20 +1,22 @@
-"""Test helpers shared by the end-to-end tests: a demo app, a fake clock, people chatting on the console."""
+"""Test helpers shared by the end-to-end tests: a demo app, people chatting on the console (on a fake clock,
+`tests/fakes/clock.py`)."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from cdht.bot.composition import App, open_app
 from cdht.bot.console.channel import ConsoleChannel
 from cdht.bot.console.repl import make_channel, open_conversation
-from cdht.cli.app import DEMO_ROSTER
+from cdht.cli.common import DEMO_ROSTER
 from cdht.config import Settings
 from cdht.conversations.definition.loader import builtin_questionnaires
 from cdht.conversations.engine.session import Session
 from cdht.handlers.admin.roster import import_roster
+from tests.fakes.clock import FakeClock
 
 YEAR = 2025
 NUMBERS = {
@@ -26,18 +28,14 @@ NUMBERS = {
 }
 
 
-class Clock:
-    def __init__(self, start: datetime | None = None) -> None:
-        self.now = start or datetime(2025, 11, 20, 2, 0, tzinfo=UTC)  # 09:00 in Hà Nội
-
-    def __call__(self) -> datetime:
-        self.now += timedelta(seconds=1)
-        return self.now
+def console_clock() -> FakeClock:
+    """The clock of people chatting on the console: each message one second after the one before."""
+    return FakeClock(step=timedelta(seconds=1))
 
 
 @asynccontextmanager
-async def demo_app(tmp_path: Path) -> AsyncIterator[App]:
-    settings = Settings(data_dir=tmp_path / "data", assessment_year=YEAR, _env_file=None)  # type: ignore[call-arg]
+async def open_demo_app(settings: Settings) -> AsyncIterator[App]:
+    """The app on a migrated database with the demo district's roster."""
     async with open_app(settings) as application:
         await application.database.upgrade()
         async with application.uow() as uow:
@@ -45,7 +43,12 @@ async def demo_app(tmp_path: Path) -> AsyncIterator[App]:
         yield application
 
 
-async def chat(application: App, phone: str, clock: Clock) -> tuple[ConsoleChannel, list[str]]:
+def demo_app(tmp_path: Path) -> AbstractAsyncContextManager[App]:
+    settings = Settings(data_dir=tmp_path / "data", assessment_year=YEAR, _env_file=None)  # type: ignore[call-arg]
+    return open_demo_app(settings)
+
+
+async def chat(application: App, phone: str, clock: FakeClock) -> tuple[ConsoleChannel, list[str]]:
     """A person registered on the console (by sharing their contact) and the bot's first replies."""
     async with application.uow() as uow:
         person = await uow.people.by_phone(phone)

@@ -12,12 +12,11 @@ from cdht.conversations.inbound import Command, Inbound, Media, Reachability, Te
 from cdht.conversations.outbound import OutboundMessage
 from cdht.handlers.command_table import BY_NAME, allowed, refusal
 from cdht.handlers.context import Sender, Services
-from cdht.handlers.officer import broadcast, recognitions, review
-from cdht.handlers.officer.flows import FLOW, YEARLESS, current_flow, set_flow
+from cdht.handlers.flow_steps import continue_flow
+from cdht.handlers.flows import current_flow, set_flow
 from cdht.handlers.officer.menu_commands import run_command
 from cdht.handlers.ports import PersonRecord, UnitOfWork
-from cdht.handlers.respondent import difficulties
-from cdht.handlers.respondent.answering import answer, questionnaire_for, store_media
+from cdht.handlers.respondent.answering import answer, questionnaire_for
 from cdht.handlers.respondent.registration import register
 
 ROLE_NAMES = {
@@ -81,49 +80,10 @@ async def handle(
 
 
 def sessions_read(person: PersonRecord, year: int) -> tuple[tuple[int, str], ...]:
-    """The sessions (year, questionnaire id) `handle` reads for an active person: their flow and their
-    questionnaire's; what an inbox batch reads ahead for its senders."""
+    """The sessions (year, questionnaire id) `handle` reads for an active person: their questionnaire's;
+    what an inbox batch reads ahead for its senders (their flows are read ahead with them)."""
     questionnaire = questionnaire_for(person)
-    return () if questionnaire is None else ((YEARLESS, FLOW), (year, questionnaire.id))
-
-
-async def continue_flow(
-    uow: UnitOfWork,
-    person: PersonRecord,
-    flow: dict[str, object],
-    inbound: Text | Media,
-    now: datetime,
-    services: Services,
-    channel: str,
-) -> OutboundMessage:
-    name = flow.get("name")
-    if name == "broadcast":
-        if isinstance(inbound, Media):
-            stored = await store_media(inbound, services)
-            if isinstance(stored, OutboundMessage):
-                return stored
-            inbound = stored
-        return await broadcast.step(uow, person, dict(flow), inbound, now, services)
-    if not isinstance(inbound, Text):
-        return OutboundMessage(text="Bước này cần gõ chữ. Gõ /huy để hủy thao tác.")
-    text = inbound.text.strip()
-    if name == "return":
-        village = await uow.units.by_code(str(flow.get("village")))
-        if village is None:
-            await set_flow(uow, person, None, now)
-            return OutboundMessage(text="Không tìm thấy thôn này nữa. Đã hủy.")
-        return await review.finish_return(uow, person, village, services.year, text, now, channel)
-    if name == "difficulty":
-        return await difficulties.submit(uow, person, text, now)
-    if name == "difficulty_reply":
-        return await difficulties.reply(uow, person, int(str(flow.get("id"))), text, now)
-    if name == "recognition":
-        reply = await recognitions.record_from_text(uow, person, text, now)
-        if reply.text.startswith("✅"):
-            await set_flow(uow, person, None, now)
-        return reply
-    await set_flow(uow, person, None, now)
-    return OutboundMessage(text="Thao tác trước đã hết hiệu lực. Gõ /help để xem các lệnh.")
+    return () if questionnaire is None else ((year, questionnaire.id),)
 
 
 async def welcome(uow: UnitOfWork, person: PersonRecord, services: Services) -> OutboundMessage:

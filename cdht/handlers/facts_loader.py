@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import cast
 
-from cdht.handlers.ports import AnswerRecord, UnitOfWork, UnitRecord
+from cdht.handlers.ports import AnswerRecord, FactsUnitOfWork, UnitRecord
 from cdht.scoring.facts import Fact, FactValue, Recognition, Tier, UnitFacts
 
 
@@ -28,7 +28,7 @@ def facts_from_answers(answers: Mapping[str, AnswerRecord], evidence: Mapping[st
     return facts
 
 
-async def load_unit_facts(uow: UnitOfWork, unit: UnitRecord, year: int) -> UnitFacts:
+async def load_unit_facts(uow: FactsUnitOfWork, unit: UnitRecord, year: int) -> UnitFacts:
     """The unit with its whole subtree, in a fixed number of queries whatever the tree's size."""
     subtree = await uow.units.subtree(unit.id)
     ids = [u.id for u in subtree]

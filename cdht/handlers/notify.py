@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from cdht.conversations.outbound import OutboundMessage
-from cdht.handlers.ports import Lane, PersonRecord, UnitOfWork
+from cdht.handlers.ports import Lane, NotifyUnitOfWork, PersonRecord
 from cdht.handlers.wire import outbound_to_json
 
 
 async def notify(
-    uow: UnitOfWork,
+    uow: NotifyUnitOfWork,
     people: Sequence[PersonRecord],
     messages: Sequence[OutboundMessage],
     now: datetime,

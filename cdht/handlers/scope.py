@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from cdht.handlers.ports import PersonRecord, UnitOfWork, UnitRecord
+from cdht.handlers.ports import PersonRecord, ScopeUnitOfWork, UnitRecord
 
 
-async def units_in_scope(uow: UnitOfWork, person: PersonRecord) -> list[UnitRecord]:
+async def units_in_scope(uow: ScopeUnitOfWork, person: PersonRecord) -> list[UnitRecord]:
     return await uow.units.subtree(person.unit_id)
 
 
-async def unit_in_scope(uow: UnitOfWork, person: PersonRecord, code: str | None) -> UnitRecord | None:
+async def unit_in_scope(uow: ScopeUnitOfWork, person: PersonRecord, code: str | None) -> UnitRecord | None:
     """The unit with this code if the person may see it; their own unit when no code is given."""
     if not code:
         return await uow.units.get(person.unit_id)

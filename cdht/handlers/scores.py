@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cdht.handlers.facts_loader import load_unit_facts
-from cdht.handlers.ports import UnitOfWork
+from cdht.handlers.ports import FactsUnitOfWork
 from cdht.scoring.evaluate import evaluate
 from cdht.scoring.results import Assessment
 
@@ -13,7 +13,7 @@ class UnknownUnitError(LookupError):
         super().__init__(f"Không có đơn vị mã {code}.")
 
 
-async def score_unit(uow: UnitOfWork, code: str, year: int) -> Assessment:
+async def score_unit(uow: FactsUnitOfWork, code: str, year: int) -> Assessment:
     unit = await uow.units.by_code(code)
     if unit is None:
         raise UnknownUnitError(code)

@@ -36,7 +36,13 @@ from datetime import datetime, timedelta
 
 import structlog
 
-from cdht.handlers.ports import Lane, OutboxRecord, PersonRecord, UnitOfWork, UnitOfWorkFactory
+from cdht.handlers.ports import (
+    Lane,
+    OutboxRecord,
+    OutboxSenderUnitOfWork,
+    OutboxSenderUnitOfWorkFactory,
+    PersonRecord,
+)
 from cdht.pipeline.nudge import Nudge, Relay
 from cdht.pipeline.rate_limit import RateLimiter
 from cdht.pipeline.transport import RecipientUnreachable, RetryAfter, SendError, TemporaryFailure, Transport
@@ -60,7 +66,7 @@ class RetryPolicy:
 class OutboxSender:
     def __init__(
         self,
-        uow_factory: UnitOfWorkFactory,
+        uow_factory: OutboxSenderUnitOfWorkFactory,
         channel: str,
         transport: Transport,
         limiter: RateLimiter,
@@ -170,7 +176,9 @@ class OutboxSender:
             self._busy_chats -= chats
         return len(claimed)
 
-    async def _claim(self, uow: UnitOfWork, slots: int) -> list[tuple[OutboxRecord, PersonRecord | None]]:
+    async def _claim(
+        self, uow: OutboxSenderUnitOfWork, slots: int
+    ) -> list[tuple[OutboxRecord, PersonRecord | None]]:
         """The most urgent due rows for `slots` sends; bulk first for the slots its floor is owed."""
         now = self._clock()
         self._bulk_credit += self._bulk_floor * slots
@@ -209,7 +217,7 @@ class OutboxSender:
 
     async def _record(
         self,
-        uow: UnitOfWork,
+        uow: OutboxSenderUnitOfWork,
         outcomes: list[tuple[OutboxRecord, PersonRecord | None, str | SendError | None]],
     ) -> None:
         """Mark the delivered rows sent and the failed ones for a retry, in one transaction. If the database
@@ -249,7 +257,9 @@ class OutboxSender:
         return failure
 
     async def _mark_delivered(
-        self, uow: UnitOfWork, delivered: list[tuple[OutboxRecord, PersonRecord | None, str | None]]
+        self,
+        uow: OutboxSenderUnitOfWork,
+        delivered: list[tuple[OutboxRecord, PersonRecord | None, str | None]],
     ) -> None:
         await uow.outbox.mark_all_sent(
             [(row.id, message_id, row.payload) for row, _, message_id in delivered], self._clock()
@@ -283,7 +293,7 @@ class OutboxSender:
                 delay = min(2.0, max(0.05, delay * 2))
 
     async def _failed(
-        self, uow: UnitOfWork, row: OutboxRecord, person: PersonRecord | None, error: SendError
+        self, uow: OutboxSenderUnitOfWork, row: OutboxRecord, person: PersonRecord | None, error: SendError
     ) -> None:
         now = self._clock()
         reason = f"{type(error).__name__}: {error}"

@@ -14,8 +14,8 @@ from cdht.storage.unit_of_work import SqlUnitOfWork
 
 class SqlBatchUnitOfWork(SqlUnitOfWork):
     async def prefetch(self, accounts: Sequence[tuple[str, str]], sessions_of: SessionsOf, year: int) -> None:
-        """The people behind the accounts, the sessions `sessions_of` names for each active one, and the
-        units (with their review state in `year`) of those with sessions."""
+        """The people behind the accounts with their flows (one query), the sessions `sessions_of` names for
+        each active one, and the units (with their review state in `year`) of those with sessions."""
         by_channel: dict[str, list[str]] = {}
         for channel, external_id in accounts:
             by_channel.setdefault(channel, []).append(external_id)

@@ -21,12 +21,12 @@ class Checkpoints(threading.Thread):
         super().__init__(name="cdht-wal-checkpoints", daemon=True)
         self._path = path
         self._every = every_seconds
-        self._stop = threading.Event()
+        self._stopping = threading.Event()
 
     def run(self) -> None:
         connection = sqlite3.connect(self._path, check_same_thread=False)
         try:
-            while not self._stop.wait(self._every):
+            while not self._stopping.wait(self._every):
                 try:
                     connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
                 except sqlite3.Error:
@@ -35,5 +35,5 @@ class Checkpoints(threading.Thread):
             connection.close()
 
     def stop(self) -> None:
-        self._stop.set()
+        self._stopping.set()
         self.join(5)

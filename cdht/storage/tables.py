@@ -203,6 +203,16 @@ class ConversationSession(Base):
     updated_at: Mapped[datetime]
 
 
+class OfficerFlow(Base):
+    """A person's multi-step officer action in progress (a broadcast being composed, ...): its state as JSON.
+    No row: no action in progress."""
+
+    __tablename__ = "officer_flows"
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True, autoincrement=False)
+    state: Mapped[dict[str, Any]]
+    updated_at: Mapped[datetime]
+
+
 class InboxEvent(Base):
     """A raw channel update, stored before it is acknowledged; the unique key drops redeliveries."""
 

@@ -13,6 +13,7 @@ from cdht.handlers.ports import (
     BroadcastRepository,
     DifficultyRepository,
     EvidenceRepository,
+    FlowRepository,
     InboxRepository,
     InviteRepository,
     JobRepository,
@@ -25,15 +26,16 @@ from cdht.handlers.ports import (
     UnitRepository,
     YearRepository,
 )
+from cdht.storage.queues.inbox import SqlInboxRepository
+from cdht.storage.queues.jobs import SqlJobRepository
+from cdht.storage.queues.outbox import SqlOutboxRepository
 from cdht.storage.repositories.answers import SqlAnswerRepository
 from cdht.storage.repositories.audit import SqlAuditRepository
 from cdht.storage.repositories.broadcasts import SqlBroadcastRepository
 from cdht.storage.repositories.difficulties import SqlDifficultyRepository
 from cdht.storage.repositories.evidence import SqlEvidenceRepository
-from cdht.storage.repositories.inbox import SqlInboxRepository
-from cdht.storage.repositories.jobs import SqlJobRepository
+from cdht.storage.repositories.flows import SqlFlowRepository
 from cdht.storage.repositories.key_values import SqlKeyValueRepository
-from cdht.storage.repositories.outbox import SqlOutboxRepository
 from cdht.storage.repositories.people import SqlInviteRepository, SqlPersonRepository
 from cdht.storage.repositories.recognitions import SqlRecognitionRepository
 from cdht.storage.repositories.reminders import SqlReminderRepository
@@ -72,6 +74,7 @@ class SqlUnitOfWork:
         self.difficulties: DifficultyRepository = SqlDifficultyRepository(session)
         self.jobs: JobRepository = SqlJobRepository(session)
         self.key_values: KeyValueRepository = SqlKeyValueRepository(session)
+        self.flows: FlowRepository = SqlFlowRepository(session)
         await session.begin()
         return self
 

@@ -54,7 +54,7 @@ class Chat(Protocol):
 
 
 class TelegramChat:
-    def __init__(self, bot: telegram.BotUnderTest) -> None:
+    def __init__(self, bot: telegram.TelegramBotUnderTest) -> None:
         self.bot = bot
         self.user = bot.user(telegram.AN)
 

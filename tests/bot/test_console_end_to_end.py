@@ -27,6 +27,7 @@ async def demo_app(tmp_path: Path) -> AsyncIterator[App]:
         yield application
 
 
+@pytest.mark.slow
 async def test_village_head_answers_everything_by_typing_then_commune_score_reflects_it(
     demo_app: App, tmp_path: Path
 ) -> None:
@@ -35,7 +36,7 @@ async def test_village_head_answers_everything_by_typing_then_commune_score_refl
     async with demo_app.uow() as uow:
         person = await uow.people.by_phone(VILLAGE_HEAD_PHONE)
     assert person is not None
-    channel = make_channel(demo_app, person, clock=support.Clock())
+    channel = make_channel(demo_app, person, clock=support.console_clock())
     opening = await open_conversation(demo_app, channel, person)
     transcript = list(opening)
     assert any("Xin chào Nguyễn Văn An" in text for text in opening)
@@ -83,12 +84,12 @@ async def test_resume_after_restart_continues_at_the_first_unanswered_question(d
     async with demo_app.uow() as uow:
         person = await uow.people.by_phone(VILLAGE_HEAD_PHONE)
     assert person is not None
-    channel = make_channel(demo_app, person, clock=support.Clock())
+    channel = make_channel(demo_app, person, clock=support.console_clock())
     await open_conversation(demo_app, channel, person)
     await channel.send("250")
     await channel.send("1.000")
     # a new channel object is a restarted process: the state of record is the session row
-    again = make_channel(demo_app, person, clock=support.Clock())
+    again = make_channel(demo_app, person, clock=support.console_clock())
     replies = await open_conversation(demo_app, again, person)
     assert any("Câu 3/" in text for text in replies), replies
     replies = await again.send("2.000")
@@ -104,7 +105,7 @@ async def test_unknown_account_is_asked_to_register_and_bad_codes_are_refused(de
 
     stranger = PersonRecord(id=0, name="Người lạ", phone="+84999999999", role="village_head", unit_id=0)
     services = Services(files=demo_app.files, fetcher=LocalFileFetcher(), year=2025)
-    channel = ConsoleChannel(demo_app, services, stranger, clock=support.Clock())
+    channel = ConsoleChannel(demo_app, services, stranger, clock=support.console_clock())
     first = await channel.send("xin chào")
     assert "Chia sẻ số điện thoại" in first[0]
     assert "chưa có trong danh sách" in (await channel.send("/contact"))[0]
@@ -113,6 +114,7 @@ async def test_unknown_account_is_asked_to_register_and_bad_codes_are_refused(de
         assert await uow.people.by_identity("console", "console:+84999999999") is None
 
 
+@pytest.mark.slow
 def test_make_run_path_seeds_the_demo_and_opens_the_console(tmp_path: Path) -> None:
     """`cdht run` with no token on a fresh data folder: migrations, demo roster, console, a clean exit."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CDHT_")}

@@ -12,7 +12,8 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from cdht.cli.app import DEMO_ROSTER, app
+from cdht.cli.app import app
+from cdht.cli.common import DEMO_ROSTER
 
 ANSWERS = """unit_code,year,item,value,evidence
 DEMO-SH-X1,2025,1.1,có,bien-ban.jpg

@@ -13,16 +13,19 @@ input come the events of `start`. Input syntax:
     > ~use v2                   from now on resume with questionnaire "v2" of the given dict
 
 The clock is fake (one minute per message) and every session is round-tripped through JSON between
-messages, as the real caller stores it.
+messages, as the real caller stores it. The scripts live in files under `golden/` (see `Golden`).
 """
 
 from __future__ import annotations
 
 import datetime
+import difflib
 import json
 import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from cdht.conversations.definition.questionnaire import Questionnaire
 from cdht.conversations.definition.values import to_json
@@ -40,17 +43,14 @@ from cdht.conversations.engine.events import (
 from cdht.conversations.engine.session import Session
 from cdht.conversations.engine.steps import resume, start
 from cdht.conversations.inbound import Choice, Command, Contact, Inbound, Location, Media, Text
+from tests.fakes.clock import FakeClock
 
 T0 = datetime.datetime(2024, 11, 4, 8, 0, tzinfo=datetime.UTC)
 
 
-class FakeClock:
-    def __init__(self, start_at: datetime.datetime = T0) -> None:
-        self.now = start_at
-
-    def tick(self) -> datetime.datetime:
-        self.now += datetime.timedelta(minutes=1)
-        return self.now
+def message_clock(start_at: datetime.datetime = T0) -> FakeClock:
+    """The clock of a played script: `start` at `start_at`, each message one minute after the one before."""
+    return FakeClock(start_at, step=datetime.timedelta(minutes=1))
 
 
 def parse_input(line: str) -> Inbound | None:
@@ -130,7 +130,7 @@ def play(
     clock: FakeClock | None = None,
 ) -> Run:
     """Run the inputs of `script` (its expected lines are ignored) and return the actual transcript."""
-    clock = clock or FakeClock()
+    clock = clock or message_clock()
     current = questionnaire
     if session is None:
         session, events = start(current, now=clock.now, answers=answers or {})
@@ -147,7 +147,7 @@ def play(
             continue
         inbound = parse_input(line)
         assert inbound is not None
-        new_session, events = resume(run.session, inbound, questionnaire=current, now=clock.tick())
+        new_session, events = resume(run.session, inbound, questionnaire=current, now=clock())
         stored = new_session.model_dump_json()
         restored = Session.model_validate_json(stored)
         assert restored == new_session, "the session must survive a JSON round trip"
@@ -161,8 +161,30 @@ def expected_lines(script: str) -> list[str]:
     return [line.strip() for line in textwrap.dedent(script).strip().splitlines() if line.strip()]
 
 
-def check(questionnaire: Questionnaire, script: str, **options: object) -> Run:
-    """Play `script` and assert that the transcript is exactly the script."""
-    run = play(questionnaire, script, **options)  # type: ignore[arg-type]
-    assert run.lines == expected_lines(script)
-    return run
+@dataclass(frozen=True)
+class Golden:
+    """A golden transcript: the script in `path` (tests/conversations/golden/<module>/<test>.txt) is the
+    conversation as it must happen. `check` plays its inputs and fails with a diff when the transcript differs;
+    with `update` (pytest --update-golden) it writes the actual transcript there instead, for review as a diff."""
+
+    path: Path
+    update: bool = False
+
+    def check(self, questionnaire: Questionnaire, **options: Any) -> Run:
+        if not self.path.exists():
+            raise AssertionError(
+                f"no golden transcript {self.path}: write the inputs there (lines starting with '> ') "
+                "and run pytest --update-golden to fill in the events"
+            )
+        script = self.path.read_text(encoding="utf-8")
+        run = play(questionnaire, script, **options)
+        expected = expected_lines(script)
+        if run.lines != expected:
+            if not self.update:
+                diff = difflib.unified_diff(expected, run.lines, "expected", "actual", lineterm="")
+                raise AssertionError(
+                    f"the transcript differs from {self.path} (pytest --update-golden rewrites it; "
+                    "review with git diff):\n" + "\n".join(diff)
+                )
+            self.path.write_text("\n".join(run.lines) + "\n", encoding="utf-8")
+        return run

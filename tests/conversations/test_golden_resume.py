@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from conversation_harness import T0, FakeClock, check, play
+from conversation_harness import T0, message_clock, play
 
 from cdht.conversations.definition.loader import builtin_questionnaires
 from cdht.conversations.engine.events import AnswerRecorded, Notice, QuestionAsked
@@ -25,50 +25,22 @@ def village():
     return builtin_questionnaires()["village_head"]
 
 
-def test_restart_mid_way_then_resume_days_later_rs1(village):
+def test_restart_mid_way_then_resume_days_later_rs1(village, golden):
     first = play(village, "> 1.250\n> 3.000\n> photo:x")
     stored = first.session.model_dump_json()
-    later = FakeClock(T0 + datetime.timedelta(days=3))
-    check(
-        village,
-        """
-        > /start
-        ask learning_citizens 3/14
-        > tiếp tục
-        ask learning_citizens 3/14
-        > 2.400
-        record learning_citizens = 2400 «2.400 người»
-        ask trained_citizens 4/14
-        """,
-        session=Session.model_validate_json(stored),
-        clock=later,
-    )
+    later = message_clock(T0 + datetime.timedelta(days=3))
+    golden.check(village, session=Session.model_validate_json(stored), clock=later)
 
 
-def test_resume_goes_to_the_first_unanswered_question_rs2(village):
+def test_resume_goes_to_the_first_unanswered_question_rs2(village, golden):
     first = play(village, "> 1.250\n> 3.000\n> 2.400\n> /back\n> /back")
     assert first.lines[-1] == "ask citizens 2/14 current=«3.000 người»"
-    check(
-        village,
-        """
-        > /resume
-        ask trained_citizens 4/14
-        """,
-        session=first.session,
-    )
+    golden.check(village, session=first.session)
 
 
-def test_prefilled_answers_rs3(village):
-    run = check(
+def test_prefilled_answers_rs3(village, golden):
+    run = golden.check(
         village,
-        """
-        notice prefilled
-        ask learning_citizens 3/14
-        > 5.000
-        reject learning_citizens
-        > /back
-        ask citizens 2/14 current=«3.000 người»
-        """,
         answers={
             "households": 1250,
             "citizens": 3000.0,

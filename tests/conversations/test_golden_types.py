@@ -11,7 +11,7 @@ TY3 the refusals written by the engine explain what to do
 from __future__ import annotations
 
 import pytest
-from conversation_harness import check, play
+from conversation_harness import play
 
 from cdht.conversations.definition.loader import parse_questionnaire
 from cdht.conversations.engine.events import AnswerRejected
@@ -42,97 +42,8 @@ def all_types():
     return parse_questionnaire(ALL_TYPES)
 
 
-def test_every_type_with_bad_answers_ty1_ty2(all_types):
-    run = check(
-        all_types,
-        """
-        ask count 1/12
-        > mười
-        reject count
-        > 1001
-        reject count
-        > 12,5
-        reject count
-        > 12
-        record count = 12 «12 người»
-        ask ratio 2/12
-        > ba
-        reject ratio
-        > 2,75
-        record ratio = 2.75 «2,75»
-        ask share 3/12
-        > 150%
-        reject share
-        > -3%
-        reject share
-        > 45,5%
-        record share = 45.5 «45,5%»
-        ask fund 4/12
-        > nhiều
-        reject fund
-        > 3,5 triệu
-        record fund = 3500000 «3.500.000 đ»
-        ask ok 5/12
-        > có lẽ
-        reject ok
-        > [ok:maybe]
-        notice stale_button
-        ask ok 5/12
-        > Có ạ
-        record ok = true «Có»
-        ask kind 6/12
-        > loại C
-        reject kind
-        > [kind:c]
-        notice stale_button
-        ask kind 6/12
-        > Loại B
-        record kind = "b" «Loại B»
-        ask tags 7/12
-        > 4
-        reject tags
-        > /done
-        reject tags
-        > 1, 3
-        record tags = ["x", "z"] «Việc X, Việc Z»
-        ask lvl 8/12
-        > [lvl:5]
-        notice stale_button
-        ask lvl 8/12
-        > 3
-        reject lvl
-        > mức 1
-        record lvl = 1 «Mức độ 1»
-        ask note 9/12
-        > ...
-        reject note
-        > Đã họp dân.
-        record note = "Đã họp dân." «Đã họp dân.»
-        ask day 10/12
-        > 31/02/2024
-        reject day
-        > 15/10/2024
-        record day = "2024-10-15" «15/10/2024»
-        ask photos 11/12
-        > không có ảnh
-        reject photos
-        > photo:img1
-        attach photos img1
-        ack photos files=1
-        > xong
-        record photos = 1 «1 ảnh/tệp»
-        ask place 12/12
-        > ở nhà văn hóa
-        reject place
-        > location:91,200
-        reject place
-        > location:21.5,105.25
-        record place = {"latitude": 21.5, "longitude": 105.25} «21.50000, 105.25000»
-        summary answered=12/12 missing=0
-        > xong
-        completed 12/12
-        """,
-    )
+def test_every_type_with_bad_answers_ty1_ty2(all_types, golden):
+    run = golden.check(all_types)
     assert run.session.state == "completed"
 
 

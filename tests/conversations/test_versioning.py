@@ -12,7 +12,7 @@ VE4 migration never raises, even for a session of another questionnaire
 from __future__ import annotations
 
 import pytest
-from conversation_harness import check, play
+from conversation_harness import play
 
 from cdht.conversations.definition.loader import builtin_questionnaires, parse_questionnaire
 from cdht.conversations.engine.events import Notice
@@ -49,36 +49,8 @@ def versions():
     return {"v1": parse_questionnaire(V1), "v2": parse_questionnaire(V2)}
 
 
-def test_deploy_mid_session_ve1_ve2(versions):
-    run = check(
-        versions["v1"],
-        """
-        ask households 1/4
-        > 120
-        record households = 120 «120 hộ»
-        ask citizens 2/4
-        > 3000
-        record citizens = 3000 «3.000 người»
-        ask clubs 3/4
-        > 2
-        record clubs = 2 «2»
-        ask note 4/4
-        > ~use v2
-        > ghi chú gì đó
-        notice migrated
-        ask citizens 2/4
-        > 800
-        record citizens = 800 «800 người»
-        ask clubs 3/4
-        > [clubs:yes]
-        record clubs = true «Có»
-        ask fund 4/4
-        > 5 triệu
-        record fund = 5000000 «5.000.000 đ»
-        summary answered=4/4 missing=0
-        """,
-        versions=versions,
-    )
+def test_deploy_mid_session_ve1_ve2(versions, golden):
+    run = golden.check(versions["v1"], versions=versions)
     session = run.session
     v2 = versions["v2"]
     assert (session.questionnaire_id, session.questionnaire_version, session.questionnaire_hash) == (
@@ -92,57 +64,13 @@ def test_deploy_mid_session_ve1_ve2(versions):
     )
 
 
-def test_a_change_elsewhere_does_not_lose_the_message_ve2(versions):
+def test_a_change_elsewhere_does_not_lose_the_message_ve2(versions, golden):
     v1b = parse_questionnaire(V1.replace('label: "Ghi chú?"', 'label: "Ghi chú thêm?"'))
-    check(
-        versions["v1"],
-        """
-        ask households 1/4
-        > 120
-        record households = 120 «120 hộ»
-        ask citizens 2/4
-        > ~use v1b
-        > 900
-        notice migrated
-        record citizens = 900 «900 người»
-        ask clubs 3/4
-        """,
-        versions={"v1b": v1b},
-    )
+    golden.check(versions["v1"], versions={"v1b": v1b})
 
 
-def test_completed_session_meets_a_new_required_question_ve3(versions):
-    check(
-        versions["v1"],
-        """
-        ask households 1/4
-        > 120
-        record households = 120 «120 hộ»
-        ask citizens 2/4
-        > 900
-        record citizens = 900 «900 người»
-        ask clubs 3/4
-        > 2
-        record clubs = 2 «2»
-        ask note 4/4
-        > /skip
-        summary answered=3/4 missing=0
-        > /done
-        completed 3/4
-        > ~use v2
-        > xem lại
-        notice migrated
-        ask clubs 3/4
-        > không
-        record clubs = false «Không»
-        ask fund 4/4
-        > 0
-        record fund = 0 «0 đ»
-        summary answered=4/4 missing=0
-        completed 4/4
-        """,
-        versions=versions,
-    )
+def test_completed_session_meets_a_new_required_question_ve3(versions, golden):
+    golden.check(versions["v1"], versions=versions)
 
 
 @pytest.mark.parametrize(

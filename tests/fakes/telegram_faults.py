@@ -19,22 +19,25 @@ from __future__ import annotations
 
 import asyncio
 import math
-import time
 from collections.abc import Callable
 
 from aiohttp import web
 
-from tests.fakes.telegram_api import TOKEN, Call, FakeTelegramAPI, _error, _read_params
+from tests.fakes.clock import SYSTEM_CLOCK, Clock
+from tests.fakes.http_server import error
+from tests.fakes.telegram_api import TOKEN, Call, FakeTelegramAPI, _read_params
 
 SEND_METHODS = frozenset({"sendMessage", "sendPhoto", "sendDocument", "editMessageText"})
 
 
 class FaultyTelegramAPI(FakeTelegramAPI):
-    def __init__(self, token: str = TOKEN, *, rate_per_second: float | None = None) -> None:
-        super().__init__(token)
+    def __init__(
+        self, token: str = TOKEN, *, rate_per_second: float | None = None, clock: Clock = SYSTEM_CLOCK
+    ) -> None:
+        super().__init__(token, clock=clock)
         self.rate_per_second = rate_per_second
         self._tokens = rate_per_second or 0.0
-        self._updated = time.monotonic()
+        self._updated = clock.monotonic()
         self._open = asyncio.Event()
         self._open.set()
         self._delays: list[float] = []
@@ -90,9 +93,9 @@ class FaultyTelegramAPI(FakeTelegramAPI):
         if wait > 0:
             self.refused += 1
             params, _ = await _read_params(request)
-            self.calls.append(Call(method, params, status=429))
+            self.record(Call(method, params, status=429))
             seconds = max(1, math.ceil(wait))
-            return _error(429, f"Too Many Requests: retry after {seconds}", seconds)
+            return error(429, f"Too Many Requests: retry after {seconds}", seconds)
         response = await super()._api(request)
         if response.status != 200:
             return response
@@ -110,7 +113,7 @@ class FaultyTelegramAPI(FakeTelegramAPI):
         rate = self.rate_per_second
         if rate is None:
             return 0.0
-        now = time.monotonic()
+        now = self.clock.monotonic()
         self._tokens = min(rate, self._tokens + (now - self._updated) * rate)
         self._updated = now
         if self._tokens >= 1.0:

@@ -4,7 +4,6 @@ Telegram client would (a tap carries the message it was on, as that chat shows i
 from __future__ import annotations
 
 import itertools
-import time
 from typing import Any
 
 from tests.fakes.telegram_api import FakeTelegramAPI
@@ -30,7 +29,7 @@ class TelegramUser:
     def message(self, **content: Any) -> dict[str, Any]:
         body = {
             "message_id": next(_message_ids),
-            "date": int(time.time()),
+            "date": int(self.api.clock.timestamp()),
             "chat": self.chat,
             "from": self.user,
             **content,

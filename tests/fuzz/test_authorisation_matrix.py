@@ -14,7 +14,7 @@ from typing import Any
 
 from cdht.handlers.command_table import COMMANDS, NOT_IN_SCOPE, allowed, refusal
 from cdht.handlers.ports import DifficultyRecord
-from tests.bot.telegram.harness import BotUnderTest, register, running_bot
+from tests.bot.telegram.harness import TelegramBotUnderTest, register, running_bot
 from tests.fakes.telegram_user import TelegramUser
 from tests.scale.databases import row_counts
 
@@ -62,7 +62,7 @@ def both_ways(user: TelegramUser, name: str, arg: str | None) -> list[dict[str, 
     return [user.text(typed), user.callback(f"m|{name}" + (f"|{arg}" if arg else ""))]
 
 
-async def another_province(bot: BotUnderTest) -> dict[str, int]:
+async def another_province(bot: TelegramBotUnderTest) -> dict[str, int]:
     """A second province with a village head, and an open question in each province's far corner."""
     async with bot.app.uow() as uow:
         province = await uow.units.add("KHAC", "Tỉnh Khác", "province", None, NOW)
@@ -81,7 +81,9 @@ async def another_province(bot: BotUnderTest) -> dict[str, int]:
     return {"far": far.id, "near": near.id}
 
 
-async def replies_to(bot: BotUnderTest, user: TelegramUser, updates: list[dict[str, Any]]) -> list[str]:
+async def replies_to(
+    bot: TelegramBotUnderTest, user: TelegramUser, updates: list[dict[str, Any]]
+) -> list[str]:
     before = len(bot.api.calls_to("sendMessage", user.id))
     await bot.send(*updates)
     return [str(c.params["text"]) for c in bot.api.calls_to("sendMessage", user.id)[before:]]

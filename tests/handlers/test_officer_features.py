@@ -14,7 +14,7 @@ from PIL import Image
 
 from cdht.handlers.scores import score_unit
 from cdht.scoring.report import assessment_to_json
-from tests.support import YEAR, Clock, answer_everything, chat, demo_app, make_photo
+from tests.support import YEAR, answer_everything, chat, console_clock, demo_app, make_photo
 
 HEAD_T1 = "+84902000001"
 HEAD_T2 = "+84902000002"
@@ -30,7 +30,7 @@ def attachments(lines: list[str]) -> list[Path]:
 
 
 async def test_progress_text_and_charts_match_the_scoring(tmp_path: Path) -> None:
-    clock = Clock()
+    clock = console_clock()
     async with demo_app(tmp_path) as app:
         head, _ = await chat(app, HEAD_T1, clock)
         await answer_everything(app, head, HEAD_T1, make_photo(tmp_path))
@@ -56,7 +56,7 @@ async def test_progress_text_and_charts_match_the_scoring(tmp_path: Path) -> Non
 
 
 async def test_return_reopens_only_that_answer_and_the_audit_log_keeps_it(tmp_path: Path) -> None:
-    clock = Clock()
+    clock = console_clock()
     async with demo_app(tmp_path) as app:
         officer, _ = await chat(app, OFFICER_X1, clock)
         head, _ = await chat(app, HEAD_T1, clock)
@@ -105,7 +105,7 @@ async def test_return_reopens_only_that_answer_and_the_audit_log_keeps_it(tmp_pa
 
 
 async def test_exports_match_the_score_and_carry_the_figures(tmp_path: Path) -> None:
-    clock = Clock()
+    clock = console_clock()
     async with demo_app(tmp_path) as app:
         head, _ = await chat(app, HEAD_T1, clock)
         await answer_everything(app, head, HEAD_T1, make_photo(tmp_path))
@@ -140,7 +140,7 @@ async def test_exports_match_the_score_and_carry_the_figures(tmp_path: Path) -> 
 
 
 async def test_broadcast_reaches_each_chosen_person_once(tmp_path: Path) -> None:
-    clock = Clock()
+    clock = console_clock()
     async with demo_app(tmp_path) as app:
         heads = [await chat(app, f"+8490200000{n}", clock) for n in (1, 2, 3)]
         await answer_everything(app, heads[0][0], "+84902000001", make_photo(tmp_path))
@@ -171,7 +171,7 @@ async def test_broadcast_reaches_each_chosen_person_once(tmp_path: Path) -> None
 async def test_reminders_respect_quiet_hours_and_name_what_is_missing(tmp_path: Path) -> None:
     from cdht.handlers.officer import reminders
 
-    clock = Clock()
+    clock = console_clock()
     async with demo_app(tmp_path) as app:
         done, _ = await chat(app, HEAD_T1, clock)
         await answer_everything(app, done, HEAD_T1, make_photo(tmp_path))
@@ -206,7 +206,7 @@ async def test_the_scheduler_plans_reminders_once_a_local_day(
         return await real_plan(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(reminders, "plan", counted)
-    clock = Clock()
+    clock = console_clock()
     async with demo_app(tmp_path) as app:
         waiting, _ = await chat(app, HEAD_T2, clock)
         await waiting.send("120")
@@ -226,7 +226,7 @@ async def test_the_scheduler_plans_reminders_once_a_local_day(
 
 
 async def test_recognitions_and_difficulties(tmp_path: Path) -> None:
-    clock = Clock()
+    clock = console_clock()
     async with demo_app(tmp_path) as app:
         district, _ = await chat(app, DISTRICT, clock)
         await district.send("/congnhan")
@@ -281,7 +281,7 @@ OUT_OF_SCOPE = {
 
 
 async def test_every_role_is_refused_what_it_may_not_do(tmp_path: Path) -> None:
-    clock = Clock()
+    clock = console_clock()
     async with demo_app(tmp_path) as app:
         for phone, tries in ROLE_TRIES.items():
             channel, _ = await chat(app, phone, clock)
@@ -302,7 +302,7 @@ async def test_an_officer_relinks_a_person_who_changed_account_with_an_invite_co
     from cdht.bot.console.channel import ConsoleChannel, LocalFileFetcher
     from cdht.handlers.ports import PersonRecord
 
-    clock = Clock()
+    clock = console_clock()
     async with demo_app(tmp_path) as app:
         officer, _ = await chat(app, OFFICER_X1, clock)
         head, _ = await chat(app, HEAD_T1, clock)
@@ -327,7 +327,7 @@ async def test_an_officer_relinks_a_person_who_changed_account_with_an_invite_co
 async def test_a_districts_progress_comes_from_the_jobs_runner_so_nobody_waits_behind_it(
     tmp_path: Path,
 ) -> None:
-    clock = Clock()
+    clock = console_clock()
     async with demo_app(tmp_path) as app:
         head, _ = await chat(app, HEAD_T1, clock)
         await answer_everything(app, head, HEAD_T1, make_photo(tmp_path))

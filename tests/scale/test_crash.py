@@ -29,6 +29,8 @@ from tests.fakes.telegram_faults import FaultyTelegramAPI
 from tests.scale.flood import check_exactly_once, crowd, interleaved, progress, seed_roster, store_in_inbox
 from tests.scale.processes import CdhtProcess, cdht_environment, wait_for
 
+pytestmark = pytest.mark.slow  # every scale test; `make unit-fast` leaves them out
+
 
 async def crash(api: FaultyTelegramAPI, victim: CdhtProcess, database: Database) -> None:
     """SIGKILL once every message Telegram accepted so far is recorded as sent (sends wait meanwhile)."""

@@ -30,12 +30,15 @@ from cdht.handlers.wire import outbound_to_json
 from cdht.pipeline.outbox import RetryPolicy
 from cdht.storage.database import Database
 from cdht.storage.evidence_files import EvidenceFileStore
-from tests.bot.telegram.harness import FAST, BotUnderTest, settings_for
+from tests.bot.harness import FAST
+from tests.bot.telegram.harness import TelegramBotUnderTest, settings_for
 from tests.conftest import POSTGRES_URL
 from tests.fakes.telegram_faults import FaultyTelegramAPI
 from tests.scale.databases import empty_tables
 from tests.scale.flood import check_exactly_once, crowd, flood_webhook, progress, seed_roster
 from tests.scale.tcp_proxy import TcpProxy
+
+pytestmark = pytest.mark.slow  # every scale test; `make unit-fast` leaves them out
 
 PATIENT = dataclasses.replace(FAST, retry=RetryPolicy(first_delay=0.2, max_delay=1.0, max_attempts=10))
 SECRET = "faults-Secret"
@@ -55,10 +58,10 @@ def webhook_settings() -> dict[str, Any]:
 @asynccontextmanager
 async def bot_on(
     database: Database, api: FaultyTelegramAPI, folder: Path, *, webhook: bool, **settings: Any
-) -> AsyncIterator[BotUnderTest]:
+) -> AsyncIterator[TelegramBotUnderTest]:
     config = settings_for(folder / "data", api, **(webhook_settings() if webhook else {}), **settings)
     app = App(settings=config, database=database, files=EvidenceFileStore(config.evidence_dir))
-    bot = BotUnderTest(app, api, webhook=webhook, timing=PATIENT)
+    bot = TelegramBotUnderTest(app, api, webhook=webhook, timing=PATIENT)
     await bot.start()
     try:
         yield bot

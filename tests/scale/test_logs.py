@@ -10,6 +10,8 @@ import structlog
 
 from cdht.logs import configure_logging
 
+pytestmark = pytest.mark.slow  # every scale test; `make unit-fast` leaves them out
+
 
 def test_a_logged_error_is_quick_and_shows_no_local_values(capsys: pytest.CaptureFixture[str]) -> None:
     configure_logging()

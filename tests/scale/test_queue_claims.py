@@ -7,12 +7,15 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from cdht.storage.database import session_factory
 from cdht.storage.tables import InboxEvent, OutboxMessage
 from cdht.storage.unit_of_work import SqlUnitOfWork
+
+pytestmark = pytest.mark.slow  # every scale test; `make unit-fast` leaves them out
 
 NOW = datetime(2025, 11, 20, 2, 0, tzinfo=UTC)
 QUEUED = 5_000

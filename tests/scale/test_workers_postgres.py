@@ -8,10 +8,14 @@ import asyncio
 import socket
 from pathlib import Path
 
+import pytest
+
 from cdht.storage.database import Database
 from tests.fakes.telegram_faults import FaultyTelegramAPI
 from tests.scale.flood import check_exactly_once, crowd, flood_webhook, progress, seed_roster
 from tests.scale.processes import CdhtProcess, cdht_environment, wait_for
+
+pytestmark = pytest.mark.slow  # every scale test; `make unit-fast` leaves them out
 
 PEOPLE = 200
 SECRET = "scale-Secret"

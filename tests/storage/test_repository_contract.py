@@ -1,4 +1,4 @@
-"""One contract for every repository, run against SQLite and against the real PostgreSQL server."""
+"""One contract for every repository, run against SQLite, the real PostgreSQL server and the in-memory fake."""
 
 from __future__ import annotations
 
@@ -16,15 +16,15 @@ from cdht.handlers.ports import (
     QueuedMessage,
     RecognitionRecord,
     SessionRecord,
+    UnitOfWork,
     YearRecord,
 )
-from cdht.storage.unit_of_work import SqlUnitOfWork
 from tests.conftest import NOW
 
-Factory = Callable[[], SqlUnitOfWork]
+Factory = Callable[[], UnitOfWork]
 
 
-async def _tree(uow: SqlUnitOfWork) -> tuple[int, int, int, int]:
+async def _tree(uow: UnitOfWork) -> tuple[int, int, int, int]:
     district = await uow.units.add("D1", "Huyện Demo", "district", None, NOW)
     commune = await uow.units.add("C1", "Xã Một", "commune", district.id, NOW)
     village_a = await uow.units.add("V1", "Thôn A", "village", commune.id, NOW)
@@ -45,11 +45,11 @@ def _answer(unit_id: int, question: str, value: object, minutes: int = 0) -> New
 
 
 class TestRepositoryContract:
-    async def test_units_form_a_tree(self, uow_factory: Factory) -> None:
-        async with uow_factory() as uow:
+    async def test_units_form_a_tree(self, backend_uow_factory: Factory) -> None:
+        async with backend_uow_factory() as uow:
             district, commune, village_a, village_b = await _tree(uow)
             await uow.commit()
-        async with uow_factory() as uow:
+        async with backend_uow_factory() as uow:
             assert (await uow.units.by_code("C1")).id == commune  # type: ignore[union-attr]
             assert [u.code for u in await uow.units.children(commune)] == ["V1", "V2"]
             subtree = await uow.units.subtree(district)
@@ -57,24 +57,24 @@ class TestRepositoryContract:
             assert set((await uow.units.by_codes(["V1", "V2", "X"])).keys()) == {"V1", "V2"}
             await uow.units.update(village_b, name="Thôn Bê", tier="village", parent_id=commune)
             await uow.commit()
-        async with uow_factory() as uow:
+        async with backend_uow_factory() as uow:
             assert (await uow.units.get(village_b)).name == "Thôn Bê"  # type: ignore[union-attr]
             assert await uow.units.get(village_a + 100) is None
 
-    async def test_without_commit_nothing_is_kept(self, uow_factory: Factory) -> None:
-        async with uow_factory() as uow:
+    async def test_without_commit_nothing_is_kept(self, backend_uow_factory: Factory) -> None:
+        async with backend_uow_factory() as uow:
             await _tree(uow)
-        async with uow_factory() as uow:
+        async with backend_uow_factory() as uow:
             assert await uow.units.all() == []
 
-    async def test_people_and_identities(self, uow_factory: Factory) -> None:
-        async with uow_factory() as uow:
+    async def test_people_and_identities(self, backend_uow_factory: Factory) -> None:
+        async with backend_uow_factory() as uow:
             _, commune, village, _ = await _tree(uow)
             head = await uow.people.add("Nguyễn Văn A", "+84912345678", "village_head", village, NOW)
             other = await uow.people.add("Trần Thị B", "+84987654321", "commune_officer", commune, NOW)
             await uow.people.link_identity(head.id, "telegram", "111", "111", NOW)
             await uow.commit()
-        async with uow_factory() as uow:
+        async with backend_uow_factory() as uow:
             assert (await uow.people.by_phone("+84912345678")).id == head.id  # type: ignore[union-attr]
             assert (await uow.people.by_identity("telegram", "111")).id == head.id  # type: ignore[union-attr]
             # the same Telegram account re-linked to another person leaves the first one
@@ -82,30 +82,30 @@ class TestRepositoryContract:
             # a person who changes account keeps only the new one on that channel
             await uow.people.link_identity(head.id, "telegram", "222", "222", NOW)
             await uow.commit()
-        async with uow_factory() as uow:
+        async with backend_uow_factory() as uow:
             assert (await uow.people.by_identity("telegram", "111")).id == other.id  # type: ignore[union-attr]
             assert [i.external_id for i in await uow.people.identities(head.id)] == ["222"]
             assert [p.id for p in await uow.people.in_units([commune])] == [other.id]
             await uow.people.set_reachable(head.id, False)
             await uow.commit()
-        async with uow_factory() as uow:
+        async with backend_uow_factory() as uow:
             assert (await uow.people.get(head.id)).reachable is False  # type: ignore[union-attr]
 
-    async def test_invite_codes_work_once_and_expire(self, uow_factory: Factory) -> None:
-        async with uow_factory() as uow:
+    async def test_invite_codes_work_once_and_expire(self, backend_uow_factory: Factory) -> None:
+        async with backend_uow_factory() as uow:
             _, _, village, _ = await _tree(uow)
             person = await uow.people.add("A", "+84912345678", "village_head", village, NOW)
             await uow.invites.create("ABC123", person.id, NOW, NOW + timedelta(days=7))
             await uow.invites.create("OLD", person.id, NOW, NOW - timedelta(seconds=1))
             await uow.commit()
-        async with uow_factory() as uow:
+        async with backend_uow_factory() as uow:
             assert await uow.invites.redeem("ABC123", NOW) == person.id
             assert await uow.invites.redeem("ABC123", NOW) is None
             assert await uow.invites.redeem("OLD", NOW) is None
             assert await uow.invites.redeem("NOPE", NOW) is None
 
-    async def test_answers_keep_history_and_latest_wins(self, uow_factory: Factory) -> None:
-        async with uow_factory() as uow:
+    async def test_answers_keep_history_and_latest_wins(self, backend_uow_factory: Factory) -> None:
+        async with backend_uow_factory() as uow:
             _, commune, village_a, village_b = await _tree(uow)
             await uow.answers.add(_answer(village_a, "citizens", 100))
             await uow.answers.add(_answer(village_a, "citizens", 120, minutes=5))
@@ -113,7 +113,7 @@ class TestRepositoryContract:
             await uow.answers.add(_answer(commune, "decided", date(2024, 10, 5)))
             await uow.answers.add(_answer(commune, "clubs", ["a", "b"]))
             await uow.commit()
-        async with uow_factory() as uow:
+        async with backend_uow_factory() as uow:
             assert (await uow.answers.latest(village_a, 2024))["citizens"].value == 120
             assert [a.value for a in await uow.answers.history(village_a, 2024, "citizens")] == [100, 120]
             both = await uow.answers.latest_for_units([village_a, village_b], 2024)
@@ -127,8 +127,8 @@ class TestRepositoryContract:
             assert latest["decided"].answered_at == NOW
             assert await uow.answers.latest(commune, 2023) == {}
 
-    async def test_evidence_counts_per_fact(self, uow_factory: Factory) -> None:
-        async with uow_factory() as uow:
+    async def test_evidence_counts_per_fact(self, backend_uow_factory: Factory) -> None:
+        async with backend_uow_factory() as uow:
             _, commune, _, _ = await _tree(uow)
             for index in range(3):
                 await uow.evidence.add(
@@ -150,14 +150,14 @@ class TestRepositoryContract:
                 )
             )
             await uow.commit()
-        async with uow_factory() as uow:
+        async with backend_uow_factory() as uow:
             assert await uow.evidence.counts([commune], 2024) == {commune: {"1.1": 3, "q_photo": 1}}
             records = await uow.evidence.for_unit(commune, 2024)
             assert len(records) == 4 and records[0].latitude == 21.0
             assert await uow.evidence.counts([commune], 2023) == {}
 
-    async def test_recognitions_and_sessions(self, uow_factory: Factory) -> None:
-        async with uow_factory() as uow:
+    async def test_recognitions_and_sessions(self, backend_uow_factory: Factory) -> None:
+        async with backend_uow_factory() as uow:
             _, commune, village, _ = await _tree(uow)
             person = await uow.people.add("A", "+84912345678", "village_head", village, NOW)
             await uow.recognitions.add(
@@ -173,15 +173,15 @@ class TestRepositoryContract:
                 second, id=first.id
             )  # same transaction, same row
             await uow.commit()
-        async with uow_factory() as uow:
+        async with backend_uow_factory() as uow:
             [decision] = await uow.recognitions.for_units([commune])
             assert (decision.level, decision.decided_on) == (1, date(2024, 3, 20))
             saved = await uow.sessions.get(person.id, village, 2024, "village_head")
             assert saved is not None and saved.state == {"cursor": 2} and saved.completed
             assert len(await uow.sessions.for_person(person.id)) == 1
 
-    async def test_a_unit_comes_with_its_review_state_for_a_year(self, uow_factory: Factory) -> None:
-        async with uow_factory() as uow:
+    async def test_a_unit_comes_with_its_review_state_for_a_year(self, backend_uow_factory: Factory) -> None:
+        async with backend_uow_factory() as uow:
             _, _, village, _ = await _tree(uow)
             assert await uow.units.with_review(village, 2024) == (await uow.units.get(village), None)
             returned = YearRecord(village, 2024, "returned", ("citizens",), "Sai số liệu", date(2024, 12, 1))
@@ -193,15 +193,15 @@ class TestRepositoryContract:
             assert await uow.units.with_review(village + 100, 2024) == (None, None)
 
     async def test_sessions_read_back_what_was_saved_and_replies_are_queued_in_order(
-        self, uow_factory: Factory
+        self, backend_uow_factory: Factory
     ) -> None:
-        async with uow_factory() as uow:
+        async with backend_uow_factory() as uow:
             _, _, village, _ = await _tree(uow)
             person = await uow.people.add("A", "+84912345678", "village_head", village, NOW)
             flow = SessionRecord(person.id, village, 0, "__flow__", {"name": "x"}, False, NOW)
             await uow.sessions.save(flow)
             await uow.commit()
-        async with uow_factory() as uow:
+        async with backend_uow_factory() as uow:
             assert await uow.sessions.get(person.id, village, 0, "__flow__") == replace(flow, id=ANY)
             assert await uow.sessions.get(person.id, village, 2024, "village_head") is None
             saved = SessionRecord(person.id, village, 2024, "village_head", {"cursor": 1}, False, NOW)
@@ -228,37 +228,37 @@ class TestRepositoryContract:
             assert [m.chat_id for m in await uow.outbox.due("telegram", NOW, 10)] == ["41", "41", "42"]
 
     async def test_inbox_ignores_redelivery_and_keeps_each_person_in_order(
-        self, uow_factory: Factory
+        self, backend_uow_factory: Factory
     ) -> None:
-        async with uow_factory() as uow:
+        async with backend_uow_factory() as uow:
             first = await uow.inbox.add("telegram", "1", "u:A", {"n": 1}, NOW)
             assert await uow.inbox.add("telegram", "1", "u:A", {"n": 1}, NOW) is None
             await uow.inbox.add("telegram", "2", "u:A", {"n": 2}, NOW)
             await uow.inbox.add("telegram", "3", "u:B", {"n": 3}, NOW)
             await uow.commit()
-        async with uow_factory() as uow:
+        async with backend_uow_factory() as uow:
             claimed = await uow.inbox.claim_next()
             assert claimed is not None and claimed.id == first
             await uow.inbox.mark_done(claimed.id, NOW)
             await uow.commit()
-        async with uow_factory() as uow:
+        async with backend_uow_factory() as uow:
             claimed = await uow.inbox.claim_next()
             assert claimed is not None and claimed.payload == {"n": 2}
             await uow.inbox.mark_failed(claimed.id, "boom", NOW)
             await uow.commit()
-        async with uow_factory() as uow:
+        async with backend_uow_factory() as uow:
             # a failed attempt stays first in line for that person; B's event is independent
             claimed = await uow.inbox.claim_next()
             assert claimed is not None and claimed.payload == {"n": 2} and claimed.attempts == 1
             assert await uow.inbox.pending_count() == 2
 
     async def test_inbox_stores_several_updates_at_once_skipping_redeliveries(
-        self, uow_factory: Factory
+        self, backend_uow_factory: Factory
     ) -> None:
-        async with uow_factory() as uow:
+        async with backend_uow_factory() as uow:
             await uow.inbox.add("telegram", "1", "u:A", {"n": 1}, NOW)
             await uow.commit()
-        async with uow_factory() as uow:
+        async with backend_uow_factory() as uow:
             updates = [
                 ("2", "u:A", {"n": 2}),
                 ("1", "u:A", {"n": 1}),  # stored before
@@ -269,7 +269,7 @@ class TestRepositoryContract:
             assert await uow.inbox.add_many("zalo", [("1", "u:C", {"n": 9})], NOW) == [True]
             assert await uow.inbox.add_many("telegram", [], NOW) == []
             await uow.commit()
-        async with uow_factory() as uow:
+        async with backend_uow_factory() as uow:
             assert await uow.inbox.pending_count() == 4
             claimed = await uow.inbox.claim("telegram", limit=5)
             assert [(event.external_id, event.payload) for event in claimed] == [
@@ -277,40 +277,42 @@ class TestRepositoryContract:
                 ("3", {"n": 3}),
             ]
 
-    async def test_outbox_dedupes_and_schedules_retries(self, uow_factory: Factory) -> None:
-        async with uow_factory() as uow:
+    async def test_outbox_dedupes_and_schedules_retries(self, backend_uow_factory: Factory) -> None:
+        async with backend_uow_factory() as uow:
             first = await uow.outbox.add("telegram", "42", {"text": "a"}, NOW, dedupe_key="b1:42")
             assert await uow.outbox.add("telegram", "42", {"text": "a"}, NOW, dedupe_key="b1:42") is None
             second = await uow.outbox.add("telegram", "43", {"text": "b"}, NOW)
             await uow.commit()
-        async with uow_factory() as uow:
+        async with backend_uow_factory() as uow:
             assert [m.id for m in await uow.outbox.due("telegram", NOW, 10)] == [first, second]
             await uow.outbox.mark_sent(first, "777", NOW)  # type: ignore[arg-type]
             await uow.outbox.mark_failed(second, "429", retry_at=NOW + timedelta(seconds=30))  # type: ignore[arg-type]
             await uow.commit()
-        async with uow_factory() as uow:
+        async with backend_uow_factory() as uow:
             assert await uow.outbox.due("telegram", NOW, 10) == []
             [retry] = await uow.outbox.due("telegram", NOW + timedelta(seconds=31), 10)
             assert retry.attempts == 1
             assert await uow.outbox.due("zalo", NOW + timedelta(days=1), 10) == []
 
-    async def test_outbox_finds_the_last_sent_message_of_an_edit_key(self, uow_factory: Factory) -> None:
-        async with uow_factory() as uow:
+    async def test_outbox_finds_the_last_sent_message_of_an_edit_key(
+        self, backend_uow_factory: Factory
+    ) -> None:
+        async with backend_uow_factory() as uow:
             first = await uow.outbox.add("telegram", "42", {"text": "q1"}, NOW, edit_key="question")
             second = await uow.outbox.add("telegram", "42", {"text": "q2"}, NOW, edit_key="question")
             await uow.outbox.add("telegram", "43", {"text": "other chat"}, NOW, edit_key="question")
             await uow.commit()
-        async with uow_factory() as uow:
+        async with backend_uow_factory() as uow:
             assert await uow.outbox.last_sent("telegram", "42", "question") is None
             await uow.outbox.mark_sent(first, "100", NOW)  # type: ignore[arg-type]
             await uow.outbox.mark_sent(second, "101", NOW)  # type: ignore[arg-type]
             await uow.commit()
-        async with uow_factory() as uow:
+        async with backend_uow_factory() as uow:
             found = await uow.outbox.last_sent("telegram", "42", "question")
             assert found is not None and found.external_message_id == "101" and found.edit_key == "question"
 
-    async def test_a_claimed_message_comes_with_its_recipient(self, uow_factory: Factory) -> None:
-        async with uow_factory() as uow:
+    async def test_a_claimed_message_comes_with_its_recipient(self, backend_uow_factory: Factory) -> None:
+        async with backend_uow_factory() as uow:
             _, commune, village, _ = await _tree(uow)
             head = await uow.people.add("Trưởng thôn", "+84911111111", "village_head", village, NOW)
             officer = await uow.people.add("Cán bộ xã", "+84922222222", "commune_officer", commune, NOW)
@@ -320,7 +322,7 @@ class TestRepositoryContract:
             await uow.outbox.add("telegram", "999", {"text": "nobody we know"}, NOW)
             await uow.outbox.add("zalo", "501", {"text": "another channel"}, NOW)
             await uow.commit()
-        async with uow_factory() as uow:
+        async with backend_uow_factory() as uow:
             claimed = await uow.outbox.claim("telegram", NOW, limit=10)
             assert [(row.chat_id, person.name if person else None) for row, person in claimed] == [
                 ("501", "Trưởng thôn"),
@@ -333,27 +335,27 @@ class TestRepositoryContract:
 
     @pytest.mark.parametrize("together", [False, True], ids=["alone", "with-another"])
     async def test_content_replaced_while_on_its_way_goes_out_after_it(
-        self, uow_factory: Factory, together: bool
+        self, backend_uow_factory: Factory, together: bool
     ) -> None:
         """A progress line rewritten while the sender is delivering the old one: on PostgreSQL the rewrite
         waits for the row lock and finds it delivered; on SQLite it lands mid-flight. Either way the
         delivered row keeps what went out and the new content is pending, never silently dropped; also
         when its delivery is recorded together with another one's."""
-        async with uow_factory() as uow:
+        async with backend_uow_factory() as uow:
             await uow.outbox.add("telegram", "42", {"text": "10/300"}, NOW, person_id=None, edit_key="b:1")
             if together:
                 await uow.outbox.add("telegram", "43", {"text": "khác"}, NOW)
             await uow.commit()
 
         async def rewrite() -> None:
-            async with uow_factory() as ticker:
+            async with backend_uow_factory() as ticker:
                 waiting = await ticker.outbox.pending_with_key("telegram", "42", "b:1")
                 assert waiting is not None
                 if not await ticker.outbox.replace_payload(waiting.id, {"text": "300/300"}):
                     await ticker.outbox.add("telegram", "42", {"text": "300/300"}, NOW, edit_key="b:1")
                 await ticker.commit()
 
-        async with uow_factory() as sender:
+        async with backend_uow_factory() as sender:
             rows = [row for row, _ in await sender.outbox.claim("telegram", NOW, limit=2)]
             assert [row.chat_id for row in rows] == (["42", "43"] if together else ["42"])
             rewriting = asyncio.create_task(rewrite())
@@ -366,7 +368,7 @@ class TestRepositoryContract:
                 await sender.outbox.mark_sent(rows[0].id, "100", NOW, sent_payload=rows[0].payload)
             await sender.commit()
         await rewriting
-        async with uow_factory() as uow:
+        async with backend_uow_factory() as uow:
             assert [m.chat_id for m in await uow.outbox.due("telegram", NOW, 10)] == ["42"]  # 43 was sent
             delivered = await uow.outbox.last_sent("telegram", "42", "b:1")
             assert delivered is not None and delivered.payload == {"text": "10/300"}

@@ -11,7 +11,14 @@ from cdht.conversations.definition.loader import builtin_questionnaires
 from cdht.conversations.parsing.answers import Parsed, format_value, parse_answer
 from cdht.handlers.admin.items import ItemSpec, item_catalog
 from cdht.handlers.admin.spreadsheet import Row, read_rows
-from cdht.handlers.ports import AnswerValue, FileStore, NewAnswer, NewEvidence, UnitOfWork, UnitRecord
+from cdht.handlers.ports import (
+    AnswersImportUnitOfWork,
+    AnswerValue,
+    FileStore,
+    NewAnswer,
+    NewEvidence,
+    UnitRecord,
+)
 
 HEADER_ALIASES = {
     "unit code": "unit_code",
@@ -97,7 +104,9 @@ def _plan_row(
     return PlannedAnswer(unit, int(year_text), spec, parsed.value, parsed.display, True, evidence)
 
 
-async def import_answers(path: Path, uow: UnitOfWork, files: FileStore, now: datetime) -> AnswersReport:
+async def import_answers(
+    path: Path, uow: AnswersImportUnitOfWork, files: FileStore, now: datetime
+) -> AnswersReport:
     rows = read_rows(path, HEADER_ALIASES, ("unit_code", "year", "item", "value"))
     units = await uow.units.by_codes(sorted({row.cells.get("unit_code", "") for row in rows}))
     catalog = item_catalog(builtin_questionnaires().values())
@@ -119,7 +128,7 @@ async def import_answers(path: Path, uow: UnitOfWork, files: FileStore, now: dat
 
 
 async def _apply(
-    plan: PlannedAnswer, uow: UnitOfWork, files: FileStore, now: datetime, report: AnswersReport
+    plan: PlannedAnswer, uow: AnswersImportUnitOfWork, files: FileStore, now: datetime, report: AnswersReport
 ) -> None:
     spec = plan.spec
     if plan.has_value:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from cdht.conversations.outbound import OutboundMessage
 from cdht.handlers.admin.phones import normalise_phone
-from cdht.handlers.ports import PersonRecord, UnitOfWork
+from cdht.handlers.ports import InviteUnitOfWork, PersonRecord
 from cdht.handlers.scope import unit_in_scope
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed on a phone
@@ -26,7 +26,7 @@ def new_code(length: int = CODE_LENGTH) -> str:
 
 
 async def create_invite(
-    uow: UnitOfWork, person: PersonRecord, now: datetime, days: int = 14
+    uow: InviteUnitOfWork, person: PersonRecord, now: datetime, days: int = 14
 ) -> tuple[str, datetime]:
     code, expires = new_code(), now + timedelta(days=days)
     await uow.invites.create(code, person.id, now, expires)
@@ -34,7 +34,7 @@ async def create_invite(
 
 
 async def invite_in_chat(
-    uow: UnitOfWork, inviter: PersonRecord, phone_text: str, now: datetime, timezone: str
+    uow: InviteUnitOfWork, inviter: PersonRecord, phone_text: str, now: datetime, timezone: str
 ) -> OutboundMessage:
     """`/moi 0912…`: an officer or admin makes a code for someone in their area."""
     phone = normalise_phone(phone_text)

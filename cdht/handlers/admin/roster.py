@@ -9,7 +9,7 @@ from pathlib import Path
 from cdht.conversations.parsing.folding import fold
 from cdht.handlers.admin.phones import normalise_phone
 from cdht.handlers.admin.spreadsheet import Row, read_rows
-from cdht.handlers.ports import ROLES, TIERS, PersonRecord, UnitOfWork, UnitRecord
+from cdht.handlers.ports import ROLES, TIERS, PersonRecord, RosterImportUnitOfWork, UnitRecord
 
 HEADER_ALIASES = {
     "unit code": "unit_code",
@@ -152,7 +152,7 @@ def _person(cells: dict[str, str], n: int, code: str, tier: str, problems: list[
     return None
 
 
-async def import_roster(path: Path, uow: UnitOfWork, now: datetime) -> RosterReport:
+async def import_roster(path: Path, uow: RosterImportUnitOfWork, now: datetime) -> RosterReport:
     """Validate the whole file, then apply it in one transaction; any problem raises and changes nothing."""
     units, people, problems = parse_roster(read_rows(path, HEADER_ALIASES, REQUIRED))
     existing_units = {u.code: u for u in await uow.units.all()}
@@ -198,7 +198,7 @@ def _check_tree(units: list[UnitRow], existing: dict[str, UnitRecord]) -> list[s
 
 
 async def _apply_unit(
-    uow: UnitOfWork,
+    uow: RosterImportUnitOfWork,
     unit: UnitRow,
     parent_id: int | None,
     by_code: dict[str, UnitRecord],
@@ -218,7 +218,7 @@ async def _apply_unit(
 
 
 async def _apply_person(
-    uow: UnitOfWork,
+    uow: RosterImportUnitOfWork,
     person: PersonRow,
     unit_id: int,
     known: PersonRecord | None,

@@ -6,7 +6,7 @@ from datetime import date
 
 from cdht.handlers.facts_loader import load_unit_facts
 from cdht.handlers.officer.village_status import village_states
-from cdht.handlers.ports import UnitOfWork, UnitRecord
+from cdht.handlers.ports import ReportUnitOfWork, UnitRecord
 from cdht.reports.inputs import (
     AnnualReportInput,
     CommuneDossier,
@@ -27,7 +27,7 @@ def _int(value: object) -> int | None:
 
 
 async def commune_dossier(
-    uow: UnitOfWork, commune: UnitRecord, year: int, today: date, assessment: Assessment | None = None
+    uow: ReportUnitOfWork, commune: UnitRecord, year: int, today: date, assessment: Assessment | None = None
 ) -> CommuneDossier:
     assessment = assessment or evaluate(await load_unit_facts(uow, commune, year))
     states = await village_states(uow, commune, year)
@@ -58,7 +58,7 @@ async def commune_dossier(
     )
 
 
-async def area_dossier(uow: UnitOfWork, area: UnitRecord, year: int, today: date) -> DistrictDossier:
+async def area_dossier(uow: ReportUnitOfWork, area: UnitRecord, year: int, today: date) -> DistrictDossier:
     assessment = evaluate(await load_unit_facts(uow, area, year))
     children = {c.code: c for c in await uow.units.children(area.id)}
     communes = [
@@ -76,7 +76,7 @@ async def area_dossier(uow: UnitOfWork, area: UnitRecord, year: int, today: date
     )
 
 
-async def recognitions_below(uow: UnitOfWork, area: UnitRecord) -> list[RecognitionRecord]:
+async def recognitions_below(uow: ReportUnitOfWork, area: UnitRecord) -> list[RecognitionRecord]:
     units = {u.id: u for u in await uow.units.subtree(area.id)}
     return [
         RecognitionRecord(
@@ -92,7 +92,9 @@ async def recognitions_below(uow: UnitOfWork, area: UnitRecord) -> list[Recognit
     ]
 
 
-async def annual_report_input(uow: UnitOfWork, area: UnitRecord, year: int, today: date) -> AnnualReportInput:
+async def annual_report_input(
+    uow: ReportUnitOfWork, area: UnitRecord, year: int, today: date
+) -> AnnualReportInput:
     assessment = evaluate(await load_unit_facts(uow, area, year))
     communes = [c for c in assessment.children if c.tier == "commune"]
     decisions = [
@@ -111,7 +113,7 @@ async def annual_report_input(uow: UnitOfWork, area: UnitRecord, year: int, toda
     )
 
 
-async def evidence_records(uow: UnitOfWork, unit: UnitRecord, year: int) -> list[EvidenceRecord]:
+async def evidence_records(uow: ReportUnitOfWork, unit: UnitRecord, year: int) -> list[EvidenceRecord]:
     return [
         EvidenceRecord(
             sha256=e.sha256,

@@ -16,7 +16,7 @@ from cdht.conversations.outbound import OutboundMessage
 from cdht.conversations.parsing.folding import fold
 from cdht.handlers.context import Services
 from cdht.handlers.exports.renderings import EXPORT_TIERS, Rendered, render_job
-from cdht.handlers.ports import JobRecord, PersonRecord, UnitOfWork, UnitOfWorkFactory
+from cdht.handlers.ports import ExportRequestUnitOfWork, JobRecord, PersonRecord, UnitOfWorkFactory
 from cdht.handlers.wire import outbound_to_json
 
 log = structlog.get_logger(__name__)
@@ -35,7 +35,12 @@ STALE_AFTER = timedelta(minutes=15)
 
 
 async def queue_job(
-    uow: UnitOfWork, person: PersonRecord, kind: str, params: dict[str, Any], channel: str, now: datetime
+    uow: ExportRequestUnitOfWork,
+    person: PersonRecord,
+    kind: str,
+    params: dict[str, Any],
+    channel: str,
+    now: datetime,
 ) -> JobRecord:
     chat = next((i.chat_id for i in await uow.people.identities(person.id) if i.channel == channel), None)
     return await uow.jobs.add(

@@ -12,7 +12,7 @@ from cdht.handlers.context import Services
 from cdht.handlers.exports.dossier import annual_report_input, area_dossier, commune_dossier, evidence_records
 from cdht.handlers.officer import progress_report
 from cdht.handlers.officer.audit_view import audit_lines
-from cdht.handlers.ports import JobRecord, UnitOfWork
+from cdht.handlers.ports import JobRecord, ReportUnitOfWork
 from cdht.reports import charts
 from cdht.reports.docx.annual import annual_report_document
 from cdht.reports.docx.letter import request_letter
@@ -54,7 +54,7 @@ class JobInputError(LookupError):
     pass
 
 
-async def render_job(uow: UnitOfWork, job: JobRecord, services: Services, now: datetime) -> Rendered:
+async def render_job(uow: ReportUnitOfWork, job: JobRecord, services: Services, now: datetime) -> Rendered:
     unit = await uow.units.by_code(str(job.params.get("unit")))
     if unit is None:
         raise JobInputError(f"unknown unit {job.params.get('unit')}")

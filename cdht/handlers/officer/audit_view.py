@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from cdht.conversations.definition.loader import builtin_questionnaires
 from cdht.conversations.outbound import OutboundMessage
-from cdht.handlers.ports import UnitOfWork, UnitRecord
+from cdht.handlers.ports import ReportUnitOfWork, UnitRecord
 from cdht.reports.xlsx.audit import AuditRow
 
 ACTIONS = {
@@ -27,7 +27,7 @@ def _shown(value: object) -> str:
     return str(value)
 
 
-async def audit_lines(uow: UnitOfWork, unit: UnitRecord, year: int) -> list[AuditRow]:
+async def audit_lines(uow: ReportUnitOfWork, unit: UnitRecord, year: int) -> list[AuditRow]:
     units = {u.id: u for u in await uow.units.subtree(unit.id)}
     names = {q.id: q.name for qn in builtin_questionnaires().values() for q in qn.questions}
     people = {p.id: p.name for p in await uow.people.in_units(list(units))}
@@ -51,7 +51,7 @@ async def audit_lines(uow: UnitOfWork, unit: UnitRecord, year: int) -> list[Audi
     return lines
 
 
-async def audit_text(uow: UnitOfWork, unit: UnitRecord, year: int, limit: int = 20) -> OutboundMessage:
+async def audit_text(uow: ReportUnitOfWork, unit: UnitRecord, year: int, limit: int = 20) -> OutboundMessage:
     lines = await audit_lines(uow, unit, year)
     if not lines:
         return OutboundMessage(text=f"🗂 Nhật ký năm {year} — {unit.name}: chưa có thay đổi nào.")

@@ -4,14 +4,14 @@ Every message goes through the outbox with a dedupe key: rate limits apply, a re
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
 from cdht.conversations.inbound import Command, Inbound, Media, Text
 from cdht.conversations.outbound import Button, OutboundMessage
 from cdht.handlers.context import Services
-from cdht.handlers.officer.flows import set_flow
+from cdht.handlers.flows import Attachment, AudienceRole, BroadcastFlow, set_flow
 from cdht.handlers.officer.unfinished import unfinished_people
 from cdht.handlers.ports import (
     BroadcastRecord,
@@ -25,7 +25,7 @@ from cdht.handlers.ports import (
 from cdht.handlers.scope import unit_in_scope, units_in_scope
 from cdht.handlers.wire import outbound_to_json
 
-ROLE_CHOICES = {
+ROLE_CHOICES: dict[AudienceRole, str] = {
     "all": "Tất cả mọi người",
     "village_head": "Trưởng thôn",
     "commune_officer": "Cán bộ xã",
@@ -40,7 +40,7 @@ def _step(value: str, label: str) -> Button:
 
 
 async def start(uow: UnitOfWork, author: PersonRecord, now: datetime) -> OutboundMessage:
-    await set_flow(uow, author, {"name": "broadcast", "step": "text"}, now)
+    await set_flow(uow, author, BroadcastFlow(), now)
     return OutboundMessage(
         text="📣 Soạn thông báo: gõ nội dung (có thể gửi kèm một ảnh hoặc tệp, chú thích là nội dung).",
         buttons=((CANCEL,),),
@@ -50,7 +50,7 @@ async def start(uow: UnitOfWork, author: PersonRecord, now: datetime) -> Outboun
 async def step(
     uow: UnitOfWork,
     author: PersonRecord,
-    flow: dict[str, Any],
+    flow: BroadcastFlow,
     inbound: Inbound,
     now: datetime,
     services: Services,
@@ -58,46 +58,50 @@ async def step(
     year = services.year
     action = inbound.arg or "" if isinstance(inbound, Command) and inbound.name == "tb" else ""
     kind, _, value = action.partition(":")
-    if flow["step"] == "text":
+    if flow.step == "text":
         if isinstance(inbound, Text) and inbound.text.strip():
-            flow["text"] = inbound.text.strip()[:3500]
+            flow = flow.model_copy(update={"text": inbound.text.strip()[:3500]})
         elif isinstance(inbound, Media) and inbound.sha256:
-            flow["text"] = (inbound.caption or "").strip()[:1000]
             path = str(services.files.path_for(inbound.sha256))
-            flow["attachment"] = {"path": path, "kind": inbound.kind, "name": inbound.file_name}
+            attachment = Attachment(path=path, kind=inbound.kind, name=inbound.file_name)
+            flow = flow.model_copy(
+                update={"text": (inbound.caption or "").strip()[:1000], "attachment": attachment}
+            )
         else:
             return OutboundMessage(
                 text="Xin gõ nội dung thông báo, hoặc gửi một ảnh/tệp.", buttons=((CANCEL,),)
             )
-        flow["step"] = "role"
-        await set_flow(uow, author, flow, now)
+        await set_flow(uow, author, flow.model_copy(update={"step": "role"}), now)
         buttons = tuple((_step(f"role:{code}", label),) for code, label in ROLE_CHOICES.items())
         return OutboundMessage(text="Gửi cho ai?", buttons=(*buttons, (CANCEL,)))
-    if flow["step"] == "role" and kind == "role" and value in ROLE_CHOICES:
-        flow["role"], flow["step"] = value, "unit"
-        await set_flow(uow, author, flow, now)
+    if flow.step == "role" and kind == "role" and value in ROLE_CHOICES:
+        await set_flow(uow, author, flow.model_copy(update={"role": value, "step": "unit"}), now)
         units = [u for u in await units_in_scope(uow, author) if u.tier != "village"][:20]
         buttons = tuple((_step(f"unit:{u.code}", f"🏛 {u.name}"),) for u in units)
         return OutboundMessage(
             text="Trong đơn vị nào (gồm mọi đơn vị trực thuộc)?", buttons=(*buttons, (CANCEL,))
         )
-    if flow["step"] == "unit" and kind == "unit" and await unit_in_scope(uow, author, value):
-        flow["unit"], flow["step"] = value, "unfinished"
-        await set_flow(uow, author, flow, now)
+    if flow.step == "unit" and kind == "unit" and await unit_in_scope(uow, author, value):
+        await set_flow(uow, author, flow.model_copy(update={"unit": value, "step": "unfinished"}), now)
         choices = ((_step("unf:0", "Tất cả"),), (_step("unf:1", "Chỉ người chưa trả lời xong"),), (CANCEL,))
         return OutboundMessage(text="Gửi cho tất cả, hay chỉ người chưa trả lời xong?", buttons=choices)
-    if flow["step"] == "unfinished" and kind == "unf":
-        flow["unfinished"], flow["step"] = value == "1", "confirm"
+    if flow.step == "unfinished" and kind == "unf":
+        flow = flow.model_copy(update={"unfinished": value == "1", "step": "confirm"})
         await set_flow(uow, author, flow, now)
-        audience = _audience(flow)
+        audience = _audience(draft(flow))
         count = await services.long_read(uow, lambda reader: count_recipients(reader, author, audience, year))
-        text = f"Xem trước:\n———\n{flow['text']}\n———\nSẽ gửi tới {count} người."
+        text = f"Xem trước:\n———\n{flow.text}\n———\nSẽ gửi tới {count} người."
         return OutboundMessage(text=text, buttons=((_step("send:", "✅ Gửi"), CANCEL),))
-    if flow["step"] == "confirm" and kind == "send":
-        audience = _audience(flow)
+    if flow.step == "confirm" and kind == "send":
+        audience = _audience(draft(flow))
         total = await services.long_read(uow, lambda reader: count_recipients(reader, author, audience, year))
-        return await send(uow, author, flow, now, year, total=total)
+        return await send(uow, author, draft(flow), now, year, total=total)
     return OutboundMessage(text="Xin chọn một trong các nút bên dưới, hoặc gõ /huy để hủy.")
+
+
+def draft(flow: BroadcastFlow) -> dict[str, Any]:
+    """The broadcast a finished flow composed, as `send` takes it."""
+    return flow.model_dump(mode="json", include={"text", "role", "unit", "unfinished", "attachment"})
 
 
 async def _units(uow: UnitOfWork, author: PersonRecord, audience: dict[str, Any]) -> list[int]:
@@ -151,7 +155,7 @@ async def count_recipients(uow: UnitOfWork, author: PersonRecord, audience: dict
 async def send(
     uow: UnitOfWork,
     author: PersonRecord,
-    flow: dict[str, Any],
+    broadcast: Mapping[str, Any],
     now: datetime,
     year: int,
     *,
@@ -159,15 +163,16 @@ async def send(
 ) -> OutboundMessage:
     """Record the broadcast and queue its first page of recipients; `fan_out` queues the rest, a page per
     transaction, so a broadcast to ten thousand people never holds the database or the event loop.
-    `total`: the recipients, counted already (off the loop)."""
-    audience = _audience(flow)
+    `broadcast`: its text, audience (role, unit, unfinished) and attachment (path, kind), as the /thongbao
+    flow (`draft`) or the command line composes it. `total`: the recipients, counted already (off the loop)."""
+    audience = _audience(broadcast)
     if total is None:
         total = await count_recipients(uow, author, audience, year)
-    attachment = flow.get("attachment") or {}
+    attachment = broadcast.get("attachment") or {}
     record = await uow.broadcasts.add(
         BroadcastRecord(
             author_id=author.id,
-            text=flow["text"],
+            text=broadcast["text"],
             audience=audience,
             status="queuing",
             created_at=now,
@@ -247,8 +252,8 @@ async def fan_out(
         await asyncio.sleep(0)
 
 
-def _audience(flow: dict[str, Any]) -> dict[str, Any]:
-    return {k: flow.get(k) for k in ("role", "unit", "unfinished")}
+def _audience(broadcast: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: broadcast.get(k) for k in ("role", "unit", "unfinished")}
 
 
 def _message(record: BroadcastRecord) -> OutboundMessage:

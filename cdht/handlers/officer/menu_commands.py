@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from cdht.conversations.inbound import Command
 from cdht.conversations.outbound import Button, OutboundMessage
@@ -11,9 +10,9 @@ from cdht.handlers.admin.invites import invite_in_chat
 from cdht.handlers.command_table import NOT_IN_SCOPE, commands_for
 from cdht.handlers.context import Services
 from cdht.handlers.exports.jobs import EXPORT_FORMATS, queue_job
+from cdht.handlers.flows import BroadcastFlow, RecognitionFlow, current_flow, set_flow
 from cdht.handlers.officer import broadcast, progress_report, review
 from cdht.handlers.officer.audit_view import audit_text
-from cdht.handlers.officer.flows import current_flow, set_flow
 from cdht.handlers.officer.recognitions import FORMAT_HELP
 from cdht.handlers.ports import PersonRecord, UnitOfWork, UnitRecord
 from cdht.handlers.respondent import difficulties
@@ -55,12 +54,12 @@ async def run_command(
     if name == "tb":
         if arg and arg.startswith("cancel:") and arg[7:].isdigit():
             return [await broadcast.cancel(uow, person, int(arg[7:]), now)]
-        flow = await _flow(uow, person, "broadcast")
-        if flow is None:
+        flow = await current_flow(uow, person)
+        if not isinstance(flow, BroadcastFlow):
             return [OutboundMessage(text="Thông báo này đã gửi hoặc đã hủy. Gõ /thongbao để soạn mới.")]
         return [await broadcast.step(uow, person, flow, command, now, services)]
     if name == "congnhan":
-        await set_flow(uow, person, {"name": "recognition"}, now)
+        await set_flow(uow, person, RecognitionFlow(), now)
         return [OutboundMessage(text=f"🏅 Ghi quyết định công nhận.\n{FORMAT_HELP}")]
     if name == "moi":
         return [await invite_in_chat(uow, person, arg or "", now, services.timezone)]
@@ -137,8 +136,3 @@ async def _export(
         uow, person, "export", {"unit": unit.code, "year": services.year, "format": fmt}, channel, now
     )
     return OutboundMessage(text=f"⏳ Đang tạo «{spec[0]}» cho {unit.name}; bot sẽ gửi tệp ngay khi xong.")
-
-
-async def _flow(uow: UnitOfWork, person: PersonRecord, name: str) -> dict[str, Any] | None:
-    flow = await current_flow(uow, person)
-    return flow if flow is not None and flow.get("name") == name else None

@@ -9,7 +9,7 @@ from cdht.conversations.inbound import Command
 from cdht.conversations.outbound import Button, OutboundMessage
 from cdht.handlers.facts_loader import load_unit_facts
 from cdht.handlers.officer.village_status import VillageState, village_states
-from cdht.handlers.ports import UnitOfWork, UnitRecord
+from cdht.handlers.ports import ReportUnitOfWork, UnitRecord
 from cdht.scoring.evaluate import evaluate
 from cdht.scoring.gaps import gaps
 from cdht.scoring.results import Assessment, Status
@@ -71,7 +71,9 @@ def gap_lines(assessment: Assessment, limit: int = 3) -> list[str]:
     ]
 
 
-async def commune_progress(uow: UnitOfWork, commune: UnitRecord, year: int, today: date) -> OutboundMessage:
+async def commune_progress(
+    uow: ReportUnitOfWork, commune: UnitRecord, year: int, today: date
+) -> OutboundMessage:
     states = await village_states(uow, commune, year)
     review = await uow.years.get(commune.id, year)
     start, deadline = collection_window(year, review.deadline if review else None)
@@ -93,7 +95,7 @@ async def commune_progress(uow: UnitOfWork, commune: UnitRecord, year: int, toda
     return OutboundMessage(text="\n".join(lines), buttons=_chart_buttons(commune))
 
 
-async def area_progress(uow: UnitOfWork, area: UnitRecord, year: int, today: date) -> OutboundMessage:
+async def area_progress(uow: ReportUnitOfWork, area: UnitRecord, year: int, today: date) -> OutboundMessage:
     """A district or province: one line per unit below, a button to open each."""
     assessment = evaluate(await load_unit_facts(uow, area, year))
     children = [c for c in await uow.units.children(area.id) if c.tier != "village"]

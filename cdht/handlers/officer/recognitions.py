@@ -8,7 +8,13 @@ from datetime import date, datetime
 
 from cdht.conversations.outbound import OutboundMessage
 from cdht.conversations.parsing.answers import Parsed, parse_answer
-from cdht.handlers.ports import AuditRecord, PersonRecord, RecognitionRecord, UnitOfWork, UnitRecord
+from cdht.handlers.ports import (
+    AuditRecord,
+    PersonRecord,
+    RecognitionRecord,
+    RecognitionUnitOfWork,
+    UnitRecord,
+)
 from cdht.handlers.scope import unit_in_scope
 
 FORMAT_HELP = (
@@ -69,7 +75,11 @@ def parse_decision_line(text: str) -> tuple[str, int, str, date, int, str]:
 
 
 async def record(
-    uow: UnitOfWork, admin: PersonRecord | None, unit: UnitRecord, decision: RecognitionRecord, now: datetime
+    uow: RecognitionUnitOfWork,
+    admin: PersonRecord | None,
+    unit: UnitRecord,
+    decision: RecognitionRecord,
+    now: datetime,
 ) -> RecognitionRecord:
     """Store a decision and audit it; `admin` is None when it comes from the command line."""
     saved = await uow.recognitions.add(decision, now)
@@ -86,7 +96,9 @@ async def record(
     return saved
 
 
-async def record_from_text(uow: UnitOfWork, admin: PersonRecord, text: str, now: datetime) -> OutboundMessage:
+async def record_from_text(
+    uow: RecognitionUnitOfWork, admin: PersonRecord, text: str, now: datetime
+) -> OutboundMessage:
     try:
         code, level, number, decided_on, year, body = parse_decision_line(text)
     except RecognitionInputError as error:

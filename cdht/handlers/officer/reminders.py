@@ -16,7 +16,14 @@ from cdht.handlers.notify import notify
 from cdht.handlers.officer.progress_report import collection_window
 from cdht.handlers.officer.recognitions import validity
 from cdht.handlers.officer.unfinished import describe, still_open
-from cdht.handlers.ports import Lane, PersonRecord, UnitOfWork, UnitOfWorkFactory, UnitRecord
+from cdht.handlers.ports import (
+    Lane,
+    PersonRecord,
+    ReminderPlanUnitOfWork,
+    UnitOfWork,
+    UnitOfWorkFactory,
+    UnitRecord,
+)
 
 CHUNK = 200  # reminders queued in one transaction
 
@@ -58,7 +65,9 @@ def in_quiet_hours(local: time, policy: ReminderPolicy) -> bool:
     return policy.quiet_start <= local < policy.quiet_end
 
 
-async def plan(uow: UnitOfWork, year: int, today: date, policy: ReminderPolicy) -> list[PlannedReminder]:
+async def plan(
+    uow: ReminderPlanUnitOfWork, year: int, today: date, policy: ReminderPolicy
+) -> list[PlannedReminder]:
     """Who is reminded of what today: a few queries whatever the number of people (read only)."""
     units = {u.id: u for u in await uow.units.all()}
     people = [p for p in await uow.people.all() if p.active]
@@ -91,13 +100,15 @@ async def plan(uow: UnitOfWork, year: int, today: date, policy: ReminderPolicy) 
     return sorted(planned, key=lambda r: (r.unit.code, r.person.id))
 
 
-async def _due(uow: UnitOfWork, person: PersonRecord, kind: str, today: date, every_days: int) -> bool:
+async def _due(
+    uow: ReminderPlanUnitOfWork, person: PersonRecord, kind: str, today: date, every_days: int
+) -> bool:
     last = await uow.reminders.last_day(person.id, kind)
     return last is None or (today - last).days >= every_days
 
 
 async def _recognition_reminders(
-    uow: UnitOfWork,
+    uow: ReminderPlanUnitOfWork,
     people: list[PersonRecord],
     units: dict[int, UnitRecord],
     today: date,
@@ -125,7 +136,7 @@ async def _recognition_reminders(
 
 
 async def _yearly_report_reminders(
-    uow: UnitOfWork, people: list[PersonRecord], units: dict[int, UnitRecord], today: date
+    uow: ReminderPlanUnitOfWork, people: list[PersonRecord], units: dict[int, UnitRecord], today: date
 ) -> list[PlannedReminder]:
     """The district reports its results under the circular every May (to the department and the People's
     Committee): district admins are reminded in the first days of May, once a year."""

@@ -11,17 +11,24 @@ from cdht.conversations.engine.session import Session
 from cdht.conversations.inbound import Command
 from cdht.conversations.outbound import Button, OutboundMessage
 from cdht.conversations.render.replies import render
+from cdht.handlers.flows import ReturnFlow, set_flow
 from cdht.handlers.notify import notify
-from cdht.handlers.officer.flows import set_flow
 from cdht.handlers.officer.village_status import village_states
-from cdht.handlers.ports import AuditRecord, PersonRecord, UnitOfWork, UnitRecord, YearRecord
+from cdht.handlers.ports import (
+    AuditRecord,
+    PersonRecord,
+    ReviewUnitOfWork,
+    UnitOfWork,
+    UnitRecord,
+    YearRecord,
+)
 from cdht.handlers.respondent.persistence import ChangeOrigin, persist
 
 RETURN_FORMAT = re.compile(r"^\s*([\d\s,;]+?)\s*[:\-–]\s*(.+)$", re.DOTALL)
 ASK_RETURN = "Gõ số thứ tự các câu cần thôn sửa, rồi dấu hai chấm và lý do.\nVí dụ: 2, 4: số công dân chưa khớp sổ hộ khẩu"
 
 
-async def list_villages(uow: UnitOfWork, commune: UnitRecord, year: int) -> OutboundMessage:
+async def list_villages(uow: ReviewUnitOfWork, commune: UnitRecord, year: int) -> OutboundMessage:
     states = await village_states(uow, commune, year)
     lines = [f"📝 Duyệt số liệu năm {year} — {commune.name}", *[s.line() for s in states]]
     buttons = tuple((Button(f"🔎 {s.unit.name}", Command("duyet", s.unit.code)),) for s in states)
@@ -29,7 +36,7 @@ async def list_villages(uow: UnitOfWork, commune: UnitRecord, year: int) -> Outb
 
 
 async def numbered_answers(
-    uow: UnitOfWork, village: UnitRecord, year: int
+    uow: ReviewUnitOfWork, village: UnitRecord, year: int
 ) -> list[tuple[int, str, str, str]]:
     """(number, question id, name, shown answer) in questionnaire order, for the answered questions."""
     questionnaire = builtin_questionnaires()["village_head"]
@@ -47,7 +54,7 @@ async def numbered_answers(
     return rows
 
 
-async def show_village(uow: UnitOfWork, village: UnitRecord, year: int) -> OutboundMessage:
+async def show_village(uow: ReviewUnitOfWork, village: UnitRecord, year: int) -> OutboundMessage:
     rows = await numbered_answers(uow, village, year)
     review = await uow.years.get(village.id, year)
     status = {"approved": "🟢 đã duyệt", "returned": "↩️ đã trả lại", "submitted": "✅ chờ duyệt"}.get(
@@ -65,7 +72,7 @@ async def show_village(uow: UnitOfWork, village: UnitRecord, year: int) -> Outbo
 
 
 async def approve(
-    uow: UnitOfWork, officer: PersonRecord, village: UnitRecord, year: int, now: datetime
+    uow: ReviewUnitOfWork, officer: PersonRecord, village: UnitRecord, year: int, now: datetime
 ) -> OutboundMessage:
     current = await uow.years.get(village.id, year)
     await uow.years.save(
@@ -87,7 +94,7 @@ async def approve(
 async def start_return(
     uow: UnitOfWork, officer: PersonRecord, village: UnitRecord, now: datetime
 ) -> OutboundMessage:
-    await set_flow(uow, officer, {"name": "return", "village": village.code}, now)
+    await set_flow(uow, officer, ReturnFlow(village=village.code), now)
     return OutboundMessage(text=ASK_RETURN, buttons=((Button("❌ Hủy", Command("huy")),),))
 
 
@@ -132,19 +139,3 @@ async def finish_return(
     await set_flow(uow, officer, None, now)
     names = ", ".join(name for n, _, name, _ in rows if n in numbers)
     return OutboundMessage(text=f"↩️ Đã trả lại {village.name} để sửa: {names}. Lý do: {reason}")
-
-
-async def announce_submission(
-    uow: UnitOfWork, village: UnitRecord, head: PersonRecord, now: datetime
-) -> None:
-    """A village finished (or finished fixing): its commune officers are told it waits for review."""
-    if village.parent_id is None:
-        return
-    officers = [p for p in await uow.people.in_units([village.parent_id]) if p.role == "commune_officer"]
-    text = f"📥 {village.name} ({head.name}) đã gửi số liệu. Gõ /duyet để xem và duyệt."
-    await notify(
-        uow,
-        officers,
-        [OutboundMessage(text=text, buttons=((Button("🔎 Xem", Command("duyet", village.code)),),))],
-        now,
-    )

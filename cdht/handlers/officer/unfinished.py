@@ -15,7 +15,7 @@ from cdht.conversations import engine
 from cdht.conversations.definition.questionnaire import Questionnaire
 from cdht.conversations.engine.routing import missing_required
 from cdht.conversations.engine.session import Session
-from cdht.handlers.ports import AnswerRecord, PersonRecord, SessionRecord, UnitOfWork
+from cdht.handlers.ports import AnswerRecord, PersonRecord, SessionRecord, UnfinishedUnitOfWork
 from cdht.handlers.respondent.answering import questionnaire_for
 
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
@@ -40,7 +40,7 @@ class Open:
     session: SessionRecord | None  # the unit's newest session of that questionnaire, if any
 
 
-async def still_open(uow: UnitOfWork, people: Sequence[PersonRecord], year: int) -> list[Open]:
+async def still_open(uow: UnfinishedUnitOfWork, people: Sequence[PersonRecord], year: int) -> list[Open]:
     """People with a questionnaire whose unit is not approved and whose session is not completed."""
     by_questionnaire: dict[str, list[tuple[PersonRecord, Questionnaire]]] = {}
     for person in people:
@@ -64,12 +64,14 @@ async def still_open(uow: UnitOfWork, people: Sequence[PersonRecord], year: int)
     return found
 
 
-async def unfinished_people(uow: UnitOfWork, people: Sequence[PersonRecord], year: int) -> list[PersonRecord]:
+async def unfinished_people(
+    uow: UnfinishedUnitOfWork, people: Sequence[PersonRecord], year: int
+) -> list[PersonRecord]:
     """Those of `people` who have not finished their questionnaire (no engine work: for an audience)."""
     return [item.person for item in await still_open(uow, people, year)]
 
 
-async def describe(uow: UnitOfWork, items: Sequence[Open], year: int) -> list[Unfinished]:
+async def describe(uow: UnfinishedUnitOfWork, items: Sequence[Open], year: int) -> list[Unfinished]:
     """What each still open questionnaire misses (engine work: only for those who will be told)."""
     fresh_units = sorted({item.person.unit_id for item in items if item.session is None})
     latest = await uow.answers.latest_for_units(fresh_units, year) if fresh_units else {}

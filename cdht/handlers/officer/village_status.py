@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from cdht.conversations.definition.loader import builtin_questionnaires
 from cdht.conversations.engine.routing import relevant_questions
 from cdht.conversations.engine.session import Session
-from cdht.handlers.ports import PersonRecord, UnitOfWork, UnitRecord
+from cdht.handlers.ports import PersonRecord, UnitRecord, VillageStatusUnitOfWork
 
 STATE_LABELS = {
     "not_started": "⏺ chưa bắt đầu",
@@ -38,7 +38,7 @@ class VillageState:
         return f"• {self.unit.name} — {label} ({who})"
 
 
-async def village_states(uow: UnitOfWork, commune: UnitRecord, year: int) -> list[VillageState]:
+async def village_states(uow: VillageStatusUnitOfWork, commune: UnitRecord, year: int) -> list[VillageState]:
     villages = [u for u in await uow.units.children(commune.id) if u.tier == "village"]
     ids = [v.id for v in villages]
     questionnaire = builtin_questionnaires()["village_head"]

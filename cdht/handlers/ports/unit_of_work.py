@@ -15,6 +15,7 @@ from cdht.handlers.ports.answers import (
     SessionRepository,
     YearRepository,
 )
+from cdht.handlers.ports.flows import FlowRepository
 from cdht.handlers.ports.officers import (
     AuditRepository,
     DifficultyRepository,
@@ -42,6 +43,7 @@ class UnitOfWork(Protocol):
     difficulties: DifficultyRepository
     jobs: JobRepository
     key_values: KeyValueRepository
+    flows: FlowRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(
@@ -64,9 +66,10 @@ class BatchUnitOfWork(UnitOfWork, Protocol):
     statement, and `prefetch` reads what handling the batch's updates will read, in one query per table."""
 
     async def prefetch(self, accounts: Sequence[tuple[str, str]], sessions_of: SessionsOf, year: int) -> None:
-        """Read the people behind these (channel, external id) accounts, the sessions `sessions_of` names
-        for each active one, and the units of those with sessions with their review state in `year`. Later
-        reads of the same rows in this transaction are answered from memory until their tables are written."""
+        """Read the people behind these (channel, external id) accounts with their flows, the sessions
+        `sessions_of` names for each active one, and the units of those with sessions with their review state
+        in `year`. Later reads of the same rows in this transaction are answered from memory until their
+        tables are written."""
         ...
 
 

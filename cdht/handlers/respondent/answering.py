@@ -12,11 +12,11 @@ from cdht.conversations.definition.loader import builtin_questionnaires
 from cdht.conversations.definition.questionnaire import Questionnaire
 from cdht.conversations.engine.session import Session
 from cdht.conversations.inbound import Command, Inbound, Media
-from cdht.conversations.outbound import OutboundMessage
+from cdht.conversations.outbound import Button, OutboundMessage
 from cdht.conversations.render.replies import render
 from cdht.handlers.context import Services
-from cdht.handlers.officer.review import announce_submission
-from cdht.handlers.ports import PersonRecord, UnitOfWork
+from cdht.handlers.notify import notify
+from cdht.handlers.ports import AnsweringUnitOfWork, NotifyUnitOfWork, PersonRecord, UnitRecord
 from cdht.handlers.respondent.persistence import ChangeOrigin, persist
 from cdht.handlers.respondent.photo_metadata import read_photo_metadata
 
@@ -51,7 +51,7 @@ def _department_questionnaire(department: str) -> Questionnaire:
 
 
 async def answer(
-    uow: UnitOfWork,
+    uow: AnsweringUnitOfWork,
     person: PersonRecord,
     inbound: Inbound,
     now: datetime,
@@ -114,4 +114,20 @@ async def store_media(media: Media, services: Services) -> Media | OutboundMessa
         latitude=media.latitude if media.latitude is not None else exif.latitude,
         longitude=media.longitude if media.longitude is not None else exif.longitude,
         taken_at=media.taken_at or exif.taken_at,
+    )
+
+
+async def announce_submission(
+    uow: NotifyUnitOfWork, village: UnitRecord, head: PersonRecord, now: datetime
+) -> None:
+    """A village finished (or finished fixing): its commune officers are told it waits for review."""
+    if village.parent_id is None:
+        return
+    officers = [p for p in await uow.people.in_units([village.parent_id]) if p.role == "commune_officer"]
+    text = f"📥 {village.name} ({head.name}) đã gửi số liệu. Gõ /duyet để xem và duyệt."
+    await notify(
+        uow,
+        officers,
+        [OutboundMessage(text=text, buttons=((Button("🔎 Xem", Command("duyet", village.code)),),))],
+        now,
     )

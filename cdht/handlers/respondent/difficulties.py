@@ -6,8 +6,8 @@ from datetime import datetime
 
 from cdht.conversations.inbound import Command
 from cdht.conversations.outbound import Button, OutboundMessage
+from cdht.handlers.flows import DifficultyFlow, DifficultyReplyFlow, set_flow
 from cdht.handlers.notify import notify
-from cdht.handlers.officer.flows import set_flow
 from cdht.handlers.ports import DifficultyRecord, PersonRecord, UnitOfWork
 from cdht.handlers.scope import units_in_scope
 
@@ -40,7 +40,7 @@ async def open_menu(uow: UnitOfWork, person: PersonRecord, now: datetime) -> Out
                 asker = await uow.people.get(item.person_id)
                 lines.append(f"#{item.id} · {asker.name if asker else ''}: {item.text[:200]}")
                 buttons.append((Button(f"✍️ Trả lời #{item.id}", Command("vm_traloi", str(item.id))),))
-    await set_flow(uow, person, {"name": "difficulty"}, now)
+    await set_flow(uow, person, DifficultyFlow(), now)
     lines.append("Gõ vướng mắc hoặc câu hỏi của anh/chị để gửi cho cán bộ phụ trách (hoặc /huy).")
     return OutboundMessage(text="\n".join(lines), buttons=tuple(buttons))
 
@@ -65,7 +65,7 @@ async def start_reply(uow: UnitOfWork, admin: PersonRecord, item_id: str, now: d
     scope = {u.id for u in await units_in_scope(uow, admin)}
     if item is None or item.unit_id not in scope or item.status != "open":
         return OutboundMessage(text="Không tìm thấy vướng mắc này hoặc nó đã được trả lời.")
-    await set_flow(uow, admin, {"name": "difficulty_reply", "id": item.id}, now)
+    await set_flow(uow, admin, DifficultyReplyFlow(id=item.id), now)
     return OutboundMessage(text=f"Gõ câu trả lời cho vướng mắc #{item.id}:\n{item.text}")
 
 

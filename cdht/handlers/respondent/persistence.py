@@ -20,9 +20,9 @@ from cdht.handlers.ports import (
     AuditRecord,
     NewAnswer,
     NewEvidence,
+    PersistUnitOfWork,
     PersonRecord,
     SessionRecord,
-    UnitOfWork,
     UnitRecord,
     YearRecord,
 )
@@ -43,7 +43,9 @@ class ChangeOrigin:
     reason: str | None = None
 
 
-async def persist(uow: UnitOfWork, origin: ChangeOrigin, session: Session, events: list[Event]) -> bool:
+async def persist(
+    uow: PersistUnitOfWork, origin: ChangeOrigin, session: Session, events: list[Event]
+) -> bool:
     """Store the events and the session; returns True when the questionnaire was (re)completed."""
     questionnaire = origin.questionnaire
     review = origin.review
@@ -117,7 +119,7 @@ async def persist(uow: UnitOfWork, origin: ChangeOrigin, session: Session, event
 
 
 async def _audit(
-    uow: UnitOfWork,
+    uow: PersistUnitOfWork,
     origin: ChangeOrigin,
     action: str,
     question_id: str,

@@ -9,7 +9,7 @@ from cdht.conversations.inbound import Command, Contact, Inbound, Text
 from cdht.conversations.outbound import OutboundMessage
 from cdht.handlers.admin.phones import normalise_phone
 from cdht.handlers.context import Sender
-from cdht.handlers.ports import PersonRecord, UnitOfWork
+from cdht.handlers.ports import PersonRecord, RegistrationUnitOfWork
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9]{6,32}$")
 
@@ -38,7 +38,7 @@ BAD_CODE = OutboundMessage(
 
 
 async def register(
-    uow: UnitOfWork, sender: Sender, inbound: Inbound, now: datetime
+    uow: RegistrationUnitOfWork, sender: Sender, inbound: Inbound, now: datetime
 ) -> PersonRecord | OutboundMessage:
     """The person this account now belongs to, or the message to send when it cannot be linked yet."""
     code = _invite_code(inbound)
@@ -71,6 +71,8 @@ def _invite_code(inbound: Inbound) -> str | None:
     )
 
 
-async def _link(uow: UnitOfWork, person: PersonRecord, sender: Sender, now: datetime) -> PersonRecord:
+async def _link(
+    uow: RegistrationUnitOfWork, person: PersonRecord, sender: Sender, now: datetime
+) -> PersonRecord:
     await uow.people.link_identity(person.id, sender.channel, sender.external_id, sender.chat_id, now)
     return person

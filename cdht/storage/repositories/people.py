@@ -9,10 +9,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from cdht.handlers.ports import IdentityRecord, PersonRecord
 from cdht.storage.batching import reads_ahead, remembered
-from cdht.storage.tables import Identity, InviteCode, Person, table_of
+from cdht.storage.repositories.flows import remember_flows
+from cdht.storage.tables import Identity, InviteCode, OfficerFlow, Person, table_of
 
 _PEOPLE = table_of(Person)
 _IDENTITIES = table_of(Identity)
+_FLOWS = table_of(OfficerFlow)
 _BY_IDENTITY = (  # on every message: built once
     select(_PEOPLE)
     .join(_IDENTITIES, _IDENTITIES.c.person_id == _PEOPLE.c.id)
@@ -20,9 +22,10 @@ _BY_IDENTITY = (  # on every message: built once
         _IDENTITIES.c.channel == bindparam("channel"), _IDENTITIES.c.external_id == bindparam("external_id")
     )
 )
-_BY_IDENTITIES = (  # the senders of an inbox batch
-    select(_PEOPLE, _IDENTITIES.c.external_id.label("identity_external_id"))
+_BY_IDENTITIES = (  # the senders of an inbox batch, with their flows (read on each of their messages)
+    select(_PEOPLE, _IDENTITIES.c.external_id.label("identity_external_id"), _FLOWS.c.state.label("flow"))
     .join(_IDENTITIES, _IDENTITIES.c.person_id == _PEOPLE.c.id)
+    .outerjoin(_FLOWS, _FLOWS.c.person_id == _PEOPLE.c.id)
     .where(
         _IDENTITIES.c.channel == bindparam("channel"),
         _IDENTITIES.c.external_id.in_(bindparam("external_ids", expanding=True)),
@@ -52,12 +55,14 @@ async def prefetch_people(
     session: AsyncSession, channel: str, external_ids: Sequence[str]
 ) -> list[PersonRecord]:
     """The people behind these accounts, read in one query; `by_identity` answers from it until the
-    transaction writes people or identities (a batching session only)."""
+    transaction writes people or identities (a batching session only). Their flows come with them."""
     known = reads_ahead(session, *_AHEAD)
     wanted = sorted({i for i in external_ids if (channel, i) not in known})
     if wanted:
         result = await session.execute(_BY_IDENTITIES, {"channel": channel, "external_ids": wanted})
-        found = {row.identity_external_id: _record(row) for row in result}
+        rows = result.all()
+        found = {row.identity_external_id: _record(row) for row in rows}
+        remember_flows(session, {row.id: row.flow for row in rows})
         for external_id in wanted:
             known[(channel, external_id)] = found.get(external_id)
     return [person for i in dict.fromkeys(external_ids) if (person := known.get((channel, i))) is not None]

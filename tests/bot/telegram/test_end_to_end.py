@@ -14,7 +14,7 @@ from PIL import Image
 from cdht.conversations.definition.loader import builtin_questionnaires
 from cdht.handlers.scores import score_unit
 from cdht.scoring.report import assessment_to_json
-from tests.bot.telegram.harness import AN, BotUnderTest, register, running_bot
+from tests.bot.telegram.harness import AN, TelegramBotUnderTest, register, running_bot
 from tests.fakes.telegram_user import TelegramUser
 
 NUMBERS = {
@@ -47,7 +47,7 @@ def exif_with_gps() -> Image.Exif:
     return exif
 
 
-async def answer_current(bot: BotUnderTest, an: TelegramUser, question_id: str, qtype: str) -> None:
+async def answer_current(bot: TelegramBotUnderTest, an: TelegramUser, question_id: str, qtype: str) -> None:
     if qtype == "integer" and question_id in NUMBERS:
         await bot.send(an.text(NUMBERS[question_id]))
     elif qtype in TYPED:

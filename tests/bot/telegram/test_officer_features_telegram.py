@@ -9,14 +9,17 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 from cdht.handlers.admin.answers_import import import_answers
 from cdht.handlers.admin.roster import import_roster
 from cdht.handlers.scores import score_unit
 from cdht.scoring.report import assessment_to_json
-from tests.bot.telegram.harness import FAST, YEAR, BotUnderTest, demo_app, register, settings_for
+from tests.bot.harness import FAST
+from tests.bot.telegram.harness import TelegramBotUnderTest, register, settings_for
 from tests.fakes.telegram_api import FakeTelegramAPI
+from tests.support import YEAR, open_demo_app
 
 OFFICER = (7101, "Thu", "0901000001")  # Phan Thị Thu, cán bộ xã An Bình (DEMO-SH-X1)
 NOW = datetime(2025, 11, 20, tzinfo=UTC)
@@ -34,12 +37,12 @@ async def test_progress_text_and_charts_match_the_scoring(tmp_path: Path) -> Non
     api = FakeTelegramAPI()
     await api.start()
     try:
-        async with demo_app(settings_for(tmp_path / "data", api)) as app:
+        async with open_demo_app(settings_for(tmp_path / "data", api)) as app:
             (tmp_path / "proof.jpg").write_bytes(b"\xff\xd8\xff proof")
             (tmp_path / "answers.csv").write_text(ANSWERS, encoding="utf-8")
             async with app.uow() as uow:
                 await import_answers(tmp_path / "answers.csv", uow, app.files, NOW)
-            bot = BotUnderTest(app, api)
+            bot = TelegramBotUnderTest(app, api)
             await bot.start()
             try:
                 officer = await register(bot, OFFICER)
@@ -74,6 +77,7 @@ def _roster(heads: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+@pytest.mark.slow
 async def test_broadcast_to_300_under_30_per_second_once_each_across_a_restart(tmp_path: Path) -> None:
     api = FakeTelegramAPI()
     await api.start()
@@ -82,7 +86,7 @@ async def test_broadcast_to_300_under_30_per_second_once_each_across_a_restart(t
         settings = settings_for(
             tmp_path / "data", api, rate_global_per_second=30.0, rate_per_chat_per_second=1.0
         )
-        async with demo_app(settings) as app:
+        async with open_demo_app(settings) as app:
             (tmp_path / "roster.csv").write_text(_roster(heads), encoding="utf-8")
             async with app.uow() as uow:
                 await import_roster(tmp_path / "roster.csv", uow, NOW)
@@ -94,7 +98,7 @@ async def test_broadcast_to_300_under_30_per_second_once_each_across_a_restart(t
                         person.id, "telegram", str(20_000 + n), str(20_000 + n), NOW
                     )
                 await uow.commit()
-            bot = BotUnderTest(app, api, timing=dataclasses.replace(FAST, tick_seconds=0.3))
+            bot = TelegramBotUnderTest(app, api, timing=dataclasses.replace(FAST, tick_seconds=0.3))
             await bot.start()
             try:
                 admin = await register(bot, (7201, "Huyện", "0900000009"))
@@ -134,7 +138,7 @@ async def test_broadcast_to_300_under_30_per_second_once_each_across_a_restart(t
     assert times[-1] - times[0] >= (heads - 40) / 30.0
 
 
-async def admin_tap_send(bot: BotUnderTest, admin: object) -> None:
+async def admin_tap_send(bot: TelegramBotUnderTest, admin: object) -> None:
     # Do not wait for the whole broadcast to settle: only for the tap to be stored and handled.
     update = await bot.api.push(admin.tap("✅ Gửi"))  # type: ignore[attr-defined]
     await bot.api.wait_until(lambda: bot.api.pending_updates == 0, seconds=10)

@@ -8,29 +8,29 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from tests.bot.telegram.harness import AN, BINH, BotUnderTest, register, running_bot
+from tests.bot.telegram.harness import AN, BINH, TelegramBotUnderTest, register, running_bot
 from tests.bot.telegram.test_receiving import webhook_settings
 
 HUYEN = (7201, "Huyện", "0900000002")  # Lê Văn Huyện, quản trị Huyện Sơn Hà (DEMO-SH)
 SENDS = ("sendMessage", "sendPhoto", "sendDocument", "sendChatAction", "editMessageText")
 
 
-async def reachable_by_phone(bot: BotUnderTest) -> dict[str, bool]:
+async def reachable_by_phone(bot: TelegramBotUnderTest) -> dict[str, bool]:
     async with bot.app.uow() as uow:
         return {person.phone: person.reachable for person in await uow.people.all()}
 
 
-async def reachable(bot: BotUnderTest, phone: str) -> bool:
+async def reachable(bot: TelegramBotUnderTest, phone: str) -> bool:
     return (await reachable_by_phone(bot))[phone]
 
 
-async def inbox_statuses(bot: BotUnderTest) -> list[tuple[str, int]]:
+async def inbox_statuses(bot: TelegramBotUnderTest) -> list[tuple[str, int]]:
     async with bot.app.database.engine.connect() as connection:
         rows = await connection.execute(text("SELECT status, attempts FROM inbox ORDER BY id"))
         return [(row.status, row.attempts) for row in rows]
 
 
-def calls_to_chat(bot: BotUnderTest, chat_id: int, since: int = 0) -> list[str]:
+def calls_to_chat(bot: TelegramBotUnderTest, chat_id: int, since: int = 0) -> list[str]:
     """Every send the bot attempted to this chat after call number `since`, refused ones included."""
     return [f"{c.method} {c.status}" for c in bot.api.calls[since:] if c.chat_id == str(chat_id)]
 

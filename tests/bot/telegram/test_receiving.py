@@ -13,11 +13,12 @@ import pytest
 from sqlalchemy import text
 
 from cdht.bot.composition import App
-from cdht.cli.app import DEMO_ROSTER
+from cdht.cli.common import DEMO_ROSTER
 from cdht.handlers.admin.roster import import_roster
 from cdht.storage.database import Database
 from cdht.storage.evidence_files import EvidenceFileStore
-from tests.bot.telegram.harness import AN, FAST, BotUnderTest, register, running_bot, settings_for
+from tests.bot.harness import FAST
+from tests.bot.telegram.harness import AN, TelegramBotUnderTest, register, running_bot, settings_for
 from tests.conftest import POSTGRES_URL
 from tests.fakes.telegram_api import FakeTelegramAPI
 
@@ -40,7 +41,7 @@ def webhook_settings() -> dict[str, object]:
     }
 
 
-async def inbox_rows(bot: BotUnderTest) -> int:
+async def inbox_rows(bot: TelegramBotUnderTest) -> int:
     async with bot.app.database.engine.connect() as connection:
         return int(await connection.scalar(text("SELECT count(*) FROM inbox")) or 0)
 
@@ -140,7 +141,7 @@ async def test_two_quick_messages_from_one_person_are_handled_in_order(
     async with app.uow() as uow:
         await import_roster(DEMO_ROSTER, uow, datetime(2025, 11, 1, tzinfo=UTC))
     workers = 4 if "postgresql" in any_database.url else 1
-    bot = BotUnderTest(app, api, timing=dataclasses.replace(FAST, inbox_workers=workers))
+    bot = TelegramBotUnderTest(app, api, timing=dataclasses.replace(FAST, inbox_workers=workers))
     await bot.start()
     try:
         an = await register(bot, AN)
@@ -200,7 +201,7 @@ async def test_unknown_updates_group_messages_and_unusable_content(tmp_path: Pat
         assert not [c for c in bot.api.calls if c.chat_id == str(group["id"])]
         session = await bot.session_of(AN[2])
         assert session is not None and session.cursor == "households"  # the group's "250" did not count
-        assert await bot.pending() == (0, 0)
+        assert await bot.pending() == (0, 0, 0)
 
         sticker = {
             "file_id": "s",

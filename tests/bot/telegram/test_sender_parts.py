@@ -17,64 +17,52 @@ from cdht.pipeline.rate_limit import RateLimiter
 from cdht.pipeline.transport import RecipientUnreachable
 from cdht.storage.unit_of_work import SqlUnitOfWork
 from tests.conftest import NOW
+from tests.fakes.clock import FakeClock
 
 
-class FakeTime:
-    def __init__(self) -> None:
-        self.now = 100.0
-        self.slept: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.slept.append(round(seconds, 3))
-        self.now += seconds
-
-
-async def send_slot(limiter: RateLimiter, time: FakeTime, chat: str, *, group: bool = False) -> float:
+async def send_slot(limiter: RateLimiter, clock: FakeClock, chat: str, *, group: bool = False) -> float:
     """What a sender worker waits for before one message: its global slot, then the chat's; the seconds waited."""
-    before = time.now
+    before = clock.monotonic()
     await limiter.take(1)
     await limiter.chat_slot(chat, group=group)
-    return time.now - before
+    return clock.monotonic() - before
 
 
 async def test_per_chat_limit_allows_a_short_burst_then_the_configured_rate() -> None:
-    time = FakeTime()
-    limiter = RateLimiter(1_000_000, 1, 20, clock=time.clock, sleep=time.sleep)
-    waits = [await send_slot(limiter, time, "7001") for _ in range(5)]
+    clock = FakeClock()
+    limiter = RateLimiter(1_000_000, 1, 20, clock=clock.monotonic, sleep=clock.sleep)
+    waits = [await send_slot(limiter, clock, "7001") for _ in range(5)]
     assert [round(w, 3) for w in waits] == [0, 0, 0, 1.0, 1.0]
-    assert await send_slot(limiter, time, "7002") == 0  # another chat is not held back
+    assert await send_slot(limiter, clock, "7002") == 0  # another chat is not held back
 
 
 async def test_global_and_group_limits_and_a_pause_after_429() -> None:
-    time = FakeTime()
-    limiter = RateLimiter(2, 100, 20, clock=time.clock, sleep=time.sleep)
-    waits = [await send_slot(limiter, time, str(chat)) for chat in range(4)]
+    clock = FakeClock()
+    limiter = RateLimiter(2, 100, 20, clock=clock.monotonic, sleep=clock.sleep)
+    waits = [await send_slot(limiter, clock, str(chat)) for chat in range(4)]
     assert [round(w, 3) for w in waits] == [0, 0.5, 0.5, 0.5]  # evenly spaced: no global burst
-    time.now += 60  # however long the limiter was idle, it does not let a burst out
-    assert [round(await send_slot(limiter, time, str(chat)), 3) for chat in range(3)] == [0, 0.5, 0.5]
-    group = RateLimiter(1_000_000, 100, 20, clock=time.clock, sleep=time.sleep)
-    waits = [await send_slot(group, time, "-100", group=True) for _ in range(4)]
+    clock.advance(60)  # however long the limiter was idle, it does not let a burst out
+    assert [round(await send_slot(limiter, clock, str(chat)), 3) for chat in range(3)] == [0, 0.5, 0.5]
+    group = RateLimiter(1_000_000, 100, 20, clock=clock.monotonic, sleep=clock.sleep)
+    waits = [await send_slot(group, clock, "-100", group=True) for _ in range(4)]
     assert [round(w, 3) for w in waits] == [0, 0, 0, 3.0]  # 20 a minute: one every 3 s after the burst
     limiter.pause(7)
     assert not limiter.take_express()  # paused: no slot at all
-    assert await send_slot(limiter, time, "9") >= 7
+    assert await send_slot(limiter, clock, "9") >= 7
 
 
 async def test_the_express_slot_lets_a_reply_out_at_once_and_the_rate_holds_over_time() -> None:
-    time = FakeTime()
-    limiter = RateLimiter(2, 100, 20, clock=time.clock, sleep=time.sleep)
-    assert await send_slot(limiter, time, "bulk") == 0
+    clock = FakeClock()
+    limiter = RateLimiter(2, 100, 20, clock=clock.monotonic, sleep=clock.sleep)
+    assert await send_slot(limiter, clock, "bulk") == 0
     assert limiter.take_express()  # a reply goes at once beside the regular slot
-    assert await send_slot(limiter, time, "bulk") == 1.0  # and the next regular slot comes one slot later
-    sent, start = 0, time.now
-    while time.now - start < 10:  # replies offered all the time, regular senders busy: 2 a second in all
+    assert await send_slot(limiter, clock, "bulk") == 1.0  # and the next regular slot comes one slot later
+    sent, start = 0, clock.monotonic()
+    while clock.monotonic() - start < 10:  # replies always offered, regular senders busy: 2 a second in all
         sent += limiter.take_express()
-        await send_slot(limiter, time, "bulk")
+        await send_slot(limiter, clock, "bulk")
         sent += 1
-    assert sent <= 2 * (time.now - start) + 3  # at most a few above the rate over any stretch
+    assert sent <= 2 * (clock.monotonic() - start) + 3  # at most a few above the rate over any stretch
 
 
 async def test_claiming_keeps_each_chat_in_order_even_while_a_message_waits_for_a_retry(

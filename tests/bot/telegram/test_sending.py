@@ -10,11 +10,11 @@ from sqlalchemy import text
 
 from cdht.conversations.outbound import OutboundMessage
 from cdht.handlers.wire import outbound_to_json
-from tests.bot.telegram.harness import AN, BotUnderTest, register, running_bot
+from tests.bot.telegram.harness import AN, TelegramBotUnderTest, register, running_bot
 from tests.fakes.telegram_user import TelegramUser
 
 
-async def last_outbox_row(bot: BotUnderTest) -> dict[str, Any]:
+async def last_outbox_row(bot: TelegramBotUnderTest) -> dict[str, Any]:
     async with bot.app.database.engine.connect() as connection:
         row = (
             await connection.execute(
@@ -26,14 +26,14 @@ async def last_outbox_row(bot: BotUnderTest) -> dict[str, Any]:
     return dict(row._mapping)
 
 
-async def reachable(bot: BotUnderTest, phone: str) -> bool:
+async def reachable(bot: TelegramBotUnderTest, phone: str) -> bool:
     async with bot.app.uow() as uow:
         person = await uow.people.by_phone(phone)
     assert person is not None
     return person.reachable
 
 
-async def queue(bot: BotUnderTest, user: TelegramUser, *messages: OutboundMessage) -> None:
+async def queue(bot: TelegramBotUnderTest, user: TelegramUser, *messages: OutboundMessage) -> None:
     async with bot.app.uow() as uow:
         for message in messages:
             await uow.outbox.add("telegram", str(user.id), outbound_to_json(message), datetime.now(UTC))

@@ -9,6 +9,7 @@ import io
 from pathlib import Path
 
 import httpx
+import pytest
 from PIL import Image
 from sqlalchemy import text
 
@@ -66,6 +67,7 @@ async def answer_current(bot: ZaloBotUnderTest, an: ZaloUser, question_id: str, 
     return []
 
 
+@pytest.mark.slow
 async def test_village_head_answers_everything_on_zalo_then_officer_gets_chart_and_export(
     tmp_path: Path,
 ) -> None:

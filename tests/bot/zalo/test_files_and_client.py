@@ -21,21 +21,14 @@ from cdht.conversations.outbound import Button, OutboundMessage
 from cdht.handlers.wire import inbound_from_json
 from cdht.storage.unit_of_work import SqlUnitOfWork
 from tests.bot.zalo.harness import free_port
+from tests.fakes.clock import FakeClock
 from tests.fakes.zalo_api import TOKEN, FakeZaloAPI, ZaloUser
 
 SECRET = b"0123456789abcdef-test"
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_800_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture
-async def served(tmp_path: Path) -> AsyncIterator[tuple[FileLinks, Clock, Path]]:
+async def served(tmp_path: Path) -> AsyncIterator[tuple[FileLinks, FakeClock, Path]]:
     data = tmp_path / "data"
     (data / "exports").mkdir(parents=True)
     (data / "evidence" / "ab").mkdir(parents=True)
@@ -43,13 +36,13 @@ async def served(tmp_path: Path) -> AsyncIterator[tuple[FileLinks, Clock, Path]]
     (data / "evidence" / "ab" / "ab12").write_bytes(b"\xff\xd8\xff\xe0 photo")
     (data / "cdht.sqlite3").write_bytes(b"SQLite format 3\0 secrets")
     port = free_port()
-    clock = Clock()
+    clock = FakeClock()
     links = FileLinks(
         f"http://127.0.0.1:{port}/",
         SECRET,
         {"exports": data / "exports", "evidence": data / "evidence"},
         ttl_seconds=3600,
-        clock=clock,
+        clock=clock.timestamp,
     )
     app = web.Application()
     add_file_routes(app, links)
@@ -63,13 +56,13 @@ async def served(tmp_path: Path) -> AsyncIterator[tuple[FileLinks, Clock, Path]]
 
 
 async def test_signed_links_serve_only_their_file_until_they_expire(
-    served: tuple[FileLinks, Clock, Path],
+    served: tuple[FileLinks, FakeClock, Path],
 ) -> None:
     links, clock, data = served
     chart = links.link(data / "exports" / "3-bieu do.png")
     photo = links.link(str(data / "evidence" / "ab" / "ab12"))
     assert chart is not None and photo is not None
-    assert chart.expires_at == datetime.fromtimestamp(clock.now + 3600, UTC)
+    assert chart.expires_at == datetime.fromtimestamp(clock.timestamp() + 3600, UTC)
     assert links.link(data / "cdht.sqlite3") is None and links.link(data / "exports") is None
     async with httpx.AsyncClient() as http:
         got = await http.get(chart.url)
@@ -93,7 +86,7 @@ async def test_signed_links_serve_only_their_file_until_they_expire(
             links.verify("exports", "../cdht.sqlite3", "9999999999", links._sign(route, 9999999999)) is None
         )
         assert (await http.get(f"{base}/files/exports/3-bieu%20do.png")).status_code == 403  # unsigned
-        clock.now += 3601
+        clock.advance(3601)
         assert (await http.get(chart.url)).status_code == 403  # expired
 
 

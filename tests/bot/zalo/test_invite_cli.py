@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 
 from cdht.bot.composition import open_app
 from cdht.cli import invites as cli_invites
-from cdht.cli.app import DEMO_ROSTER
 from cdht.cli.app import app as cdht_app
+from cdht.cli.common import DEMO_ROSTER
 from cdht.config import Settings
 from cdht.handlers.admin.invites import new_code
 from cdht.handlers.respondent.registration import CODE_PATTERN

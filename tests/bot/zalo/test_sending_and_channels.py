@@ -13,7 +13,6 @@ from tests.bot.zalo.harness import (
     AN,
     THU,
     ZaloBotUnderTest,
-    demo_app,
     register,
     running_zalo_bot,
     settings_for,
@@ -21,6 +20,7 @@ from tests.bot.zalo.harness import (
 from tests.fakes.telegram_api import TOKEN as TELEGRAM_TOKEN
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.fakes.zalo_api import FakeZaloAPI
+from tests.support import open_demo_app
 
 
 async def outbox_statuses(bot: ZaloBotUnderTest) -> dict[str, int]:
@@ -96,9 +96,9 @@ async def test_one_person_answers_on_zalo_and_on_telegram_into_the_same_question
             telegram_token=TELEGRAM_TOKEN,
             telegram_api_base=telegram_api.base_url,
         )
-        async with demo_app(both) as app:
+        async with open_demo_app(both) as app:
             on_zalo = ZaloBotUnderTest(app, zalo_api, background=False)
-            on_telegram = telegram.BotUnderTest(app, telegram_api)
+            on_telegram = telegram.TelegramBotUnderTest(app, telegram_api)
             await on_zalo.start()
             await on_telegram.start()
             try:

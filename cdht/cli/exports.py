@@ -1,0 +1,67 @@
+"""`cdht export`: a unit's dossier for a year written to a folder (workbook, letters, evidence, annual report)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from cdht.cli.common import fail, now, run_with_app
+
+if TYPE_CHECKING:
+    from cdht.bot.composition import App
+    from cdht.handlers.exports.renderings import Rendered
+
+FORMATS = {"xlsx": ["xlsx"], "docx": ["totrinh", "baocao"], "zip": ["zip"], "annual": ["nam"]}
+
+
+def register(app: typer.Typer) -> None:
+    app.command("export")(export_command)
+
+
+def export_command(
+    unit: Annotated[str, typer.Argument(help="Mã đơn vị")],
+    year: Annotated[int, typer.Option("--year")],
+    format: Annotated[str, typer.Option("--format", help="xlsx | docx | zip | annual")] = "xlsx",
+    out: Annotated[Path, typer.Option("--out", help="Thư mục ghi tệp")] = Path("exports"),
+) -> None:
+    """Tạo hồ sơ: bảng tổng hợp (xlsx), tờ trình + báo cáo tự đánh giá (docx), minh chứng (zip), báo cáo năm."""
+    from cdht.bot.console.channel import LocalFileFetcher
+    from cdht.handlers.exports.renderings import JobInputError, render_job
+    from cdht.handlers.ports import JobRecord
+
+    if format not in FORMATS:
+        raise fail(f"Định dạng '{format}' không có; dùng: {', '.join(FORMATS)}.")
+
+    async def work(application: App) -> list[Path]:
+        await application.database.upgrade()
+        services = application.services(LocalFileFetcher())
+        written: list[Path] = []
+        for fmt in FORMATS[format]:
+            job = JobRecord("export", {"unit": unit, "year": year, "format": fmt}, "running", now())
+            async with application.uow() as uow:
+                rendered = await render_job(uow, job, services, now())
+            written += await asyncio.to_thread(_write, rendered, out)
+        return written
+
+    try:
+        for path in run_with_app(work):
+            typer.echo(str(path))
+    except JobInputError as error:
+        raise fail(
+            f"Không tạo được hồ sơ cho {unit}: đơn vị hoặc định dạng không phù hợp ({error})."
+        ) from error
+
+
+def _write(rendered: Rendered, folder: Path) -> list[Path]:
+    from cdht.handlers.exports.jobs import safe_name
+
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, content in rendered.files():
+        path = folder / safe_name(name)
+        path.write_bytes(content)
+        paths.append(path)
+    return paths

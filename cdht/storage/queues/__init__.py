@@ -1,0 +1,1 @@
+"""The queue tables' repositories: inbound updates, outbound messages, background jobs."""
