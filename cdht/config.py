@@ -67,6 +67,17 @@ class Settings(BaseSettings):
     )
     timezone: str = "Asia/Ho_Chi_Minh"
     log_level: str = "INFO"
+    retention_days: int = Field(
+        default=30,
+        ge=1,
+        description=(
+            "Days the raw content of handled updates, of sent messages and exported files is kept "
+            "(Nghị định 13/2023/NĐ-CP); `cdht prune` and the daily scheduler drop what is older"
+        ),
+    )
+    invite_ttl_hours: float = Field(
+        default=72.0, gt=0, description="How long a one-time invite code (`/moi`, `cdht invite`) stays valid"
+    )
 
     @cached_property
     def resolved_database_url(self) -> str:

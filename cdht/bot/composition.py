@@ -45,6 +45,8 @@ class App:
             timezone=settings.timezone,
             exports_dir=settings.data_dir / "exports",
             reads=self.reads,
+            invite_hours=settings.invite_ttl_hours,
+            retention_days=settings.retention_days,
         )
 
     def reminder_policy(self) -> ReminderPolicy:

@@ -14,9 +14,11 @@ from cdht.cli import (
     exports,
     imports,
     invites,
+    people,
     questionnaires,
     recognitions,
     reminders,
+    retention,
     running,
     scores,
 )
@@ -36,7 +38,9 @@ reminders.register(app)  # remind
 recognitions.register(app)  # recognize
 deadlines.register(app)  # deadline
 audit.register(app)  # audit
+retention.register(app)  # prune
 invites.register(app)  # invite
+people.register(app)  # the group `people`: deactivate, reactivate
 questionnaires.register(app)  # the group `questionnaire`
 
 

@@ -27,6 +27,7 @@ def broadcast_command(
     """Gửi thông báo qua hàng đợi gửi tin (bot đang chạy sẽ gửi theo giới hạn tốc độ)."""
     from cdht.bot.console.channel import LocalFileFetcher
     from cdht.cli.progress_bar import progress_bar
+    from cdht.conversations.parsing.clean_text import clean_text
     from cdht.handlers.admin.phones import normalise_phone
     from cdht.handlers.officer import broadcast
 
@@ -38,7 +39,7 @@ def broadcast_command(
             author = await uow.people.by_phone(phone) if phone else None
             if author is None or author.role not in ("district_admin", "province_admin"):
                 raise fail("Người gửi phải là quản trị cấp huyện hoặc tỉnh trong danh sách.")
-            flow = {"text": text, "role": role, "unit": unit, "unfinished": unfinished}
+            flow = {"text": clean_text(text).strip(), "role": role, "unit": unit, "unfinished": unfinished}
             count = await broadcast.count_recipients(uow, author, flow, year)
             if not yes and not typer.confirm(f"Gửi tới {count} người?"):
                 return "Đã hủy."

@@ -30,6 +30,7 @@ def export_command(
     """Tạo hồ sơ: bảng tổng hợp (xlsx), tờ trình + báo cáo tự đánh giá (docx), minh chứng (zip), báo cáo năm."""
     from cdht.bot.console.channel import LocalFileFetcher
     from cdht.handlers.exports.renderings import JobInputError, render_job
+    from cdht.handlers.facts_loader import UnitTreeError
     from cdht.handlers.ports import JobRecord
 
     if format not in FORMATS:
@@ -53,6 +54,8 @@ def export_command(
         raise fail(
             f"Không tạo được hồ sơ cho {unit}: đơn vị hoặc định dạng không phù hợp ({error})."
         ) from error
+    except UnitTreeError as error:
+        raise fail(f"Không tạo được hồ sơ cho {unit}. {error}") from error
 
 
 def _write(rendered: Rendered, folder: Path) -> list[Path]:

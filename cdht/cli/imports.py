@@ -18,15 +18,35 @@ def register(app: typer.Typer) -> None:
     app.command("import-answers")(import_answers_command)
 
 
-def import_roster_command(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)]) -> None:
+def import_roster_command(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
+    replace: Annotated[
+        str | None,
+        typer.Option(
+            "--replace",
+            metavar="UNIT",
+            help="Tệp là danh sách mới của đơn vị này và các đơn vị cấp dưới: ai vắng trong tệp sẽ bị khoá",
+        ),
+    ] = None,
+    yes: Annotated[bool, typer.Option("--yes", help="Với --replace: xác nhận nhập và khoá")] = False,
+) -> None:
     """Nhập danh sách đơn vị và cán bộ từ tệp CSV/XLSX (tất cả hoặc không gì cả)."""
     from cdht.handlers.admin.roster import RosterError, import_roster
+    from cdht.handlers.admin.roster_replace import replace_subtree
     from cdht.handlers.admin.spreadsheet import SpreadsheetError
+
+    if yes and replace is None:
+        raise fail("--yes chỉ dùng cùng --replace MÃ_ĐƠN_VỊ.")
 
     async def work(application: App) -> str:
         await application.database.upgrade()
+        moment = now()
         async with application.uow() as uow:
-            report = await import_roster(file, uow, now())
+            if replace is not None:
+                year = application.settings.year_for(moment.date())
+                replaced = await replace_subtree(file, uow, replace, moment, apply=yes, year=year)
+                return replaced.summary(file.name)
+            report = await import_roster(file, uow, moment)
         return report.summary()
 
     try:

@@ -25,6 +25,7 @@ def recognize_command(
     body: Annotated[str, typer.Option("--body", help="Cơ quan ra quyết định")] = "",
 ) -> None:
     """Ghi một quyết định công nhận Cộng đồng học tập."""
+    from cdht.conversations.parsing.clean_text import clean_line
     from cdht.handlers.officer.recognitions import describe, record
     from cdht.handlers.ports import RecognitionRecord
 
@@ -36,7 +37,9 @@ def recognize_command(
             target = await uow.units.by_code(unit)
             if target is None or target.tier == "village":
                 raise fail(f"Không có đơn vị {unit} (xã, huyện hoặc tỉnh).")
-            decision = RecognitionRecord(target.id, year, level, number, day, body)
+            decision = RecognitionRecord(
+                target.id, year, level, clean_line(number).strip(), day, clean_line(body).strip()
+            )
             await record(uow, None, target, decision, now())
             await uow.commit()
             return describe(target, decision)

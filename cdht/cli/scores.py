@@ -23,6 +23,7 @@ def score_command(
     as_json: Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON (cấu trúc cố định)")] = False,
 ) -> None:
     """Chấm điểm một đơn vị theo TT 25/2023 cho một năm."""
+    from cdht.handlers.facts_loader import UnitTreeError
     from cdht.handlers.scores import UnknownUnitError, score_unit
     from cdht.scoring.report import assessment_to_json, format_assessment
 
@@ -36,5 +37,5 @@ def score_command(
 
     try:
         typer.echo(run_with_app(work))
-    except UnknownUnitError as error:
+    except (UnknownUnitError, UnitTreeError) as error:
         raise fail(str(error)) from error

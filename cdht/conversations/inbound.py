@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Literal
+
+from cdht.conversations.parsing.clean_text import clean_line, clean_text
 
 
 @dataclass(frozen=True)
@@ -70,3 +72,26 @@ class Reachability:
 
 
 Inbound = Text | Choice | Command | Media | Location | Contact | Reachability
+
+
+def cleaned(event: Inbound) -> Inbound:
+    """The event with the text a person wrote cleaned (`clean_text`: no NUL or other control, bidirectional
+    or invisible characters; NFC): what they typed, a command's argument, a caption, a file name. Ids and
+    file references are the channel's own and stay as they are. Every channel's events pass here once, in
+    the inbox (`cdht.pipeline.inbox`), before any handler stores or shows them."""
+    if isinstance(event, Text):
+        return Text(clean_text(event.text))
+    if isinstance(event, Command):
+        return event if event.arg is None else Command(event.name, clean_text(event.arg))
+    if isinstance(event, Choice):
+        return Choice(clean_line(event.question_id), clean_line(event.code))
+    if isinstance(event, Media):
+        return replace(
+            event,
+            caption=None if event.caption is None else clean_text(event.caption),
+            file_name=None if event.file_name is None else clean_line(event.file_name),
+            mime_type=None if event.mime_type is None else clean_line(event.mime_type),
+        )
+    if isinstance(event, Contact):
+        return Contact(clean_line(event.phone), event.is_own)
+    return event

@@ -10,6 +10,12 @@ ALL = ("village_head", "commune_officer", "district_admin", "province_admin")
 OFFICERS = ("commune_officer", "district_admin", "province_admin")
 ADMINS = ("district_admin", "province_admin")
 ANSWERING = ("village_head", "commune_officer", "district_admin")
+ROLE_NAMES = {
+    "village_head": "trưởng thôn",
+    "commune_officer": "cán bộ xã",
+    "district_admin": "quản trị cấp huyện",
+    "province_admin": "quản trị cấp tỉnh",
+}
 
 
 @dataclass(frozen=True)
@@ -32,11 +38,15 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("nhatky", "Nhật ký thay đổi số liệu", ADMINS),
     CommandSpec("vuongmac", "Gửi hoặc xem vướng mắc", ALL),
     CommandSpec("moi", "Tạo mã mời đăng ký cho một người", OFFICERS),
+    CommandSpec("khoa", "Khoá quyền dùng bot của một người cấp dưới", OFFICERS),
+    CommandSpec("mokhoa", "Mở khoá cho một người đã bị khoá", OFFICERS),
     CommandSpec("huy", "Hủy thao tác đang làm", ALL),
     CommandSpec("help", "Hướng dẫn sử dụng", ALL),
     CommandSpec("duyet_ok", "Duyệt số liệu một thôn", ("commune_officer",), hidden=True),
     CommandSpec("tralai", "Trả lại số liệu một thôn", ("commune_officer",), hidden=True),
     CommandSpec("xuat", "Tạo một tệp hồ sơ", OFFICERS, hidden=True),
+    CommandSpec("khoa_ok", "Xác nhận khoá quyền dùng bot", OFFICERS, hidden=True),
+    CommandSpec("mokhoa_ok", "Xác nhận mở khoá", OFFICERS, hidden=True),
     CommandSpec("tb", "Các bước soạn thông báo", ADMINS, hidden=True),
     CommandSpec("vm_traloi", "Trả lời vướng mắc", OFFICERS, hidden=True),
 )

@@ -47,6 +47,8 @@ class Services:
     timezone: str = "Asia/Ho_Chi_Minh"
     exports_dir: Path = Path("data/exports")
     reads: LongReads | None = None
+    invite_hours: float = 72.0  # how long a `/moi` code stays valid (settings.invite_ttl_hours)
+    retention_days: int = 30  # how long handled updates, sent messages and exports are kept (settings)
 
     async def long_read(self, uow: UnitOfWork, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
         """`work` off the event loop where the composition root gives a way (`reads`), else on `uow`."""

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from cdht.conversations.inbound import Command, Inbound, Media, Reachability, Text
 from cdht.conversations.outbound import OutboundMessage
-from cdht.handlers.command_table import BY_NAME, allowed, refusal
+from cdht.handlers.command_table import BY_NAME, ROLE_NAMES, allowed, refusal
 from cdht.handlers.context import Sender, Services
 from cdht.handlers.flow_steps import continue_flow
 from cdht.handlers.flows import current_flow, set_flow
@@ -18,13 +18,6 @@ from cdht.handlers.officer.menu_commands import run_command
 from cdht.handlers.ports import PersonRecord, UnitOfWork
 from cdht.handlers.respondent.answering import answer, questionnaire_for
 from cdht.handlers.respondent.registration import register
-
-ROLE_NAMES = {
-    "village_head": "trưởng thôn",
-    "commune_officer": "cán bộ xã",
-    "district_admin": "quản trị cấp huyện",
-    "province_admin": "quản trị cấp tỉnh",
-}
 
 UNSUPPORTED_NOTES = {  # Command("unsupported", kind): content a channel received but the bot cannot use
     "voice": OutboundMessage(
@@ -54,7 +47,7 @@ async def handle(
             await uow.people.set_reachable(person.id, inbound.reachable)
         return []  # an unknown account's block or unblock is nobody's business; and no reply either way
     if person is None or not person.active:
-        outcome = await register(uow, sender, inbound, now)
+        outcome = await register(uow, sender, inbound, now, services.year)
         if isinstance(outcome, OutboundMessage):
             return [outcome]
         replies = [await welcome(uow, outcome, services)]

@@ -28,10 +28,25 @@ def facts_from_answers(answers: Mapping[str, AnswerRecord], evidence: Mapping[st
     return facts
 
 
+class UnitTreeError(ValueError):
+    """The stored unit tree loops back on itself below a unit (data stored before imports were checked as a
+    whole, or written around them): nothing can be scored until the roster is put right."""
+
+    def __init__(self, unit: UnitRecord) -> None:
+        super().__init__(
+            f"Cây đơn vị dưới {unit.name} ({unit.code}) đang bị lỗi: có đơn vị nằm dưới chính nó. "
+            "Xin quản trị nhập lại danh sách đơn vị cho đúng (cdht import-roster) rồi thử lại."
+        )
+        self.unit_code = unit.code
+
+
 async def load_unit_facts(uow: FactsUnitOfWork, unit: UnitRecord, year: int) -> UnitFacts:
-    """The unit with its whole subtree, in a fixed number of queries whatever the tree's size."""
+    """The unit with its whole subtree, in a fixed number of queries whatever the tree's size.
+    Raises UnitTreeError when the subtree loops back to the unit (the walk itself is bounded)."""
     subtree = await uow.units.subtree(unit.id)
     ids = [u.id for u in subtree]
+    if unit.parent_id is not None and unit.parent_id in ids:  # each unit once: a loop must pass the unit
+        raise UnitTreeError(unit)
     current = await uow.answers.latest_for_units(ids, year)
     previous = await uow.answers.latest_for_units(ids, year - 1)
     evidence = await uow.evidence.counts(ids, year)

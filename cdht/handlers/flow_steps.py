@@ -11,8 +11,10 @@ from pydantic import BaseModel
 
 from cdht.conversations.inbound import Media, Text
 from cdht.conversations.outbound import OutboundMessage
+from cdht.handlers.admin import lifecycle_chat
 from cdht.handlers.context import Services
 from cdht.handlers.flows import (
+    AccessFlow,
     BroadcastFlow,
     DifficultyFlow,
     DifficultyReplyFlow,
@@ -124,7 +126,20 @@ async def recognition_step(
     return reply
 
 
+async def access_step(
+    uow: UnitOfWork,
+    person: PersonRecord,
+    flow: AccessFlow,
+    inbound: Text | Media,
+    now: datetime,
+    services: Services,
+    channel: str,
+) -> OutboundMessage:
+    return lifecycle_chat.pending(flow)  # only the button (or /huy) ends it
+
+
 STEPS: dict[type[BaseModel], FlowStep[Any]] = {
+    AccessFlow: access_step,
     BroadcastFlow: broadcast_step,
     ReturnFlow: text_only(return_step),
     DifficultyFlow: text_only(difficulty_step),

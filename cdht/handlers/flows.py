@@ -70,8 +70,17 @@ class RecognitionFlow(_Flow):
     name: Literal["recognition"] = "recognition"
 
 
+class AccessFlow(_Flow):
+    """/khoa, /mokhoa: ending (or giving back) someone's access, waiting for the officer's confirmation."""
+
+    name: Literal["access"] = "access"
+    action: Literal["deactivate", "reactivate"]
+    person: int  # the person's id, found in the officer's area when asked
+    reason: str
+
+
 Flow = Annotated[
-    BroadcastFlow | ReturnFlow | DifficultyFlow | DifficultyReplyFlow | RecognitionFlow,
+    BroadcastFlow | ReturnFlow | DifficultyFlow | DifficultyReplyFlow | RecognitionFlow | AccessFlow,
     Field(discriminator="name"),
 ]
 FLOW_TYPES: tuple[type[BaseModel], ...] = get_args(get_args(Flow)[0])

@@ -16,9 +16,5 @@ async def unit_in_scope(uow: ScopeUnitOfWork, person: PersonRecord, code: str | 
     unit = await uow.units.by_code(code)
     if unit is None:
         return None
-    node: UnitRecord | None = unit
-    while node is not None:
-        if node.id == person.unit_id:
-            return unit
-        node = await uow.units.get(node.parent_id) if node.parent_id is not None else None
-    return None
+    above = await uow.units.ancestors(unit.id)  # bounded: a stored cycle can never hold the bot here
+    return unit if any(node.id == person.unit_id for node in above) else None

@@ -1,6 +1,6 @@
 """What runs once per process beside the channels: the job runner (charts, exports; their results go to the
-outbox), broadcasts' fan-out, and the scheduler tick (reminders, broadcast progress). State lives in the
-database, so any of them may restart at will."""
+outbox), broadcasts' fan-out, and the scheduler tick (reminders, broadcast progress, the retention prune).
+State lives in the database, so any of them may restart at will."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 import structlog
 
+from cdht.handlers.admin import retention
 from cdht.handlers.context import Services
 from cdht.handlers.exports.jobs import run_next_job
 from cdht.handlers.officer import broadcast, reminders
@@ -37,7 +38,10 @@ async def scheduler_tick(
 ) -> date | None:
     """Broadcast progress every tick; reminders once a local day, at the first tick outside the quiet hours
     (a province's plan reads every person: planned every tick, it cost a second of sending each time).
-    Returns the day reminders were last planned; a restart plans again, harmlessly (one a day per person)."""
+    Returns the day reminders were last planned; a restart plans again, harmlessly (one a day per person).
+
+    The retention prune runs once a local day too, at the day's first tick (the day is stored: a restart
+    does not prune again), a chunk per short transaction."""
     today = reminders.local_day(now, policy)
     if today != planned_on:
         run = await reminders.tick(uow_factory, now, services.year, policy, reads=services.reads)
@@ -46,6 +50,15 @@ async def scheduler_tick(
     async with uow_factory() as uow:
         await broadcast.progress_tick(uow, now)
         await uow.commit()
+    try:
+        pruned = await retention.prune_once_a_day(
+            uow_factory, now, today.isoformat(), services.retention_days, exports_dir=services.exports_dir
+        )
+    except Exception:  # what was pruned is committed; the rest is tried again at the next tick
+        log.exception("retention prune failed")
+    else:
+        if pruned is not None and pruned.total:
+            log.info("retention prune", inbox=pruned.inbox, outbox=pruned.outbox, exports=pruned.exports)
     return planned_on
 
 

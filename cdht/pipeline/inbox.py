@@ -8,14 +8,16 @@ update is counted against itself alone and the others go through."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from functools import partial
 
 import structlog
 
-from cdht.conversations.inbound import Inbound, Media
+from cdht.conversations.inbound import Contact, Inbound, Media, cleaned
 from cdht.conversations.outbound import OutboundMessage
+from cdht.conversations.parsing.clean_text import clean_line
 from cdht.handlers.context import Sender, Services
 from cdht.handlers.dispatch import handle, sessions_read
 from cdht.handlers.ports import (
@@ -60,10 +62,12 @@ async def process_one(
             return None
         row = rows[0]
         try:
-            replies = await _handle_row(uow, row, _decoded(decoders, row), services, clock)
+            update = _decoded(decoders, row)
+            replies = await _handle_row(uow, row, update, services, clock)
             now = clock()
             await uow.outbox.add_many(replies, now)
             await uow.inbox.mark_done(row.id, now)
+            await _forget_contacts(uow, [(row, update)])
             await uow.commit()
             return row.id
         except Exception as error:
@@ -79,6 +83,7 @@ async def process_one(
             await uow.outbox.add(
                 sender.channel, sender.chat_id, outbound_to_json(SORRY), now, inbox_id=row.id, lane=Lane.REPLY
             )
+            await _forget_contacts(uow, [(row, decoded)])  # parked: never tried again
         await uow.commit()
     return row.id
 
@@ -119,6 +124,7 @@ async def process_batch(
                     replies = await _handle_row(uow, row, update, services, clock)
                     await uow.outbox.add_many(replies, now)
                 await uow.inbox.mark_all_done([row.id for row, _ in batch], now)
+                await _forget_contacts(uow, batch)
                 await uow.commit()
                 batch_done = len(batch)
             except Exception:
@@ -150,10 +156,27 @@ async def _handle_row(
     ]
 
 
+async def _forget_contacts(
+    uow: UnitOfWork, handled: Sequence[tuple[InboxRecord, tuple[Sender, Inbound] | None]]
+) -> None:
+    """A shared contact's raw update holds a phone number and names: once the registration it served is done
+    or refused, nothing needs them (Nghị định 13/2023/NĐ-CP). Only rows already marked handled lose theirs:
+    an update that will be tried again keeps its payload."""
+    contacts = [row.id for row, update in handled if update is not None and isinstance(update[1], Contact)]
+    if contacts:
+        await uow.inbox.drop_payloads(contacts)
+
+
 def _decoded(decoders: Mapping[str, Decoder], row: InboxRecord) -> tuple[Sender, Inbound] | None:
-    """The update as its channel's decoder reads it (None: nothing to act on)."""
+    """The update as its channel's decoder reads it (None: nothing to act on), its text cleaned (`cleaned`:
+    no NUL or other control, bidirectional or invisible characters; NFC). Every channel's events pass here
+    before a handler stores or shows them; the raw row stays as it came."""
     decoder = decoders.get(row.channel)
-    return decoder(row.payload) if decoder else None
+    decoded = decoder(row.payload) if decoder else None
+    if decoded is None:
+        return None
+    sender, event = decoded
+    return replace(sender, display_name=clean_line(sender.display_name)), cleaned(event)
 
 
 def _decoded_quietly(decoders: Mapping[str, Decoder], row: InboxRecord) -> tuple[Sender, Inbound] | None:

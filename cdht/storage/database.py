@@ -18,6 +18,7 @@ from cdht.storage.batch_unit_of_work import SqlBatchUnitOfWork
 from cdht.storage.batching import BatchingSession
 from cdht.storage.checkpoints import Checkpoints
 from cdht.storage.sqlite_inline import InlineDBAPI
+from cdht.storage.text_guard import guard_text
 from cdht.storage.unit_of_work import SqlUnitOfWork
 
 log = structlog.get_logger(__name__)
@@ -44,7 +45,7 @@ def _no_automatic_checkpoints(dbapi_connection: Any, _record: Any) -> None:
 
 def create_engine(url: str, *, inline: bool = True, **kwargs: Any) -> AsyncEngine:
     """An engine; on SQLite `inline` runs sqlite3 in place on the awaiting thread (`sqlite_inline`),
-    otherwise in aiosqlite's own thread per connection."""
+    otherwise in aiosqlite's own thread per connection. Text parameters are cleaned (`text_guard`)."""
     if is_sqlite(url):
         database = make_url(url).database or ":memory:"
         if database != ":memory:":
@@ -53,9 +54,12 @@ def create_engine(url: str, *, inline: bool = True, **kwargs: Any) -> AsyncEngin
             kwargs.setdefault("module", InlineDBAPI())
         engine = create_async_engine(url, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        guard_text(engine)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
-    return create_async_engine(url, **kwargs)
+    engine = create_async_engine(url, **kwargs)
+    guard_text(engine)
+    return engine
 
 
 def log_slow_statements(engine: AsyncEngine, milliseconds: float) -> None:

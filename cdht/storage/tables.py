@@ -20,6 +20,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -78,10 +79,22 @@ class Unit(Base):
 
 
 class Person(Base):
+    """Someone of the roster. A phone belongs to one active person at a time (migration 0007): a deactivated
+    person keeps theirs on record (their answers stay attributed to them) while it is given to someone else."""
+
     __tablename__ = "people"
+    __table_args__ = (
+        Index(
+            "uq_people_phone_active",
+            "phone",
+            unique=True,
+            sqlite_where=text("active"),
+            postgresql_where=text("active"),
+        ),
+    )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     name: Mapped[str] = mapped_column(String(255))
-    phone: Mapped[str] = mapped_column(String(20), unique=True)
+    phone: Mapped[str] = mapped_column(String(20))
     role: Mapped[str] = mapped_column(String(32))
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     department: Mapped[str | None] = mapped_column(String(64))
@@ -103,6 +116,19 @@ class Identity(Base):
     linked_at: Mapped[datetime]
 
 
+class EndedIdentity(Base):
+    """An account whose link ended when its person was deactivated: what it writes is answered only with
+    "your access has ended". Forgotten when the person is reactivated or the account is linked again."""
+
+    __tablename__ = "ended_identities"
+    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str] = mapped_column(String(64))
+    ended_at: Mapped[datetime]
+
+
 class InviteCode(Base):
     __tablename__ = "invite_codes"
     code: Mapped[str] = mapped_column(String(32), primary_key=True)
@@ -110,6 +136,7 @@ class InviteCode(Base):
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime | None]
     used_at: Mapped[datetime | None]
+    issuer_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))  # None: made from the command line
 
 
 class AssessmentYear(Base):
@@ -213,6 +240,13 @@ class OfficerFlow(Base):
     updated_at: Mapped[datetime]
 
 
+# The rows whose payload is still kept, for the retention prune to find the old ones (migration 0008).
+_KEPT: dict[str, Any] = {
+    "sqlite_where": text("payload IS NOT NULL"),
+    "postgresql_where": text("payload IS NOT NULL"),
+}
+
+
 class InboxEvent(Base):
     """A raw channel update, stored before it is acknowledged; the unique key drops redeliveries."""
 
@@ -221,12 +255,13 @@ class InboxEvent(Base):
         UniqueConstraint("channel", "external_id"),
         Index("ix_inbox_pending", "status", "user_key", "id"),
         Index("ix_inbox_queue", "channel", "status", "id"),
+        Index("ix_inbox_payload_kept", "processed_at", **_KEPT),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))
     external_id: Mapped[str] = mapped_column(String(128))
     user_key: Mapped[str] = mapped_column(String(128))
-    payload: Mapped[dict[str, Any]]
+    payload: Mapped[dict[str, Any] | None]  # None: dropped once handled (retention); the row stays
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)
@@ -242,12 +277,13 @@ class OutboxMessage(Base):
         UniqueConstraint("dedupe_key"),
         Index("ix_outbox_queue", "channel", "status", "lane", "id"),
         Index("ix_outbox_chat", "channel", "chat_id", "status", "id"),
+        Index("ix_outbox_payload_kept", "created_at", **_KEPT),
     )
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))
     chat_id: Mapped[str] = mapped_column(String(64))
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
-    payload: Mapped[dict[str, Any]]
+    payload: Mapped[dict[str, Any] | None]  # None: dropped some days after it was sent (retention)
     status: Mapped[str] = mapped_column(String(16), default="pending")
     lane: Mapped[int] = mapped_column(
         SmallInteger, default=0, server_default="0"

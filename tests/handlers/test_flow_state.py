@@ -21,6 +21,7 @@ from cdht.handlers.admin.roster import import_roster
 from cdht.handlers.flow_steps import STEPS
 from cdht.handlers.flows import (
     FLOW_TYPES,
+    AccessFlow,
     Attachment,
     BroadcastFlow,
     DifficultyFlow,
@@ -54,6 +55,7 @@ EVERY_FLOW: list[Flow] = [
     DifficultyFlow(),
     DifficultyReplyFlow(id=7),
     RecognitionFlow(),
+    AccessFlow(action="deactivate", person=12, reason="đã nghỉ việc"),
 ]
 PREVIOUS_VERSION = [  # the dicts the untyped flows stored, as the migration moves them over
     ({"name": "broadcast", "step": "text"}, BroadcastFlow()),

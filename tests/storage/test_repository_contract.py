@@ -11,6 +11,7 @@ from unittest.mock import ANY
 import pytest
 
 from cdht.handlers.ports import (
+    InviteRecord,
     NewAnswer,
     NewEvidence,
     QueuedMessage,
@@ -99,10 +100,33 @@ class TestRepositoryContract:
             await uow.invites.create("OLD", person.id, NOW, NOW - timedelta(seconds=1))
             await uow.commit()
         async with backend_uow_factory() as uow:
-            assert await uow.invites.redeem("ABC123", NOW) == person.id
+            redeemed = await uow.invites.redeem("ABC123", NOW)
+            assert redeemed is not None and redeemed.person_id == person.id
             assert await uow.invites.redeem("ABC123", NOW) is None
             assert await uow.invites.redeem("OLD", NOW) is None
             assert await uow.invites.redeem("NOPE", NOW) is None
+
+    async def test_an_invite_code_keeps_who_made_it(self, backend_uow_factory: Factory) -> None:
+        later = NOW + timedelta(hours=1)
+        async with backend_uow_factory() as uow:
+            _, commune, village, _ = await _tree(uow)
+            person = await uow.people.add("A", "+84912345678", "village_head", village, NOW)
+            officer = await uow.people.add("B", "+84987654321", "commune_officer", commune, NOW)
+            await uow.invites.create(
+                "FROMCHAT2", person.id, NOW, NOW + timedelta(hours=72), issuer_id=officer.id
+            )
+            await uow.invites.create("FROMCLI2", person.id, NOW, NOW + timedelta(hours=72))
+            await uow.commit()
+        async with backend_uow_factory() as uow:
+            assert await uow.invites.redeem("FROMCHAT2", later) == InviteRecord(
+                "FROMCHAT2", person.id, NOW, NOW + timedelta(hours=72), officer.id, later
+            )
+            assert await uow.invites.redeem("FROMCLI2", later) == InviteRecord(
+                "FROMCLI2", person.id, NOW, NOW + timedelta(hours=72), None, later
+            )
+            await uow.commit()
+        async with backend_uow_factory() as uow:
+            assert await uow.invites.redeem("FROMCHAT2", later) is None
 
     async def test_answers_keep_history_and_latest_wins(self, backend_uow_factory: Factory) -> None:
         async with backend_uow_factory() as uow:

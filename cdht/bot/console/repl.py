@@ -20,7 +20,7 @@ async def choose_person(app: App, phone: str | None, role: str | None) -> Person
         if phone:
             normalised = normalise_phone(phone)
             return await uow.people.by_phone(normalised) if normalised else None
-        people = await uow.people.all()
+        people = [p for p in await uow.people.all() if p.active]  # the deactivated cannot chat any more
     if role:
         return next((p for p in people if p.role == role), None)
     people.sort(key=lambda p: (ROLE_ORDER.index(p.role) if p.role in ROLE_ORDER else 9, p.id))

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from cdht.conversations.definition.consistency import (
+    broken_dependents,
+    broken_relation,
+    lower_first,
+    relation_reason,
+)
 from cdht.conversations.definition.hints import example_for
 from cdht.conversations.definition.question import Question
 from cdht.conversations.definition.values import AnswerValue, coerce, display
@@ -121,45 +127,27 @@ def record(turn: Turn, question: Question, value: AnswerValue) -> None:
     advance(turn)
 
 
-def lower_first(name: str) -> str:
-    """'Số công dân' -> 'số công dân', but 'CĐHT cấp thôn' stays as it is."""
-    if len(name) > 1 and name[1].isupper():
-        return name
-    return name[:1].lower() + name[1:]
-
-
-def _number(value: object) -> float | None:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    return None
-
-
 def _relation_refusal(
     turn: Turn, question: Question, value: AnswerValue, shown: str
 ) -> AnswerRejected | None:
     values = relevant_values(turn.session, turn.questionnaire)
-    mine = _number(value)
-    for relation in turn.questionnaire.relations(question.id):
-        theirs = _number(values.get(relation.target))
-        if mine is None or theirs is None or relation.holds(mine, theirs):
-            continue
-        target = turn.questionnaire.question(relation.target)
-        target_shown = turn.session.answers[relation.target].display
-        reason = f"{question.name} ({shown}) {relation.phrase} {lower_first(target.name)} ({target_shown})."
-        bare = format_value(target.type, turn.session.answers[relation.target].value)
-        example = bare if relation.op in ("<=", ">=", "==") else example_for(question)
-        return AnswerRejected(question.id, reason, example)
-    return None
+    relation = broken_relation(turn.questionnaire, question.id, value, values)
+    if relation is None:
+        return None
+    target = turn.questionnaire.question(relation.target)
+    target_answer = turn.session.answers[relation.target]
+    reason = relation_reason(question, shown, relation, target, target_answer.display)
+    bare = format_value(target.type, target_answer.value)
+    example = bare if relation.op in ("<=", ">=", "==") else example_for(question)
+    return AnswerRejected(question.id, reason, example)
 
 
 def _reopen_dependents(turn: Turn, question: Question, value: AnswerValue, shown: str) -> None:
     session = turn.session
     values = relevant_values(session, turn.questionnaire)
-    theirs = _number(value)
-    for dependent, relation in turn.questionnaire.dependents(question.id):
-        mine = _number(values.get(dependent.id))
-        if mine is None or theirs is None or relation.holds(mine, theirs):
-            continue
+    for dependent, relation in broken_dependents(turn.questionnaire, question.id, value, values):
+        if dependent.id not in session.answers:
+            continue  # reopened already by another of its relations
         old = session.answers.pop(dependent.id)
         if dependent.id not in session.reopened:
             session.reopened.append(dependent.id)
@@ -168,4 +156,3 @@ def _reopen_dependents(turn: Turn, question: Question, value: AnswerValue, shown
             "Xin nhập lại."
         )
         turn.emit(QuestionReopened(dependent.id, reason))
-        values.pop(dependent.id, None)

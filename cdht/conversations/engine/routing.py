@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cdht.conversations.definition.expression import evaluate
+from cdht.conversations.definition import consistency
 from cdht.conversations.definition.question import Question
 from cdht.conversations.definition.questionnaire import Questionnaire
 from cdht.conversations.definition.values import AnswerValue
@@ -46,18 +46,8 @@ def _hashable(value: object) -> object:
 
 
 def _relevant(session: Session, questionnaire: Questionnaire) -> list[Question]:
-    values: dict[str, AnswerValue] = {}
-    relevant: list[Question] = []
-    conditions = questionnaire.conditions()
-    answers = session.answers
-    for question in questionnaire.questions:
-        condition = conditions.get(question.id)
-        if condition is not None and not evaluate(condition, values):
-            continue
-        relevant.append(question)
-        if question.id in answers:
-            values[question.id] = answers[question.id].value
-    return relevant
+    answers = {question_id: answer.value for question_id, answer in session.answers.items()}
+    return consistency.relevant_questions(questionnaire, answers)
 
 
 def relevant_values(session: Session, questionnaire: Questionnaire) -> dict[str, AnswerValue]:

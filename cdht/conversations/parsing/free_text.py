@@ -1,23 +1,16 @@
-"""Free-text answers: trimmed, NFC, with at least one letter or digit, at most 1.000 characters."""
+"""Free-text answers: cleaned (`clean_text`) and trimmed, with a letter or digit, at most 1.000 characters."""
 
 from __future__ import annotations
 
-import unicodedata
-
+from cdht.conversations.parsing.clean_text import clean_text
 from cdht.conversations.parsing.common import Parsed, ParseResult, Rejected, group_thousands
-from cdht.conversations.parsing.folding import nfc
 
 MAX_TEXT = 1000
 EXAMPLE = "Thôn tổ chức 4 buổi sinh hoạt câu lạc bộ"
 
 
-def _without_controls(text: str) -> str:
-    text = text.replace("\r\n", "\n")
-    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs"))
-
-
 def parse_text(text: str) -> ParseResult:
-    cleaned = _without_controls(nfc(text)).strip()
+    cleaned = clean_text(text).strip()
     if not any(ch.isalnum() for ch in cleaned):
         return Rejected("Chưa thấy câu trả lời. Xin viết câu trả lời bằng chữ.", EXAMPLE)
     if len(cleaned) > MAX_TEXT:

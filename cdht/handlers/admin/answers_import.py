@@ -1,14 +1,24 @@
-"""`cdht import-answers`: answers (and evidence files) from CSV/XLSX, all or nothing."""
+"""`cdht import-answers`: answers (and evidence files) from CSV/XLSX, all or nothing.
+
+An answer is checked exactly as the chat checks it (the same functions): its bounds and type, then the
+questionnaire's relations with the unit's other answers of that year, those of the same file and those
+already stored (`consistency`). A bad row is reported with its row number and why; nothing is imported."""
 
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from cdht.conversations.definition import consistency
 from cdht.conversations.definition.loader import builtin_questionnaires
+from cdht.conversations.definition.questionnaire import Questionnaire
+from cdht.conversations.definition.values import AnswerValue as ChatValue
+from cdht.conversations.definition.values import GeoPoint, coerce, display, to_json
 from cdht.conversations.parsing.answers import Parsed, format_value, parse_answer
+from cdht.conversations.parsing.clean_text import clean_line
 from cdht.handlers.admin.items import ItemSpec, item_catalog
 from cdht.handlers.admin.spreadsheet import Row, read_rows
 from cdht.handlers.ports import (
@@ -44,6 +54,7 @@ class AnswersImportError(ValueError):
 
 @dataclass(frozen=True)
 class PlannedAnswer:
+    row: int
     unit: UnitRecord
     year: int
     spec: ItemSpec
@@ -90,7 +101,7 @@ def _plan_row(
     if not text:
         if evidence is None:
             return f"Dòng {n}: thiếu giá trị."
-        return PlannedAnswer(unit, int(year_text), spec, None, "", False, evidence)
+        return PlannedAnswer(n, unit, int(year_text), spec, None, "", False, evidence)
     parsed = parse_answer(
         spec.qtype,
         text,
@@ -101,30 +112,96 @@ def _plan_row(
     )
     if not isinstance(parsed, Parsed):
         return f"Dòng {n}: giá trị '{text}' của {cells['item']}: {parsed.reason}"
-    return PlannedAnswer(unit, int(year_text), spec, parsed.value, parsed.display, True, evidence)
+    value: AnswerValue = parsed.value
+    shown = parsed.display
+    if spec.question is not None:  # as the chat does after parsing: the value must fit the question
+        fitting = coerce(spec.question, parsed.value)
+        if fitting is None:
+            return (
+                f"Dòng {n}: giá trị '{text}' của {cells['item']}: câu trả lời này không hợp lệ cho câu hỏi."
+            )
+        value = to_json(fitting) if isinstance(fitting, GeoPoint) else fitting  # stored as the chat does
+        shown = display(spec.question, fitting)
+    return PlannedAnswer(n, unit, int(year_text), spec, value, shown, True, evidence)
 
 
 async def import_answers(
     path: Path, uow: AnswersImportUnitOfWork, files: FileStore, now: datetime
 ) -> AnswersReport:
-    rows = read_rows(path, HEADER_ALIASES, ("unit_code", "year", "item", "value"))
+    rows = read_rows(path, HEADER_ALIASES, ("unit_code", "year", "item", "value"), multiline=("value",))
     units = await uow.units.by_codes(sorted({row.cells.get("unit_code", "") for row in rows}))
     catalog = item_catalog(builtin_questionnaires().values())
     plans: list[PlannedAnswer] = []
-    problems: list[str] = []
+    problems: list[tuple[int, str]] = []
     for row in rows:
         outcome = _plan_row(row, units, catalog, path.parent)
         if isinstance(outcome, str):
-            problems.append(outcome)
+            problems.append((row.number, outcome))
         else:
             plans.append(outcome)
+    problems += await _relation_problems(plans, uow)
     if problems:
-        raise AnswersImportError(problems)
+        raise AnswersImportError([problem for _, problem in sorted(problems, key=lambda p: p[0])])
     report = AnswersReport()
     for plan in plans:
         await _apply(plan, uow, files, now, report)
     await uow.commit()
     return report
+
+
+async def _relation_problems(
+    plans: list[PlannedAnswer], uow: AnswersImportUnitOfWork
+) -> list[tuple[int, str]]:
+    """The relations the imported answers break, as the chat would refuse them, for each unit and year: the
+    answers already stored overlaid with the file's (a later row for the same question wins)."""
+    groups: dict[tuple[int, int], tuple[Questionnaire, dict[str, PlannedAnswer]]] = {}
+    for plan in plans:
+        questionnaire = plan.spec.questionnaire
+        if plan.has_value and questionnaire is not None:
+            group = groups.setdefault((plan.unit.id, plan.year), (questionnaire, {}))
+            group[1][plan.spec.question_id] = plan
+    problems: list[tuple[int, str]] = []
+    for (unit_id, year), (questionnaire, imported) in groups.items():
+        stored = {qid: record.value for qid, record in (await uow.answers.latest(unit_id, year)).items()}
+        problems += _broken_relations(questionnaire, imported, stored)
+    return problems
+
+
+def _broken_relations(
+    questionnaire: Questionnaire, imported: dict[str, PlannedAnswer], stored: Mapping[str, object]
+) -> list[tuple[int, str]]:
+    """Every imported answer checked against the answers that count, both ways: `5.000 người học tập` above
+    `100 công dân` of the same file, and `100 công dân` below the `850 người học tập` already stored."""
+    answers: dict[str, ChatValue] = {}
+    for question_id, raw in [*stored.items(), *((qid, plan.value) for qid, plan in imported.items())]:
+        question = questionnaire.get(question_id)
+        value = coerce(question, raw) if question is not None else None
+        if value is not None:
+            answers[question_id] = value
+    counted = consistency.relevant_values(questionnaire, answers)
+
+    def shown(question_id: str) -> str:
+        """An answer as a reason shows it, with where it comes from: a row of this file, or stored."""
+        text = display(questionnaire.question(question_id), answers[question_id])
+        source = imported.get(question_id)
+        return f"{text}, dòng {source.row}" if source is not None else f"{text}, đã lưu"
+
+    problems: list[tuple[int, str]] = []
+    for question_id, plan in imported.items():
+        if question_id not in answers:
+            continue
+        question, value = questionnaire.question(question_id), answers[question_id]
+        mine = display(question, value)
+        relation = consistency.broken_relation(questionnaire, question_id, value, counted)
+        if relation is not None:
+            target = questionnaire.question(relation.target)
+            reason = consistency.relation_reason(question, mine, relation, target, shown(target.id))
+            problems.append((plan.row, f"Dòng {plan.row}: {reason}"))
+        for dependent, broken in consistency.broken_dependents(questionnaire, question_id, value, counted):
+            if dependent.id not in imported:  # an imported dependent is reported on its own row, above
+                reason = consistency.relation_reason(dependent, shown(dependent.id), broken, question, mine)
+                problems.append((plan.row, f"Dòng {plan.row}: {reason}"))
+    return problems
 
 
 async def _apply(
@@ -166,7 +243,7 @@ async def _apply(
                 mime_type=mime,
                 size=plan.evidence.stat().st_size,
                 sha256=sha256,
-                original_name=plan.evidence.name,
+                original_name=clean_line(plan.evidence.name),
                 channel="import",
                 created_at=now,
             )

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from cdht.conversations.definition.question import Question
 from cdht.conversations.definition.questionnaire import Questionnaire
 
 # Which tier of unit answers each questionnaire.
@@ -20,6 +21,10 @@ class ItemSpec:
     min_value: float | None = None
     max_value: float | None = None
     levels: tuple[int, int] = (0, 3)
+    # The question as the chat asks it, and its questionnaire (None for the province's facts, which no chat
+    # asks): an imported answer is checked by the same rules (bounds, relations with other answers).
+    question: Question | None = field(default=None, compare=False, repr=False)
+    questionnaire: Questionnaire | None = field(default=None, compare=False, repr=False)
 
 
 def _province_items() -> dict[str, ItemSpec]:
@@ -55,6 +60,8 @@ def item_catalog(questionnaires: Iterable[Questionnaire]) -> dict[str, dict[str,
                 min_value=question.min,
                 max_value=question.max,
                 levels=question.levels,
+                question=question,
+                questionnaire=questionnaire,
             )
             items[question.id] = spec
             if question.fact:

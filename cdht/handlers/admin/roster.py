@@ -9,6 +9,7 @@ from pathlib import Path
 from cdht.conversations.parsing.folding import fold
 from cdht.handlers.admin.phones import normalise_phone
 from cdht.handlers.admin.spreadsheet import Row, read_rows
+from cdht.handlers.admin.unit_tree import Move, plan_tree
 from cdht.handlers.ports import ROLES, TIERS, PersonRecord, RosterImportUnitOfWork, UnitRecord
 
 HEADER_ALIASES = {
@@ -81,12 +82,16 @@ class RosterReport:
     people_added: list[str] = field(default_factory=list)
     people_changed: list[str] = field(default_factory=list)
     unchanged: int = 0
+    units_moved: list[Move] = field(default_factory=list)  # also in units_changed
 
     def summary(self) -> str:
-        return (
-            f"Đơn vị: thêm {len(self.units_added)}, sửa {len(self.units_changed)}. "
-            f"Người: thêm {len(self.people_added)}, sửa {len(self.people_changed)}. "
-            f"Không đổi: {self.unchanged}."
+        return "\n".join(
+            [
+                f"Đơn vị: thêm {len(self.units_added)}, sửa {len(self.units_changed)}. "
+                f"Người: thêm {len(self.people_added)}, sửa {len(self.people_changed)}. "
+                f"Không đổi: {self.unchanged}.",
+                *(move.text() for move in self.units_moved),
+            ]
         )
 
 
@@ -156,19 +161,20 @@ async def import_roster(path: Path, uow: RosterImportUnitOfWork, now: datetime) 
     """Validate the whole file, then apply it in one transaction; any problem raises and changes nothing."""
     units, people, problems = parse_roster(read_rows(path, HEADER_ALIASES, REQUIRED))
     existing_units = {u.code: u for u in await uow.units.all()}
-    existing_people = {p.phone: p for p in await uow.people.all()}
-    problems += _check_tree(units, existing_units)
+    existing_people = {p.phone: p for p in await uow.people.all() if p.active}  # phones of the inactive: free
+    tree = plan_tree(units, list(existing_units.values()))
+    problems += tree.problems + _people_left_behind(units, existing_units, existing_people, people)
     for person in people:
         known = existing_people.get(person.phone)
         if known is not None and fold(known.name) != fold(person.name):
             problems.append(f"Dòng {person.row}: số {person.phone} đã thuộc về {known.name}.")
     if problems:
         raise RosterError(problems)
-    report = RosterReport()
+    report = RosterReport(units_moved=tree.moves)
     by_code = dict(existing_units)
-    for unit in sorted(units, key=lambda u: TIERS.index(u.tier)):
-        parent_id = by_code[unit.parent_code].id if unit.parent_code else None
-        await _apply_unit(uow, unit, parent_id, by_code, report, now)
+    for unit in sorted(units, key=lambda u: TIERS.index(u.tier)):  # a parent's tier is higher: added first
+        parent = tree.parents[unit.code]
+        await _apply_unit(uow, unit, by_code[parent].id if parent else None, by_code, report, now)
     for person in people:
         await _apply_person(
             uow, person, by_code[person.unit_code].id, existing_people.get(person.phone), report, now
@@ -177,23 +183,32 @@ async def import_roster(path: Path, uow: RosterImportUnitOfWork, now: datetime) 
     return report
 
 
-def _check_tree(units: list[UnitRow], existing: dict[str, UnitRecord]) -> list[str]:
-    tiers = {code: unit.tier for code, unit in existing.items()} | {u.code: u.tier for u in units}
+def _people_left_behind(
+    units: list[UnitRow],
+    existing_units: dict[str, UnitRecord],
+    existing_people: dict[str, PersonRecord],
+    people: list[PersonRow],
+) -> list[str]:
+    """A unit given a new tier may not keep people whose role belongs to its old one (unless the file
+    places them elsewhere)."""
+    placed = {person.phone for person in people}
     problems = []
     for unit in units:
-        if not unit.parent_code:
-            if unit.tier != "province" and unit.code not in existing:
-                problems.append(
-                    f"Dòng {unit.row}: đơn vị {unit.code} cấp {unit.tier} cần mã đơn vị cấp trên."
-                )
+        known = existing_units.get(unit.code)
+        if known is None or known.tier == unit.tier:
             continue
-        parent_tier = tiers.get(unit.parent_code)
-        if parent_tier is None:
-            problems.append(f"Dòng {unit.row}: không tìm thấy đơn vị cấp trên {unit.parent_code}.")
-        elif TIERS.index(parent_tier) >= TIERS.index(unit.tier):
-            problems.append(
-                f"Dòng {unit.row}: {unit.parent_code} (cấp {parent_tier}) không thể là cấp trên của cấp {unit.tier}."
-            )
+        for person in existing_people.values():
+            if (
+                person.unit_id == known.id
+                and person.active
+                and person.phone not in placed
+                and ROLE_TIER.get(person.role) != unit.tier
+            ):
+                problems.append(
+                    f"Dòng {unit.row}: không thể đổi cấp của {unit.code} vì {person.name} ({person.phone}) "
+                    "vẫn làm việc ở đơn vị này với vai trò của cấp cũ; hãy ghi người này ở đơn vị đúng cấp "
+                    "trong cùng tệp."
+                )
     return problems
 
 

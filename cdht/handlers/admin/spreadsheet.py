@@ -9,7 +9,8 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from cdht.conversations.parsing.folding import fold, nfc
+from cdht.conversations.parsing.clean_text import clean_line, clean_text
+from cdht.conversations.parsing.folding import fold
 
 
 class SpreadsheetError(ValueError):
@@ -22,24 +23,37 @@ class Row:
     cells: dict[str, str]
 
 
-def read_rows(path: Path, aliases: Mapping[str, str], required: tuple[str, ...]) -> list[Row]:
+def read_rows(
+    path: Path, aliases: Mapping[str, str], required: tuple[str, ...], *, multiline: tuple[str, ...] = ()
+) -> list[Row]:
     """Rows of the first sheet (XLSX) or of the CSV file; blank rows are dropped.
 
-    `aliases` maps folded header texts ("ma don vi") to canonical names ("unit_code").
+    `aliases` maps folded header texts ("ma don vi") to canonical names ("unit_code"). Every cell is
+    cleaned (`clean_text`: no NUL or other control, bidirectional or invisible characters, NFC) and
+    trimmed; the columns named in `multiline` keep their line breaks, the others are one line each.
     """
     raw = _read_xlsx(path) if path.suffix.lower() in (".xlsx", ".xlsm") else _read_csv(path)
     if not raw:
         raise SpreadsheetError("Tệp không có dòng tiêu đề.")
-    header = [aliases.get(fold(cell).replace("_", " "), fold(cell)) for cell in raw[0]]
+    header = [_column(cell, aliases) for cell in raw[0]]
     missing = [name for name in required if name not in header]
     if missing:
         raise SpreadsheetError(f"Thiếu cột: {', '.join(missing)}.")
     rows = []
     for index, values in enumerate(raw[1:], start=2):
-        cells = {name: nfc(value).strip() for name, value in zip(header, values, strict=False) if name}
+        cells = {
+            name: clean_text(value, multiline=name in multiline).strip()
+            for name, value in zip(header, values, strict=False)
+            if name
+        }
         if any(cells.values()):
             rows.append(Row(index, cells))
     return rows
+
+
+def _column(cell: str, aliases: Mapping[str, str]) -> str:
+    folded = fold(clean_line(cell))
+    return aliases.get(folded.replace("_", " "), folded)
 
 
 def _read_csv(path: Path) -> list[list[str]]:
@@ -47,7 +61,7 @@ def _read_csv(path: Path) -> list[list[str]]:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as error:
         raise SpreadsheetError("Tệp CSV phải được lưu với bảng mã UTF-8.") from error
-    lines = text.splitlines()
+    lines = clean_text(text).splitlines()  # first: a control character would split a line
     # Excel in a Vietnamese locale saves CSV with ";" because "," is the decimal mark.
     first = lines[0] if lines else ""
     delimiter = max(",;\t", key=first.count)

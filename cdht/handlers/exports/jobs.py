@@ -16,6 +16,7 @@ from cdht.conversations.outbound import OutboundMessage
 from cdht.conversations.parsing.folding import fold
 from cdht.handlers.context import Services
 from cdht.handlers.exports.renderings import EXPORT_TIERS, Rendered, render_job
+from cdht.handlers.facts_loader import UnitTreeError
 from cdht.handlers.ports import ExportRequestUnitOfWork, JobRecord, PersonRecord, UnitOfWorkFactory
 from cdht.handlers.wire import outbound_to_json
 
@@ -77,6 +78,10 @@ async def run_next_job(
         rendered = work
         files = await asyncio.to_thread(_write, rendered, services.exports_dir, job.id)
         error = None
+    except UnitTreeError as broken:  # the stored tree loops: the answer is to say so, once; no retry helps
+        log.warning("job refused: unit tree loops", job_id=job.id, kind=job.kind, unit=broken.unit_code)
+        files, error = [], None
+        work = Rendered((), message=OutboundMessage(text=f"⚠️ {broken}"))
     except Exception as failure:
         log.exception("job failed", job_id=job.id, kind=job.kind)
         files, error = [], f"{type(failure).__name__}: {failure}"

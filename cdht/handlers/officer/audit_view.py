@@ -15,6 +15,11 @@ ACTIONS = {
     "approve": "duyệt",
     "return": "trả lại",
     "recognition": "ghi quyết định công nhận",
+    "invite": "tạo mã mời",
+    "invite_used": "dùng mã mời",
+    "relink": "chuyển liên kết tài khoản",
+    "deactivate": "khoá quyền dùng bot",
+    "reactivate": "mở khoá quyền dùng bot",
 }
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 

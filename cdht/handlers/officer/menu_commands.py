@@ -6,10 +6,12 @@ from datetime import datetime
 
 from cdht.conversations.inbound import Command
 from cdht.conversations.outbound import Button, OutboundMessage
+from cdht.handlers.admin import lifecycle_chat
 from cdht.handlers.admin.invites import invite_in_chat
 from cdht.handlers.command_table import NOT_IN_SCOPE, commands_for
 from cdht.handlers.context import Services
 from cdht.handlers.exports.jobs import EXPORT_FORMATS, queue_job
+from cdht.handlers.facts_loader import UnitTreeError
 from cdht.handlers.flows import BroadcastFlow, RecognitionFlow, current_flow, set_flow
 from cdht.handlers.officer import broadcast, progress_report, review
 from cdht.handlers.officer.audit_view import audit_text
@@ -62,7 +64,13 @@ async def run_command(
         await set_flow(uow, person, RecognitionFlow(), now)
         return [OutboundMessage(text=f"🏅 Ghi quyết định công nhận.\n{FORMAT_HELP}")]
     if name == "moi":
-        return [await invite_in_chat(uow, person, arg or "", now, services.timezone)]
+        return [
+            await invite_in_chat(
+                uow, person, arg or "", now, services.timezone, hours=services.invite_hours, year=year
+            )
+        ]
+    if name in lifecycle_chat.COMMANDS:
+        return [await lifecycle_chat.run(uow, person, name, arg or "", now, year)]
     if name == "vuongmac":
         return [await difficulties.open_menu(uow, person, now)]
     if name == "vm_traloi":
@@ -78,9 +86,12 @@ async def run_command(
             return [NOT_IN_SCOPE]
         params = {"unit": unit.code, "year": year}
         if unit.tier == "commune":  # twenty villages: answered at once
-            message = await services.long_read(
-                uow, lambda reader: progress_report.commune_progress(reader, unit, year, today)
-            )
+            try:
+                message = await services.long_read(
+                    uow, lambda reader: progress_report.commune_progress(reader, unit, year, today)
+                )
+            except UnitTreeError as broken:  # stored data loops: say so, and draw no chart of it
+                return [OutboundMessage(text=f"⚠️ {broken}")]
         else:  # every commune of a district or province: the jobs runner sends it, nobody waits behind it
             await queue_job(uow, person, "progress", params, channel, now)
             message = OutboundMessage(

@@ -68,6 +68,6 @@ async def village_states(uow: VillageStatusUnitOfWork, commune: UnitRecord, year
             state = "in_progress"
         else:
             state = "not_started"
-        heads = tuple(p for p in people if p.unit_id == village.id and p.role == "village_head")
+        heads = tuple(p for p in people if p.unit_id == village.id and p.role == "village_head" and p.active)
         states.append(VillageState(village, state, answered, total, heads))
     return states

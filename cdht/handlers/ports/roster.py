@@ -35,6 +35,18 @@ class PersonRecord:
 
 
 @dataclass(frozen=True)
+class InviteRecord:
+    """A one-time invite code: whom it links, who made it (None: from the command line), until when."""
+
+    code: str
+    person_id: int
+    created_at: datetime
+    expires_at: datetime | None
+    issuer_id: int | None = None
+    used_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class IdentityRecord:
     person_id: int
     channel: str
@@ -49,6 +61,7 @@ class UnitRepository(Protocol):
     async def by_codes(self, codes: Sequence[str]) -> dict[str, UnitRecord]: ...
     async def children(self, unit_id: int) -> list[UnitRecord]: ...
     async def subtree(self, unit_id: int) -> list[UnitRecord]: ...
+    async def ancestors(self, unit_id: int) -> list[UnitRecord]: ...
     async def all(self) -> list[UnitRecord]: ...
     async def add(
         self, code: str, name: str, tier: str, parent_id: int | None, now: datetime
@@ -58,7 +71,10 @@ class UnitRepository(Protocol):
 
 class PersonRepository(Protocol):
     async def get(self, person_id: int) -> PersonRecord | None: ...
-    async def by_phone(self, phone: str) -> PersonRecord | None: ...
+    async def by_phone(self, phone: str) -> PersonRecord | None:
+        """The active person with this phone; when there is none, the latest added inactive one."""
+        ...
+
     async def all(self) -> list[PersonRecord]: ...
     async def in_units(self, unit_ids: Sequence[int]) -> list[PersonRecord]: ...
     async def page_in_units(
@@ -74,8 +90,30 @@ class PersonRepository(Protocol):
     async def link_identity(
         self, person_id: int, channel: str, external_id: str, chat_id: str, now: datetime
     ) -> None: ...
+    async def deactivate(self, person_id: int, now: datetime) -> list[IdentityRecord]:
+        """Mark the person inactive and unlink their accounts at once, remembering them as ended
+        (`ended_link`); returns the accounts unlinked. Their phone is free for someone else."""
+        ...
+
+    async def reactivate(self, person_id: int) -> None:
+        """Mark the person active again and forget their ended accounts (they register anew). Raises the
+        storage's integrity error when an active person holds their phone."""
+        ...
+
+    async def ended_link(self, channel: str, external_id: str) -> PersonRecord | None:
+        """The inactive person whose link from this account ended; None when there is none (or they are
+        active again)."""
+        ...
 
 
 class InviteRepository(Protocol):
-    async def create(self, code: str, person_id: int, now: datetime, expires_at: datetime | None) -> None: ...
-    async def redeem(self, code: str, now: datetime) -> int | None: ...
+    async def create(
+        self,
+        code: str,
+        person_id: int,
+        now: datetime,
+        expires_at: datetime | None,
+        *,
+        issuer_id: int | None = None,
+    ) -> None: ...
+    async def redeem(self, code: str, now: datetime) -> InviteRecord | None: ...

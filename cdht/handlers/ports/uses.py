@@ -14,6 +14,7 @@ from cdht.handlers.ports.answers import (
     SessionRepository,
     YearRepository,
 )
+from cdht.handlers.ports.flows import FlowRepository
 from cdht.handlers.ports.officers import AuditRepository, ReminderRepository
 from cdht.handlers.ports.queues import JobRepository, OutboxRepository
 from cdht.handlers.ports.roster import InviteRepository, PersonRepository, UnitRepository
@@ -35,18 +36,28 @@ class NotifyUnitOfWork(Protocol):
     outbox: OutboxRepository
 
 
-class RegistrationUnitOfWork(Protocol):
-    """Linking a chat account by phone contact or invite code: `registration.register`."""
+class RegistrationUnitOfWork(NotifyUnitOfWork, Protocol):
+    """Linking a chat account by phone contact or invite code, audited, the old chat told of a re-link:
+    `registration.register`."""
 
-    people: PersonRepository
     invites: InviteRepository
+    audit: AuditRepository
 
 
 class InviteUnitOfWork(ScopeUnitOfWork, Protocol):
-    """Making invite codes: `invites.create_invite`, `invites.invite_in_chat`."""
+    """Making invite codes, audited: `invites.create_invite`, `invites.invite_in_chat`."""
 
     people: PersonRepository
     invites: InviteRepository
+    audit: AuditRepository
+
+
+class LifecycleUnitOfWork(ScopeUnitOfWork, NotifyUnitOfWork, Protocol):
+    """Deactivating and reactivating people, audited; their officer flow ends with their access:
+    `lifecycle.deactivate`, `lifecycle.reactivate`, `lifecycle_chat`, `roster_replace`."""
+
+    audit: AuditRepository
+    flows: FlowRepository
 
 
 class PersistUnitOfWork(Protocol):
@@ -139,6 +150,11 @@ class RosterImportUnitOfWork(Protocol):
     async def commit(self) -> None: ...
 
 
+class RosterReplaceUnitOfWork(RosterImportUnitOfWork, LifecycleUnitOfWork, Protocol):
+    """Importing a roster that replaces a subtree: those of it missing from the file are deactivated in the
+    same transaction: `roster_replace.replace_subtree`."""
+
+
 class AnswersImportUnitOfWork(Protocol):
     """Importing answers from a spreadsheet (commits when it is done): `answers_import.import_answers`."""
 
@@ -176,6 +192,7 @@ if TYPE_CHECKING:
         NotifyUnitOfWork,
         RegistrationUnitOfWork,
         InviteUnitOfWork,
+        LifecycleUnitOfWork,
         AnsweringUnitOfWork,
         ReviewUnitOfWork,
         RecognitionUnitOfWork,
@@ -183,8 +200,9 @@ if TYPE_CHECKING:
         ReminderPlanUnitOfWork,
         ExportRequestUnitOfWork,
         RosterImportUnitOfWork,
+        RosterReplaceUnitOfWork,
         AnswersImportUnitOfWork,
         OutboxSenderUnitOfWork,
     ]:
         """Never called: mypy checks here that `UnitOfWork` satisfies each narrow protocol."""
-        return (uow, uow, uow, uow, uow, uow, uow, uow, uow, uow, uow, uow, uow)
+        return (uow, uow, uow, uow, uow, uow, uow, uow, uow, uow, uow, uow, uow, uow, uow)

@@ -15,16 +15,16 @@ ADMIN_ROLES = ("district_admin", "province_admin")
 
 
 async def responsible_admins(uow: UnitOfWork, person: PersonRecord) -> list[PersonRecord]:
-    """The nearest admins above the person's unit: the district's (education office), else the province's."""
-    unit = await uow.units.get(person.unit_id)
-    while unit is not None:
-        admins = [
-            p for p in await uow.people.in_units([unit.id]) if p.role in ADMIN_ROLES and p.id != person.id
-        ]
-        if admins:
-            education = [p for p in admins if p.department in (None, "phong_gddt")]
-            return education or admins
-        unit = await uow.units.get(unit.parent_id) if unit.parent_id is not None else None
+    """The nearest admins above the person's unit: the district's (education office), else the province's.
+    Where no admin is above (a roster headed by a commune), the nearest commune officers answer."""
+    above = await uow.units.ancestors(person.unit_id)  # one bounded query, nearest first
+    people = [p for p in await uow.people.in_units([u.id for u in above]) if p.active and p.id != person.id]
+    for roles in (ADMIN_ROLES, ("commune_officer",)):
+        for unit in above:
+            found = [p for p in people if p.unit_id == unit.id and p.role in roles]
+            if found:
+                education = [p for p in found if p.department in (None, "phong_gddt")]
+                return education or found
     return []
 
 

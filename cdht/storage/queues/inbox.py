@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, exists, func, select, update
+from sqlalchemy import bindparam, exists, func, null, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cdht.handlers.ports import InboxRecord
@@ -124,4 +124,39 @@ class SqlInboxRepository:
 
     async def pending_count(self) -> int:
         count = await self._session.scalar(select(func.count()).where(InboxEvent.status == "pending"))
+        return int(count or 0)
+
+    async def drop_payloads(self, inbox_ids: Sequence[int]) -> int:
+        """Forget the raw update of these events once handled (done, or parked as failed): a shared contact
+        holds a phone number and names. A pending event keeps its payload: it will be tried again."""
+        if not inbox_ids:
+            return 0
+        result = await self._session.execute(
+            update(_TABLE)
+            .where(_COLUMNS.id.in_(inbox_ids), _COLUMNS.status != "pending", _COLUMNS.payload.is_not(None))
+            .values(payload=null())
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    async def prune_payloads(self, processed_before: datetime, *, limit: int) -> int:
+        """Forget the raw update of up to `limit` events handled before `processed_before`; returns how many.
+        The rows stay: their (channel, external id) still turns a redelivery away."""
+        oldest = (
+            select(_COLUMNS.id)
+            .where(_COLUMNS.payload.is_not(None), _COLUMNS.processed_at < processed_before)
+            .order_by(_COLUMNS.processed_at)
+            .limit(limit)
+        )
+        result = await self._session.execute(
+            update(_TABLE).where(_COLUMNS.id.in_(oldest.scalar_subquery())).values(payload=null())
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    async def prunable_count(self, processed_before: datetime) -> int:
+        """How many events handled before `processed_before` still keep their raw update."""
+        count = await self._session.scalar(
+            select(func.count()).where(
+                _COLUMNS.payload.is_not(None), _COLUMNS.processed_at < processed_before
+            )
+        )
         return int(count or 0)

@@ -5,7 +5,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, exists, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, exists, func, insert, null, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cdht.handlers.ports import Delivery, Lane, OutboxRecord, PersonRecord, QueuedMessage
@@ -114,7 +114,7 @@ def _record(row: Any) -> OutboxRecord:
         channel=row.channel,
         chat_id=row.chat_id,
         person_id=row.person_id,
-        payload=row.payload,
+        payload=row.payload if row.payload is not None else {},  # {}: dropped after the retention period
         attempts=row.attempts,
         status=row.status,
         external_message_id=row.external_message_id,
@@ -328,3 +328,31 @@ class SqlOutboxRepository:
             select(OutboxMessage).where(OutboxMessage.inbox_id == inbox_id).order_by(OutboxMessage.id)
         )
         return [_record(row) for row in rows]
+
+    async def prune_payloads(self, queued_before: datetime, *, limit: int) -> int:
+        """Forget the content of up to `limit` messages queued before `queued_before` and no longer waiting
+        (sent, given up, cancelled); returns how many. The rows stay, with their dedupe and edit keys, the
+        platform's message id and their broadcast, so nothing is queued twice and counts stay right."""
+        oldest = (
+            select(_COLUMNS.id)
+            .where(*self._prunable(queued_before))
+            .order_by(_COLUMNS.created_at)
+            .limit(limit)
+        )
+        result = await self._session.execute(
+            update(_TABLE).where(_COLUMNS.id.in_(oldest.scalar_subquery())).values(payload=null())
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    async def prunable_count(self, queued_before: datetime) -> int:
+        """How many messages `prune_payloads` would empty."""
+        count = await self._session.scalar(select(func.count()).where(*self._prunable(queued_before)))
+        return int(count or 0)
+
+    @staticmethod
+    def _prunable(queued_before: datetime) -> tuple[Any, ...]:
+        return (
+            _COLUMNS.payload.is_not(None),
+            _COLUMNS.created_at < queued_before,
+            _COLUMNS.status != "pending",
+        )

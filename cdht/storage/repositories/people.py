@@ -7,10 +7,10 @@ from typing import Any
 from sqlalchemy import bindparam, delete, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cdht.handlers.ports import IdentityRecord, PersonRecord
+from cdht.handlers.ports import IdentityRecord, InviteRecord, PersonRecord
 from cdht.storage.batching import reads_ahead, remembered
 from cdht.storage.repositories.flows import remember_flows
-from cdht.storage.tables import Identity, InviteCode, OfficerFlow, Person, table_of
+from cdht.storage.tables import EndedIdentity, Identity, InviteCode, OfficerFlow, Person, table_of
 
 _PEOPLE = table_of(Person)
 _IDENTITIES = table_of(Identity)
@@ -77,7 +77,13 @@ class SqlPersonRepository:
         return _record(row) if row else None
 
     async def by_phone(self, phone: str) -> PersonRecord | None:
-        row = await self._session.scalar(select(Person).where(Person.phone == phone))
+        """The active holder of the phone (at most one: `uq_people_phone_active`), else the latest inactive."""
+        row = await self._session.scalar(
+            select(Person)
+            .where(Person.phone == phone)
+            .order_by(Person.active.desc(), Person.id.desc())
+            .limit(1)
+        )
         return _record(row) if row else None
 
     async def all(self) -> list[PersonRecord]:
@@ -173,6 +179,11 @@ class SqlPersonRepository:
                 & ((Identity.external_id == external_id) | (Identity.person_id == person_id))
             )
         )
+        await self._session.execute(
+            delete(EndedIdentity).where(
+                (EndedIdentity.channel == channel) & (EndedIdentity.external_id == external_id)
+            )
+        )
         self._session.add(
             Identity(
                 person_id=person_id, channel=channel, external_id=external_id, chat_id=chat_id, linked_at=now
@@ -180,17 +191,69 @@ class SqlPersonRepository:
         )
         await self._session.flush()
 
+    async def deactivate(self, person_id: int, now: datetime) -> list[IdentityRecord]:
+        """Inactive, with every account unlinked and remembered as ended; returns those accounts."""
+        unlinked = await self.identities(person_id)
+        await self._session.execute(update(Person).where(Person.id == person_id).values(active=False))
+        await self._session.execute(delete(Identity).where(Identity.person_id == person_id))
+        for identity in unlinked:
+            await self._session.execute(
+                delete(EndedIdentity).where(
+                    (EndedIdentity.channel == identity.channel)
+                    & (EndedIdentity.external_id == identity.external_id)
+                )
+            )
+            self._session.add(
+                EndedIdentity(
+                    person_id=person_id,
+                    channel=identity.channel,
+                    external_id=identity.external_id,
+                    ended_at=now,
+                )
+            )
+        await self._session.flush()
+        return unlinked
+
+    async def reactivate(self, person_id: int) -> None:
+        await self._session.execute(update(Person).where(Person.id == person_id).values(active=True))
+        await self._session.execute(delete(EndedIdentity).where(EndedIdentity.person_id == person_id))
+
+    async def ended_link(self, channel: str, external_id: str) -> PersonRecord | None:
+        row = await self._session.scalar(
+            select(Person)
+            .join(EndedIdentity, EndedIdentity.person_id == Person.id)
+            .where(
+                EndedIdentity.channel == channel,
+                EndedIdentity.external_id == external_id,
+                Person.active.is_(False),
+            )
+        )
+        return _record(row) if row else None
+
 
 class SqlInviteRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def create(self, code: str, person_id: int, now: datetime, expires_at: datetime | None) -> None:
-        self._session.add(InviteCode(code=code, person_id=person_id, created_at=now, expires_at=expires_at))
+    async def create(
+        self,
+        code: str,
+        person_id: int,
+        now: datetime,
+        expires_at: datetime | None,
+        *,
+        issuer_id: int | None = None,
+    ) -> None:
+        self._session.add(
+            InviteCode(
+                code=code, person_id=person_id, created_at=now, expires_at=expires_at, issuer_id=issuer_id
+            )
+        )
         await self._session.flush()
 
-    async def redeem(self, code: str, now: datetime) -> int | None:
-        """Use a one-time code: returns the person it was made for, or None (unknown, used, expired)."""
+    async def redeem(self, code: str, now: datetime) -> InviteRecord | None:
+        """Use a one-time code: the code as used (whom it links, who made it), or None (unknown, used,
+        expired)."""
         row = await self._session.get(InviteCode, code, with_for_update=True)
         if row is None or row.used_at is not None:
             return None
@@ -198,4 +261,6 @@ class SqlInviteRepository:
             return None
         row.used_at = now
         await self._session.flush()
-        return row.person_id
+        return InviteRecord(
+            row.code, row.person_id, row.created_at, row.expires_at, row.issuer_id, row.used_at
+        )

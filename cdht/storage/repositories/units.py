@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, literal_column, select, update
+from sqlalchemy import CTE, and_, bindparam, func, literal_column, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cdht.handlers.ports import UnitRecord, YearRecord
@@ -14,6 +14,7 @@ from cdht.storage.tables import AssessmentYear, Unit, table_of
 
 _UNITS = table_of(Unit)
 MAX_DEPTH = 8  # province > district > commune > village, with room: a cycle can never run away
+_COLUMNS = (Unit.id, Unit.code, Unit.name, Unit.tier, Unit.parent_id)
 _BY_ID = select(_UNITS).where(_UNITS.c.id == bindparam("unit_id"))  # on every message: built once
 _YEARS = table_of(AssessmentYear)
 REVIEW = "review_"
@@ -81,7 +82,8 @@ class SqlUnitRepository:
         return [_record(row) for row in rows]
 
     async def subtree(self, unit_id: int) -> list[UnitRecord]:
-        """The unit and everything below it, parents before children (a recursive CTE on both backends)."""
+        """The unit and everything below it, parents before children (a recursive CTE on both backends).
+        At most MAX_DEPTH levels down, each unit once at its first depth: stored cycles end the walk."""
         tree = (
             select(Unit.id, literal_column("0").label("depth"))
             .where(Unit.id == unit_id)
@@ -92,10 +94,28 @@ class SqlUnitRepository:
             .join(tree, Unit.parent_id == tree.c.id)
             .where(tree.c.depth < MAX_DEPTH)
         )
+        return await self._walked(tree)
+
+    async def ancestors(self, unit_id: int) -> list[UnitRecord]:
+        """The unit, then its parent, and so on up to the top: nearest first, at most MAX_DEPTH steps up,
+        each unit once (a stored cycle ends the walk where it closes)."""
+        path = (
+            select(Unit.id, Unit.parent_id, literal_column("0").label("depth"))
+            .where(Unit.id == unit_id)
+            .cte("path", recursive=True)
+        )
+        path = path.union_all(
+            select(Unit.id, Unit.parent_id, (path.c.depth + 1).label("depth"))
+            .join(path, Unit.id == path.c.parent_id)
+            .where(path.c.depth < MAX_DEPTH)
+        )
+        return await self._walked(path)
+
+    async def _walked(self, walk: CTE) -> list[UnitRecord]:
+        """The units a recursive walk reached, each once at the depth it was first reached."""
+        first = select(walk.c.id, func.min(walk.c.depth).label("depth")).group_by(walk.c.id).subquery()
         rows = await self._session.execute(
-            select(Unit.id, Unit.code, Unit.name, Unit.tier, Unit.parent_id)
-            .join(tree, Unit.id == tree.c.id)
-            .order_by(tree.c.depth, Unit.id)
+            select(*_COLUMNS).join(first, Unit.id == first.c.id).order_by(first.c.depth, Unit.id)
         )
         return [UnitRecord(*row) for row in rows]
 

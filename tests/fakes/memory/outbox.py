@@ -18,7 +18,7 @@ def _record(row: OutboxRow) -> OutboxRecord:
         channel=row.channel,
         chat_id=row.chat_id,
         person_id=row.person_id,
-        payload=as_json(row.payload),
+        payload=as_json(row.payload) if row.payload is not None else {},  # {}: dropped (retention)
         attempts=row.attempts,
         status=row.status,
         external_message_id=row.external_message_id,
@@ -237,3 +237,26 @@ class MemoryOutboxRepository:
 
     async def for_inbox(self, inbox_id: int) -> list[OutboxRecord]:
         return [_record(row) for _, row in sorted(self._tx.tables.outbox.items()) if row.inbox_id == inbox_id]
+
+    async def prune_payloads(self, queued_before: datetime, *, limit: int) -> int:
+        """Forget the content of up to `limit` messages queued before `queued_before`, no longer waiting."""
+
+        def prune(tables: Tables) -> int:
+            prunable = _prunable(tables, queued_before)
+            oldest = sorted(prunable, key=lambda row: (row.created_at, row.id))[:limit]
+            for row in oldest:
+                tables.outbox[row.id] = replace(row, payload=None)
+            return len(oldest)
+
+        return self._tx.write(prune)
+
+    async def prunable_count(self, queued_before: datetime) -> int:
+        return len(_prunable(self._tx.tables, queued_before))
+
+
+def _prunable(tables: Tables, queued_before: datetime) -> list[OutboxRow]:
+    return [
+        row
+        for row in tables.outbox.values()
+        if row.payload is not None and row.created_at < queued_before and row.status != "pending"
+    ]

@@ -16,7 +16,8 @@ from tests.fakes.memory.tables import InboxRow, Tables, as_json, require
 
 
 def _inbox_record(row: InboxRow) -> InboxRecord:
-    return InboxRecord(row.id, row.channel, row.external_id, row.user_key, as_json(row.payload), row.attempts)
+    payload = as_json(row.payload) if row.payload is not None else {}  # claimed rows are pending: kept
+    return InboxRecord(row.id, row.channel, row.external_id, row.user_key, payload, row.attempts)
 
 
 class MemoryInboxRepository:
@@ -102,6 +103,43 @@ class MemoryInboxRepository:
 
     async def pending_count(self) -> int:
         return sum(1 for row in self._tx.tables.inbox.values() if row.status == "pending")
+
+    async def drop_payloads(self, inbox_ids: Sequence[int]) -> int:
+        """Forget the raw update of these events if handled; a pending one keeps it."""
+
+        def drop(tables: Tables) -> int:
+            dropped = 0
+            for inbox_id in inbox_ids:
+                row = tables.inbox.get(inbox_id)
+                if row is not None and row.status != "pending" and row.payload is not None:
+                    tables.inbox[inbox_id] = replace(row, payload=None)
+                    dropped += 1
+            return dropped
+
+        return self._tx.write(drop)
+
+    async def prune_payloads(self, processed_before: datetime, *, limit: int) -> int:
+        """Forget the raw update of up to `limit` events handled before `processed_before`, oldest first."""
+
+        def prune(tables: Tables) -> int:
+            prunable = _prunable(tables, processed_before)
+            oldest = sorted(prunable, key=lambda row: (row.processed_at or processed_before, row.id))[:limit]
+            for row in oldest:
+                tables.inbox[row.id] = replace(row, payload=None)
+            return len(oldest)
+
+        return self._tx.write(prune)
+
+    async def prunable_count(self, processed_before: datetime) -> int:
+        return len(_prunable(self._tx.tables, processed_before))
+
+
+def _prunable(tables: Tables, processed_before: datetime) -> list[InboxRow]:
+    return [
+        row
+        for row in tables.inbox.values()
+        if row.payload is not None and row.processed_at is not None and row.processed_at < processed_before
+    ]
 
 
 class MemoryJobRepository:

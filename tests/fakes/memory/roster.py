@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from cdht.handlers.ports import IdentityRecord, PersonRecord, UnitRecord, YearRecord
+from cdht.handlers.ports import IdentityRecord, InviteRecord, PersonRecord, UnitRecord, YearRecord
 from cdht.storage.repositories.units import MAX_DEPTH
 from tests.fakes.memory.database import Transaction
 from tests.fakes.memory.tables import ConstraintViolation, InviteRow, Tables, require
@@ -35,15 +35,29 @@ class MemoryUnitRepository:
         return sorted(found, key=lambda unit: unit.code)
 
     async def subtree(self, unit_id: int) -> list[UnitRecord]:
-        """Level by level to MAX_DEPTH, by id within a level, as the SQL recursive query walks it."""
+        """Level by level to MAX_DEPTH, by id within a level, each unit once at its first level, as the SQL
+        recursive query walks it."""
         units = self._tx.tables.units
         level = [units[unit_id]] if unit_id in units else []
-        found: list[UnitRecord] = []
+        found: dict[int, UnitRecord] = {}
         for _ in range(MAX_DEPTH + 1):
-            found.extend(sorted(level, key=lambda unit: unit.id))
-            parents = [unit.id for unit in level]
-            level = [unit for parent in parents for unit in units.values() if unit.parent_id == parent]
-        return found
+            for unit in sorted(level, key=lambda unit: unit.id):
+                found.setdefault(unit.id, unit)
+            parents = {unit.id for unit in level}
+            level = [unit for unit in units.values() if unit.parent_id in parents]
+        return list(found.values())
+
+    async def ancestors(self, unit_id: int) -> list[UnitRecord]:
+        """The unit, then its parent and so on: at most MAX_DEPTH steps up, each unit once."""
+        units = self._tx.tables.units
+        found: dict[int, UnitRecord] = {}
+        unit = units.get(unit_id)
+        for _ in range(MAX_DEPTH + 1):
+            if unit is None or unit.id in found:
+                break
+            found[unit.id] = unit
+            unit = units.get(unit.parent_id) if unit.parent_id is not None else None
+        return list(found.values())
 
     async def all(self) -> list[UnitRecord]:
         return sorted(self._tx.tables.units.values(), key=lambda unit: unit.id)
@@ -86,7 +100,9 @@ class MemoryPersonRepository:
         return self._tx.tables.people.get(person_id)
 
     async def by_phone(self, phone: str) -> PersonRecord | None:
-        return next((p for p in self._tx.tables.people.values() if p.phone == phone), None)
+        """The active holder of the phone, else the latest added inactive one."""
+        holders = [p for p in self._tx.tables.people.values() if p.phone == phone]
+        return max(holders, key=lambda p: (p.active, p.id), default=None)
 
     async def all(self) -> list[PersonRecord]:
         return sorted(self._tx.tables.people.values(), key=lambda person: person.id)
@@ -125,8 +141,7 @@ class MemoryPersonRepository:
 
         def add(tables: Tables) -> PersonRecord:
             require(tables.units, unit_id, "unit")
-            if any(other.phone == phone for other in tables.people.values()):
-                raise ConstraintViolation(f"phone {phone!r} is taken")
+            _phone_free(tables, phone, person.id)
             tables.people[person.id] = person
             return person
 
@@ -168,33 +183,84 @@ class MemoryPersonRepository:
                 if old.channel == channel and (old.external_id == external_id or old.person_id == person_id):
                     del tables.identities[key]
             tables.identities[identity_id] = IdentityRecord(person_id, channel, external_id, chat_id)
+            tables.ended_identities.pop((channel, external_id), None)
 
         self._tx.write(link)
+
+    async def deactivate(self, person_id: int, now: datetime) -> list[IdentityRecord]:
+        """Inactive, with every account unlinked and remembered as ended; returns those accounts."""
+
+        def deactivate(tables: Tables) -> list[IdentityRecord]:
+            unlinked = _identities(tables, [person_id]).get(person_id, [])
+            if (person := tables.people.get(person_id)) is not None:
+                tables.people[person_id] = replace(person, active=False)
+            for key, identity in list(tables.identities.items()):
+                if identity.person_id == person_id:
+                    del tables.identities[key]
+                    tables.ended_identities[(identity.channel, identity.external_id)] = person_id
+            return unlinked
+
+        return self._tx.write(deactivate)
+
+    async def reactivate(self, person_id: int) -> None:
+        def reactivate(tables: Tables) -> None:
+            if (person := tables.people.get(person_id)) is not None:
+                _phone_free(tables, person.phone, person_id)
+                tables.people[person_id] = replace(person, active=True)
+            for key, owner in list(tables.ended_identities.items()):
+                if owner == person_id:
+                    del tables.ended_identities[key]
+
+        self._tx.write(reactivate)
+
+    async def ended_link(self, channel: str, external_id: str) -> PersonRecord | None:
+        person_id = self._tx.tables.ended_identities.get((channel, external_id))
+        person = self._tx.tables.people.get(person_id) if person_id is not None else None
+        return person if person is not None and not person.active else None
+
+
+def _phone_free(tables: Tables, phone: str, person_id: int) -> None:
+    """`uq_people_phone_active`: one active person per phone (the person about to be active is `person_id`)."""
+    if any(
+        other.phone == phone and other.active and other.id != person_id for other in tables.people.values()
+    ):
+        raise ConstraintViolation(f"phone {phone!r} is taken")
 
 
 class MemoryInviteRepository:
     def __init__(self, transaction: Transaction) -> None:
         self._tx = transaction
 
-    async def create(self, code: str, person_id: int, now: datetime, expires_at: datetime | None) -> None:
+    async def create(
+        self,
+        code: str,
+        person_id: int,
+        now: datetime,
+        expires_at: datetime | None,
+        *,
+        issuer_id: int | None = None,
+    ) -> None:
         def create(tables: Tables) -> None:
             require(tables.people, person_id, "person")
+            require(tables.people, issuer_id, "person")
             if code in tables.invites:
                 raise ConstraintViolation(f"invite code {code!r} exists")
-            tables.invites[code] = InviteRow(code, person_id, expires_at)
+            tables.invites[code] = InviteRow(code, person_id, expires_at, issuer_id=issuer_id, created_at=now)
 
         self._tx.write(create)
 
-    async def redeem(self, code: str, now: datetime) -> int | None:
-        """A one-time code's person, or None (unknown, used, expired)."""
+    async def redeem(self, code: str, now: datetime) -> InviteRecord | None:
+        """A one-time code as used (its person, its issuer), or None (unknown, used, expired)."""
 
-        def redeem(tables: Tables) -> int | None:
+        def redeem(tables: Tables) -> InviteRecord | None:
             invite = tables.invites.get(code)
             if invite is None or invite.used_at is not None:
                 return None
             if invite.expires_at is not None and invite.expires_at <= now:
                 return None
             tables.invites[code] = replace(invite, used_at=now)
-            return invite.person_id
+            return InviteRecord(
+                code, invite.person_id, invite.created_at or now, invite.expires_at, invite.issuer_id, now
+            )
 
         return self._tx.write(redeem)

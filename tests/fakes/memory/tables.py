@@ -41,6 +41,8 @@ class InviteRow:
     person_id: int
     expires_at: datetime | None
     used_at: datetime | None = None
+    issuer_id: int | None = None
+    created_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,7 @@ class InboxRow:
     channel: str
     external_id: str
     user_key: str
-    payload: dict[str, Any]
+    payload: dict[str, Any] | None  # None: dropped (retention)
     received_at: datetime
     status: str = "pending"
     attempts: int = 0
@@ -62,7 +64,7 @@ class OutboxRow:
     id: int
     channel: str
     chat_id: str
-    payload: dict[str, Any]
+    payload: dict[str, Any] | None  # None: dropped (retention)
     not_before: datetime
     created_at: datetime
     lane: Lane
@@ -87,6 +89,9 @@ class Tables:
     units: dict[int, UnitRecord] = field(default_factory=dict)
     people: dict[int, PersonRecord] = field(default_factory=dict)
     identities: dict[int, IdentityRecord] = field(default_factory=dict)
+    ended_identities: dict[tuple[str, str], int] = field(
+        default_factory=dict
+    )  # (channel, external id) -> person
     invites: dict[str, InviteRow] = field(default_factory=dict)
     years: dict[tuple[int, int], YearRecord] = field(default_factory=dict)
     answers: dict[int, AnswerRecord] = field(default_factory=dict)
