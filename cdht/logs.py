@@ -13,6 +13,17 @@ import sys
 import structlog
 
 
+class _CurrentStderr:
+    """Whatever `sys.stderr` is when a line is written, not when logging was configured: a test runner (or a
+    daemon) may replace and close the stream it had at that moment."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
 def configure_logging(level: str = "INFO") -> None:
     structlog.configure(
         processors=[
@@ -24,5 +35,5 @@ def configure_logging(level: str = "INFO") -> None:
         wrapper_class=structlog.make_filtering_bound_logger(
             logging.getLevelNamesMapping().get(level.upper(), 20)
         ),
-        logger_factory=structlog.PrintLoggerFactory(sys.stderr),  # stdout is the commands' output
+        logger_factory=structlog.PrintLoggerFactory(_CurrentStderr()),  # type: ignore[arg-type]  # stdout is the commands' output
     )
