@@ -75,6 +75,20 @@ class Settings(BaseSettings):
             "(Nghị định 13/2023/NĐ-CP); `cdht prune` and the daily scheduler drop what is older"
         ),
     )
+    dossier_receivers: dict[str, str] = Field(
+        default={"commune": "district", "district": "province", "province": "province"},
+        description=(
+            "Which tier receives and decides a unit's dossier, by the tier evaluated (TT25 Điều 9, 14, 19; "
+            "changed with the 2025 reorganisation): found by walking up from the unit"
+        ),
+    )
+    departments_file: Path | None = Field(
+        default=None,
+        description=(
+            "YAML list of a district's (or province's) departments and the indicators each owns; "
+            "default: the packaged cdht/scoring/criteria/departments.yaml"
+        ),
+    )
     invite_ttl_hours: float = Field(
         default=72.0, gt=0, description="How long a one-time invite code (`/moi`, `cdht invite`) stays valid"
     )

@@ -77,18 +77,25 @@ def answer_for(question_type: str, question_id: str, photo: Path, numbers: dict[
 
 
 async def answer_everything(
-    application: App, channel: ConsoleChannel, phone: str, photo: Path, numbers: dict[str, str] | None = None
+    application: App,
+    channel: ConsoleChannel,
+    phone: str,
+    photo: Path,
+    numbers: dict[str, str] | None = None,
+    questionnaire_id: str = "village_head",
 ) -> list[str]:
-    """Answer a village head's whole questionnaire by typing; returns the transcript."""
+    """Answer a whole questionnaire by typing (a village head's unless `questionnaire_id` names another, e.g.
+    "commune_officer"); `numbers` gives the text typed for a question id instead of the defaults below.
+    Returns the transcript."""
     numbers = NUMBERS | (numbers or {})
     async with application.uow() as uow:
         person = await uow.people.by_phone(phone)
     assert person is not None
-    questionnaire = builtin_questionnaires()["village_head"]
+    questionnaire = builtin_questionnaires()[questionnaire_id]
     transcript: list[str] = []
     for _ in range(300):
         async with application.uow() as uow:
-            record = await uow.sessions.get(person.id, person.unit_id, YEAR, "village_head")
+            record = await uow.sessions.get(person.id, person.unit_id, YEAR, questionnaire_id)
         assert record is not None
         session = Session.model_validate(record.state)
         if session.state == "completed":

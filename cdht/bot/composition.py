@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from cdht.config import Settings
 from cdht.handlers.context import MediaFetcher, Services
+from cdht.handlers.departments import configure_departments
 from cdht.handlers.officer.reminders import ReminderPolicy
 from cdht.handlers.ports import BatchUnitOfWork, FileStore, StorageAbilities, UnitOfWork
 from cdht.logs import configure_logging
@@ -47,6 +48,7 @@ class App:
             reads=self.reads,
             invite_hours=settings.invite_ttl_hours,
             retention_days=settings.retention_days,
+            dossier_receivers=settings.dossier_receivers,
         )
 
     def reminder_policy(self) -> ReminderPolicy:
@@ -57,6 +59,7 @@ class App:
 async def open_app(settings: Settings | None = None) -> AsyncIterator[App]:
     settings = settings or Settings()
     configure_logging(settings.log_level)
+    configure_departments(settings.departments_file)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     database = _database(settings)
     reads = ThreadReads(lambda: _database(settings))

@@ -7,18 +7,15 @@ from __future__ import annotations
 import typer
 
 from cdht.cli import (
-    audit,
     broadcasts,
     database,
-    deadlines,
     exports,
     imports,
-    invites,
     people,
     questionnaires,
     recognitions,
+    records,
     reminders,
-    retention,
     running,
     scores,
 )
@@ -36,10 +33,10 @@ exports.register(app)  # export
 broadcasts.register(app)  # broadcast
 reminders.register(app)  # remind
 recognitions.register(app)  # recognize
-deadlines.register(app)  # deadline
-audit.register(app)  # audit
-retention.register(app)  # prune
-invites.register(app)  # invite
+reminders.register_deadline(app)  # deadline
+records.register(app)  # audit
+records.register_prune(app)  # prune
+people.register_invite(app)  # invite
 people.register(app)  # the group `people`: deactivate, reactivate
 questionnaires.register(app)  # the group `questionnaire`
 

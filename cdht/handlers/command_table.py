@@ -36,6 +36,11 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("thongbao", "Gửi thông báo", ADMINS),
     CommandSpec("congnhan", "Ghi quyết định công nhận", ADMINS),
     CommandSpec("nhatky", "Nhật ký thay đổi số liệu", ADMINS),
+    CommandSpec("hop", "Ghi cuộc họp tự đánh giá", OFFICERS),
+    CommandSpec("guihoso", "Gửi hồ sơ đề nghị công nhận", OFFICERS),
+    CommandSpec("hoso", "Hồ sơ đề nghị công nhận đã nhận", ADMINS),
+    CommandSpec("hoidong", "Lập Hội đồng đánh giá", ADMINS),
+    CommandSpec("ykien", "Ý kiến Hội đồng về các hồ sơ", ADMINS),
     CommandSpec("vuongmac", "Gửi hoặc xem vướng mắc", ALL),
     CommandSpec("moi", "Tạo mã mời đăng ký cho một người", OFFICERS),
     CommandSpec("khoa", "Khoá quyền dùng bot của một người cấp dưới", OFFICERS),
@@ -49,6 +54,13 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("mokhoa_ok", "Xác nhận mở khoá", OFFICERS, hidden=True),
     CommandSpec("tb", "Các bước soạn thông báo", ADMINS, hidden=True),
     CommandSpec("vm_traloi", "Trả lời vướng mắc", OFFICERS, hidden=True),
+    CommandSpec("hs_xem", "Xem một hồ sơ đề nghị công nhận", ADMINS, hidden=True),
+    CommandSpec("hs_ok", "Đã kiểm tra, đủ hồ sơ", ADMINS, hidden=True),
+    CommandSpec("hs_tralai", "Trả lại hồ sơ đề nghị công nhận", ADMINS, hidden=True),
+    CommandSpec("hd_gui", "Gửi hồ sơ tới Hội đồng lấy ý kiến", ADMINS, hidden=True),
+    CommandSpec("hd_tailieu", "Xem tài liệu của hồ sơ", ADMINS, hidden=True),
+    CommandSpec("yk", "Cho ý kiến về một hồ sơ", ADMINS, hidden=True),
+    CommandSpec("yk_chon", "Đồng ý hoặc không đồng ý một tiêu chí", ADMINS, hidden=True),
 )
 BY_NAME = {spec.name: spec for spec in COMMANDS}
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol, TypeVar
@@ -49,6 +49,9 @@ class Services:
     reads: LongReads | None = None
     invite_hours: float = 72.0  # how long a `/moi` code stays valid (settings.invite_ttl_hours)
     retention_days: int = 30  # how long handled updates, sent messages and exports are kept (settings)
+    dossier_receivers: Mapping[str, str] = field(  # evaluated tier -> receiving tier (settings)
+        default_factory=lambda: {"commune": "district", "district": "province", "province": "province"}
+    )
 
     async def long_read(self, uow: UnitOfWork, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
         """`work` off the event loop where the composition root gives a way (`reads`), else on `uow`."""

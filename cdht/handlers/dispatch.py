@@ -18,6 +18,7 @@ from cdht.handlers.officer.menu_commands import run_command
 from cdht.handlers.ports import PersonRecord, UnitOfWork
 from cdht.handlers.respondent.answering import answer, questionnaire_for
 from cdht.handlers.respondent.registration import register
+from cdht.scoring.departments import active_departments
 
 UNSUPPORTED_NOTES = {  # Command("unsupported", kind): content a channel received but the bot cannot use
     "voice": OutboundMessage(
@@ -82,6 +83,9 @@ def sessions_read(person: PersonRecord, year: int) -> tuple[tuple[int, str], ...
 async def welcome(uow: UnitOfWork, person: PersonRecord, services: Services) -> OutboundMessage:
     unit = await uow.units.get(person.unit_id)
     where = unit.name if unit else ""
+    departments = active_departments()
+    if not departments.is_lead(person.department):  # they answer only its part: say which
+        where = f"{departments.name(person.department)}, {where}"
     return OutboundMessage(
         text=(
             f"Xin chào {person.name} ({ROLE_NAMES.get(person.role, person.role)}, {where}).\n"

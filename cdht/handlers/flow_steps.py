@@ -16,15 +16,21 @@ from cdht.handlers.context import Services
 from cdht.handlers.flows import (
     AccessFlow,
     BroadcastFlow,
+    CouncilFlow,
     DifficultyFlow,
     DifficultyReplyFlow,
+    DossierReturnFlow,
     Flow,
+    MeetingFlow,
+    OpinionFlow,
     RecognitionFlow,
     ReturnFlow,
     set_flow,
 )
 from cdht.handlers.officer import broadcast, recognitions, review
 from cdht.handlers.ports import PersonRecord, UnitOfWork
+from cdht.handlers.procedure import meeting, office
+from cdht.handlers.procedure.council_chat import council_step, opinion_step
 from cdht.handlers.respondent import difficulties
 from cdht.handlers.respondent.answering import store_media
 
@@ -138,6 +144,54 @@ async def access_step(
     return lifecycle_chat.pending(flow)  # only the button (or /huy) ends it
 
 
+async def meeting_step(
+    uow: UnitOfWork,
+    person: PersonRecord,
+    flow: MeetingFlow,
+    text: str,
+    now: datetime,
+    services: Services,
+    channel: str,
+) -> OutboundMessage:
+    return await meeting.step(uow, person, flow, text, now, services.local_date(now), services.year)
+
+
+async def dossier_return_step(
+    uow: UnitOfWork,
+    person: PersonRecord,
+    flow: DossierReturnFlow,
+    text: str,
+    now: datetime,
+    services: Services,
+    channel: str,
+) -> OutboundMessage:
+    return await office.finish_return(uow, person, flow, text, now)
+
+
+async def _council_step(
+    uow: UnitOfWork,
+    person: PersonRecord,
+    flow: CouncilFlow,
+    text: str,
+    now: datetime,
+    services: Services,
+    channel: str,
+) -> OutboundMessage:
+    return await council_step(uow, person, flow, text, now, services)
+
+
+async def _opinion_step(
+    uow: UnitOfWork,
+    person: PersonRecord,
+    flow: OpinionFlow,
+    text: str,
+    now: datetime,
+    services: Services,
+    channel: str,
+) -> OutboundMessage:
+    return await opinion_step(uow, person, flow, text, now, services)
+
+
 STEPS: dict[type[BaseModel], FlowStep[Any]] = {
     AccessFlow: access_step,
     BroadcastFlow: broadcast_step,
@@ -145,6 +199,10 @@ STEPS: dict[type[BaseModel], FlowStep[Any]] = {
     DifficultyFlow: text_only(difficulty_step),
     DifficultyReplyFlow: text_only(difficulty_reply_step),
     RecognitionFlow: text_only(recognition_step),
+    MeetingFlow: text_only(meeting_step),
+    DossierReturnFlow: text_only(dossier_return_step),
+    CouncilFlow: text_only(_council_step),
+    OpinionFlow: text_only(_opinion_step),
 }
 
 

@@ -79,8 +79,50 @@ class AccessFlow(_Flow):
     reason: str
 
 
+class MeetingFlow(_Flow):
+    """/hop: the self-assessment meeting (TT25 Điều 9.1.c), typed step by step: the day, who chaired, who took
+    part, the level agreed."""
+
+    name: Literal["meeting"] = "meeting"
+    step: Literal["date", "chair", "participants", "level"] = "date"
+    held_on: str | None = None  # ISO date
+    chair: str = ""
+    participants: str = ""
+
+
+class DossierReturnFlow(_Flow):
+    """/hoso: the receiving office types why a dossier goes back to the unit that sent it."""
+
+    name: Literal["dossier_return"] = "dossier_return"
+    dossier: int  # the dossier's id
+
+
+class CouncilFlow(_Flow):
+    """/hoidong: Phòng GD&ĐT types the council's members (phone and role), until a valid list is saved."""
+
+    name: Literal["council"] = "council"
+
+
+class OpinionFlow(_Flow):
+    """/ykien: a council member's written opinion on the criteria of one dossier, one criterion at a time."""
+
+    name: Literal["opinion"] = "opinion"
+    dossier: int
+    criterion: str  # the criterion's id being answered
+    agrees: bool | None = None  # chosen with a button; the comment comes next
+
+
 Flow = Annotated[
-    BroadcastFlow | ReturnFlow | DifficultyFlow | DifficultyReplyFlow | RecognitionFlow | AccessFlow,
+    BroadcastFlow
+    | ReturnFlow
+    | DifficultyFlow
+    | DifficultyReplyFlow
+    | RecognitionFlow
+    | AccessFlow
+    | MeetingFlow
+    | DossierReturnFlow
+    | CouncilFlow
+    | OpinionFlow,
     Field(discriminator="name"),
 ]
 FLOW_TYPES: tuple[type[BaseModel], ...] = get_args(get_args(Flow)[0])

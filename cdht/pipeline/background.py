@@ -15,6 +15,7 @@ from cdht.handlers.context import Services
 from cdht.handlers.exports.jobs import run_next_job
 from cdht.handlers.officer import broadcast, reminders
 from cdht.handlers.ports import UnitOfWorkFactory
+from cdht.handlers.procedure import opinion_reminders
 from cdht.pipeline.nudge import Nudge
 
 log = structlog.get_logger(__name__)
@@ -47,6 +48,12 @@ async def scheduler_tick(
         run = await reminders.tick(uow_factory, now, services.year, policy, reads=services.reads)
         if not run.quiet:
             planned_on = today
+            try:  # council members who owe written opinions, once a day
+                async with uow_factory() as uow:
+                    await opinion_reminders.remind(uow, now, services.year, today)
+                    await uow.commit()
+            except Exception:  # the other reminders went out; tomorrow's tick tries again
+                log.exception("council reminders failed")
     async with uow_factory() as uow:
         await broadcast.progress_tick(uow, now)
         await uow.commit()

@@ -240,6 +240,46 @@ class OfficerFlow(Base):
     updated_at: Mapped[datetime]
 
 
+class Council(Base):
+    """The appraisal council a body (Phòng GD&ĐT of a district) sets up for a year (TT25 Điều 9.2.b); saving it
+    again replaces its members (migration 0010)."""
+
+    __tablename__ = "councils"
+    __table_args__ = (UniqueConstraint("body_unit_id", "year"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    body_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    created_by: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[datetime]
+
+
+class CouncilMemberRow(Base):
+    """One member of a council, with their role (chair, secretary, member)."""
+
+    __tablename__ = "council_members"
+    council_id: Mapped[int] = mapped_column(ForeignKey("councils.id"), primary_key=True, autoincrement=False)
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id"), primary_key=True, autoincrement=False, index=True
+    )
+    role: Mapped[str] = mapped_column(String(16))
+    position: Mapped[int] = mapped_column(Integer)  # the order they were listed in
+
+
+class Opinion(Base):
+    """A council member's written opinion on one criterion of one dossier (Điều 9.2.c); a later one on the same
+    criterion replaces it."""
+
+    __tablename__ = "opinions"
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossiers.id"), primary_key=True, autoincrement=False)
+    member_person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id"), primary_key=True, autoincrement=False
+    )
+    criterion: Mapped[str] = mapped_column(String(16), primary_key=True)
+    agrees: Mapped[bool] = mapped_column(Boolean)
+    comment: Mapped[str] = mapped_column(Text)
+    recorded_at: Mapped[datetime]
+
+
 # The rows whose payload is still kept, for the retention prune to find the old ones (migration 0008).
 _KEPT: dict[str, Any] = {
     "sqlite_where": text("payload IS NOT NULL"),
@@ -378,6 +418,31 @@ class Job(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
+
+
+class Dossier(Base):
+    """A unit's dossier as sent up (TT25 Điều 9, 14, 19): frozen at sending; a corrected one is a new row."""
+
+    __tablename__ = "dossiers"
+    __table_args__ = (
+        Index("ix_dossiers_unit_year", "unit_id", "year", "id"),
+        Index("ix_dossiers_receiver_year", "receiver_unit_id", "year", "id"),
+    )
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    level: Mapped[int] = mapped_column(Integer)
+    receiver_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    stage: Mapped[str] = mapped_column(String(16))
+    meeting: Mapped[dict[str, Any]]
+    snapshot: Mapped[dict[str, Any]]
+    documents: Mapped[list[Any]] = mapped_column(JSON)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    sent_by: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    sent_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    reasons: Mapped[str | None] = mapped_column(Text)
+    outcome_documents: Mapped[list[Any]] = mapped_column(JSON)
 
 
 class KeyValue(Base):

@@ -26,6 +26,9 @@ from cdht.handlers.ports import (
     UnitRepository,
     YearRepository,
 )
+from cdht.handlers.ports.procedure import CouncilRepository, DossierRepository, OpinionRepository
+from cdht.storage.procedure.councils import SqlCouncilRepository, SqlOpinionRepository
+from cdht.storage.procedure.dossiers import SqlDossierRepository
 from cdht.storage.queues.inbox import SqlInboxRepository
 from cdht.storage.queues.jobs import SqlJobRepository
 from cdht.storage.queues.outbox import SqlOutboxRepository
@@ -75,6 +78,9 @@ class SqlUnitOfWork:
         self.jobs: JobRepository = SqlJobRepository(session)
         self.key_values: KeyValueRepository = SqlKeyValueRepository(session)
         self.flows: FlowRepository = SqlFlowRepository(session)
+        self.dossiers: DossierRepository = SqlDossierRepository(session)
+        self.councils: CouncilRepository = SqlCouncilRepository(session)
+        self.opinions: OpinionRepository = SqlOpinionRepository(session)
         await session.begin()
         return self
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Literal
 
 from cdht.conversations.parsing.folding import fold
 from cdht.handlers.admin.phones import normalise_phone
 from cdht.handlers.admin.spreadsheet import Row, read_rows
 from cdht.handlers.admin.unit_tree import Move, plan_tree
 from cdht.handlers.ports import ROLES, TIERS, PersonRecord, RosterImportUnitOfWork, UnitRecord
+from cdht.scoring.departments import active_departments
 
 HEADER_ALIASES = {
     "unit code": "unit_code",
@@ -33,6 +35,9 @@ HEADER_ALIASES = {
     "sdt": "phone",
     "role": "role",
     "vai tro": "role",
+    "department": "department",
+    "phong ban": "department",
+    "phong ban phu trach": "department",
 }
 REQUIRED = ("unit_code", "unit_name", "parent_code", "tier", "person_name", "phone", "role")
 TIER_WORDS = {"tinh": "province", "huyen": "district", "xa": "commune", "thon": "village"}
@@ -42,6 +47,8 @@ ROLE_WORDS = {
     "quan tri huyen": "district_admin",
     "quan tri tinh": "province_admin",
 }
+# Roles that may belong to a department of their unit (a district's or province's offices).
+DEPARTMENT_ROLES = ("district_admin", "province_admin")
 # Which tier each role works at: a village head belongs to a village, and so on.
 ROLE_TIER = {
     "village_head": "village",
@@ -73,6 +80,8 @@ class PersonRow:
     phone: str
     role: str
     unit_code: str
+    department: str | None = None
+    department_given: bool = False  # the file has a department column: an empty cell clears it
 
 
 @dataclass
@@ -131,8 +140,14 @@ def parse_roster(rows: list[Row]) -> tuple[list[UnitRow], list[PersonRow], list[
         twin = people.get(person.phone)
         if twin is not None and fold(twin.name) != fold(person.name):
             problems.append(f"Dòng {n}: số {person.phone} đã dùng cho {twin.name} ở dòng {twin.row}.")
-        elif twin is not None and (twin.role, twin.unit_code) != (person.role, person.unit_code):
-            problems.append(f"Dòng {n}: {person.name} xuất hiện hai lần với vai trò hoặc đơn vị khác nhau.")
+        elif twin is not None and (twin.role, twin.unit_code, twin.department) != (
+            person.role,
+            person.unit_code,
+            person.department,
+        ):
+            problems.append(
+                f"Dòng {n}: {person.name} xuất hiện hai lần với vai trò, đơn vị hoặc phòng ban khác nhau."
+            )
         else:
             people[person.phone] = person
     return list(units.values()), list(people.values()), problems
@@ -140,7 +155,10 @@ def parse_roster(rows: list[Row]) -> tuple[list[UnitRow], list[PersonRow], list[
 
 def _person(cells: dict[str, str], n: int, code: str, tier: str, problems: list[str]) -> PersonRow | None:
     name, raw_phone, raw_role = cells.get("person_name", ""), cells.get("phone", ""), cells.get("role", "")
+    raw_department = cells.get("department", "")
     if not (name or raw_phone or raw_role):
+        if raw_department:
+            problems.append(f"Dòng {n}: có phòng ban '{raw_department}' nhưng không có người.")
         return None
     phone = normalise_phone(raw_phone)
     role = _canonical(raw_role, ROLES, ROLE_WORDS)
@@ -153,8 +171,28 @@ def _person(cells: dict[str, str], n: int, code: str, tier: str, problems: list[
     elif ROLE_TIER[role] != tier:
         problems.append(f"Dòng {n}: vai trò {role} không thuộc đơn vị cấp {tier}.")
     else:
-        return PersonRow(n, name, phone, role, code)
+        department = _department(raw_department, role, n, problems)
+        if department is not False:
+            return PersonRow(n, name, phone, role, code, department, "department" in cells)
     return None
+
+
+def _department(raw: str, role: str, n: int, problems: list[str]) -> str | Literal[False] | None:
+    """The department code of a row (by code or by name), None for an empty cell, False when refused."""
+    if not raw:
+        return None
+    departments = active_departments()
+    words = {fold(d.name): d.code for d in departments.departments}
+    code = _canonical(raw, departments.codes, words)
+    if code is None:
+        problems.append(
+            f"Dòng {n}: phòng ban '{raw}' không có trong danh sách (dùng {', '.join(departments.codes)})."
+        )
+        return False
+    if role not in DEPARTMENT_ROLES:
+        problems.append(f"Dòng {n}: chỉ quản trị huyện hoặc quản trị tỉnh mới thuộc một phòng ban.")
+        return False
+    return code
 
 
 async def import_roster(path: Path, uow: RosterImportUnitOfWork, now: datetime) -> RosterReport:
@@ -241,10 +279,23 @@ async def _apply_person(
     now: datetime,
 ) -> None:
     if known is None:
-        await uow.people.add(person.name, person.phone, person.role, unit_id, now)
+        added = await uow.people.add(person.name, person.phone, person.role, unit_id, now)
+        if person.department is not None:
+            await uow.people.set_department(added.id, person.department)
         report.people_added.append(person.phone)
-    elif (known.name, known.role, known.unit_id) != (person.name, person.role, unit_id):
+        return
+    # No department column: a person keeps theirs (unless their role no longer has one).
+    department = person.department if person.department_given else known.department
+    if person.role not in DEPARTMENT_ROLES:
+        department = None
+    changed = False
+    if (known.name, known.role, known.unit_id) != (person.name, person.role, unit_id):
         await uow.people.update(known.id, name=person.name, role=person.role, unit_id=unit_id)
+        changed = True
+    if department != known.department:
+        await uow.people.set_department(known.id, department)
+        changed = True
+    if changed:
         report.people_changed.append(person.phone)
     else:
         report.unchanged += 1

@@ -28,6 +28,7 @@ LABELS = {
     "baocao": "Báo cáo tự đánh giá (DOCX)",
     "zip": "Minh chứng theo tiêu chí (ZIP)",
     "nam": "Báo cáo năm thực hiện TT25 (DOCX + XLSX)",
+    "hoidong": "Ý kiến Hội đồng và báo cáo thẩm định (XLSX + DOCX)",
 }
 EXPORT_FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {
     fmt: (LABELS[fmt], EXPORT_TIERS[fmt]) for fmt in LABELS

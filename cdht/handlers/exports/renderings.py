@@ -9,6 +9,7 @@ from functools import partial
 
 from cdht.conversations.outbound import OutboundMessage
 from cdht.handlers.context import Services
+from cdht.handlers.exports.council import council_parts
 from cdht.handlers.exports.dossier import annual_report_input, area_dossier, commune_dossier, evidence_records
 from cdht.handlers.officer import progress_report
 from cdht.handlers.officer.audit_view import audit_lines
@@ -32,6 +33,7 @@ EXPORT_TIERS: dict[str, tuple[str, ...]] = {
     "baocao": ("commune", *AREA),
     "zip": ("commune", *AREA),
     "nam": AREA,
+    "hoidong": ("commune", *AREA),
 }
 
 
@@ -127,6 +129,11 @@ async def render_job(uow: ReportUnitOfWork, job: JobRecord, services: Services, 
                 ),
             )
         )
+    if fmt == "hoidong":  # the council's opinions and appraisal of the unit's dossier
+        parts = await council_parts(uow, unit, year, stem)
+        if isinstance(parts, str):
+            return Rendered((), message=OutboundMessage(text=parts))
+        return Rendered(parts)
     if fmt == "nam":
         report = await annual_report_input(uow, unit, year, today)
         return Rendered(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 
 from cdht.conversations.inbound import Command
@@ -17,6 +18,9 @@ from cdht.handlers.officer import broadcast, progress_report, review
 from cdht.handlers.officer.audit_view import audit_text
 from cdht.handlers.officer.recognitions import FORMAT_HELP
 from cdht.handlers.ports import PersonRecord, UnitOfWork, UnitRecord
+from cdht.handlers.procedure import chat as procedure_chat
+from cdht.handlers.procedure import council_chat
+from cdht.handlers.procedure.stages import stage_report
 from cdht.handlers.respondent import difficulties
 from cdht.handlers.respondent.answering import answer
 from cdht.handlers.scope import unit_in_scope
@@ -77,6 +81,10 @@ async def run_command(
         return [await difficulties.start_reply(uow, person, arg or "", now)]
     if name == "xuat":
         return [await _export(uow, person, command, now, services, channel)]
+    if name in council_chat.COMMANDS:
+        return await council_chat.run(uow, person, name, arg, now, services)
+    if name in procedure_chat.COMMANDS:
+        return [await procedure_chat.run(uow, person, name, arg, now, services)]
     unit = await unit_in_scope(uow, person, arg)
     if unit is None:
         return [NOT_IN_SCOPE]
@@ -98,6 +106,9 @@ async def run_command(
                 text=f"⏳ Đang tổng hợp tiến độ của {unit.name}; bot sẽ gửi ngay khi xong."
             )
         await queue_job(uow, person, "chart", params, channel, now)
+        stages = await stage_report(uow, unit, year, today)
+        if stages is not None:  # in the same message: its buttons stay the last ones (Zalo numbers them)
+            message = dataclasses.replace(message, text=f"{message.text}\n\n{stages.text}")
         return [message]
     if name == "bieudo":
         await queue_job(uow, person, "chart", {"unit": unit.code, "year": year}, channel, now)

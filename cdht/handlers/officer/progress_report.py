@@ -10,6 +10,7 @@ from cdht.conversations.outbound import Button, OutboundMessage
 from cdht.handlers.facts_loader import load_unit_facts
 from cdht.handlers.officer.village_status import VillageState, village_states
 from cdht.handlers.ports import ReportUnitOfWork, UnitRecord
+from cdht.scoring.departments import active_departments
 from cdht.scoring.evaluate import evaluate
 from cdht.scoring.gaps import gaps
 from cdht.scoring.results import Assessment, Status
@@ -52,6 +53,28 @@ def indicator_lines(assessment: Assessment) -> list[str]:
     for criterion in assessment.levels[target].criteria:
         marks = " ".join(f"{i.id} {MARKS[i.status]}" for i in criterion.indicators)
         lines.append(f"TC{criterion.id} {criterion.name}: {marks}")
+    return lines
+
+
+def owner_lines(assessment: Assessment, tier: str) -> list[str]:
+    """Which department owes what of the unit's own indicators (the departments list decides who owns
+    which); nothing when one department owns them all."""
+    departments = active_departments()
+    target = str(min(assessment.level + 1, 2))
+    by_owner: dict[str, list[str]] = {}
+    for criterion in assessment.levels[target].criteria:
+        for indicator in criterion.indicators:
+            owner = departments.owner_of(tier, indicator.id)
+            by_owner.setdefault(owner, []).append(f"{indicator.id} {MARKS[indicator.status]}")
+    if len(by_owner) < 2:
+        return []
+    lines = ["Theo phòng ban phụ trách:"]
+    for department in departments.departments:
+        marks = by_owner.get(department.code)
+        if marks:
+            owed = sum(not mark.endswith(MARKS[Status.PASS]) for mark in marks)
+            verdict = f"còn {owed} chỉ tiêu chưa xong" if owed else "đã xong"
+            lines.append(f"• {department.name}: {' '.join(marks)} ({verdict})")
     return lines
 
 
@@ -121,6 +144,8 @@ async def area_progress(uow: ReportUnitOfWork, area: UnitRecord, year: int, toda
         villages = f" · thôn xong {sum(s.done for s in states)}/{len(states)}" if states is not None else ""
         lines.append(f"• {child.name}: {level}{villages}")
     lines += ["", f"Chỉ tiêu của {area.name} ({LEGEND}):", *indicator_lines(assessment)]
+    if owners := owner_lines(assessment, area.tier):
+        lines += ["", *owners]
     lines += ["", f"Kết quả hiện tại: {level_text(assessment)}", *gap_lines(assessment)]
     buttons = tuple((Button(f"🔎 {child.name}", Command("tiendo", child.code)),) for child in children[:30])
     return OutboundMessage(text="\n".join(lines), buttons=buttons + _chart_buttons(area))

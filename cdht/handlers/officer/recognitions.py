@@ -10,6 +10,7 @@ from cdht.conversations.outbound import OutboundMessage
 from cdht.conversations.parsing.answers import Parsed, parse_answer
 from cdht.handlers.ports import (
     AuditRecord,
+    DossierRecord,
     PersonRecord,
     RecognitionRecord,
     RecognitionUnitOfWork,
@@ -81,8 +82,11 @@ async def record(
     decision: RecognitionRecord,
     now: datetime,
 ) -> RecognitionRecord:
-    """Store a decision and audit it; `admin` is None when it comes from the command line."""
+    """Store a decision and audit it; `admin` is None when it comes from the command line. The decision is
+    linked (in the audit entry) to the unit's dossier of that year, when the council found it passed."""
     saved = await uow.recognitions.add(decision, now)
+    dossier = await decided_dossier(uow, unit, decision)
+    linked = f"; hồ sơ #{dossier.id}" if dossier else ""
     await uow.audit.add(
         AuditRecord(
             "recognition",
@@ -90,10 +94,21 @@ async def record(
             unit.id,
             decision.year,
             admin.id if admin else None,
-            new_value=f"mức độ {decision.level}; {decision.decision_number}; {decision.decided_on:%d/%m/%Y}",
+            new_value=f"mức độ {decision.level}; {decision.decision_number}; {decision.decided_on:%d/%m/%Y}"
+            + linked,
         )
     )
     return saved
+
+
+async def decided_dossier(
+    uow: RecognitionUnitOfWork, unit: UnitRecord, decision: RecognitionRecord
+) -> DossierRecord | None:
+    """The dossier the decision answers: the unit's latest of that year, passed by the council at that level."""
+    dossier = await uow.dossiers.latest(unit.id, decision.year)
+    if dossier is None or dossier.stage != "passed" or dossier.level != decision.level:
+        return None
+    return dossier
 
 
 async def record_from_text(
@@ -111,4 +126,8 @@ async def record_from_text(
     if any(d.year == year and d.decision_number == number for d in known):
         return OutboundMessage(text="Quyết định này đã được ghi trước đó.")
     await record(uow, admin, unit, decision, now)
-    return OutboundMessage(text="✅ Đã ghi quyết định.\n" + describe(unit, decision))
+    dossier = await decided_dossier(uow, unit, decision)
+    linked = (
+        f"\nGắn với hồ sơ đề nghị công nhận #{dossier.id} (Hội đồng đã thẩm định đạt)." if dossier else ""
+    )
+    return OutboundMessage(text="✅ Đã ghi quyết định.\n" + describe(unit, decision) + linked)

@@ -24,6 +24,7 @@ from cdht.handlers.ports import (
     UnitOfWorkFactory,
     UnitRecord,
 )
+from cdht.scoring.departments import active_departments
 
 CHUNK = 200  # reminders queued in one transaction
 
@@ -88,7 +89,10 @@ async def plan(
     for (item, deadline, days_left), missing in zip(due, described, strict=True):
         unit = units[item.person.unit_id]
         when = f"hạn {deadline:%d/%m/%Y}" if days_left >= 0 else f"đã quá hạn {deadline:%d/%m/%Y}"
-        text = f"🔔 Nhắc việc ({unit.name}, số liệu năm {year}): {missing.summary()}. {when.capitalize()}."
+        text = (
+            f"🔔 Nhắc việc ({unit.name}{_department_suffix(item.person)}, số liệu năm {year}): "
+            f"{missing.summary()}. {when.capitalize()}."
+        )
         planned.append(PlannedReminder(item.person, unit, "answers", text))
     planned += await _recognition_reminders(uow, people, units, today, policy)
     planned += await _yearly_report_reminders(uow, people, units, today)
@@ -98,6 +102,12 @@ async def plan(
         for r in planned
     ]
     return sorted(planned, key=lambda r: (r.unit.code, r.person.id))
+
+
+def _department_suffix(person: PersonRecord) -> str:
+    """ " – Phòng Văn hóa và Thông tin" for a department's people: they are reminded of its indicators only."""
+    departments = active_departments()
+    return "" if departments.is_lead(person.department) else f" – {departments.name(person.department)}"
 
 
 async def _due(

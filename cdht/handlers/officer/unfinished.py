@@ -15,6 +15,7 @@ from cdht.conversations import engine
 from cdht.conversations.definition.questionnaire import Questionnaire
 from cdht.conversations.engine.routing import missing_required
 from cdht.conversations.engine.session import Session
+from cdht.handlers.departments import split_hashes
 from cdht.handlers.ports import AnswerRecord, PersonRecord, SessionRecord, UnfinishedUnitOfWork
 from cdht.handlers.respondent.answering import questionnaire_for
 
@@ -51,14 +52,19 @@ async def still_open(uow: UnfinishedUnitOfWork, people: Sequence[PersonRecord], 
     for questionnaire_id, members in by_questionnaire.items():
         unit_ids = sorted({person.unit_id for person, _ in members})
         reviews = await uow.years.for_units(unit_ids, year)
-        newest: dict[int, SessionRecord] = {}
+        # A department answers its own part of the district questionnaire (same id, its own hash): its
+        # session is the newest of that part; the whole questionnaire's, the newest of no department's part.
+        parts = split_hashes(questionnaire_id)
+        newest: dict[tuple[int, str | None], SessionRecord] = {}
         for record in await uow.sessions.for_units(unit_ids, year, questionnaire_id):  # newest first
-            newest.setdefault(record.unit_id, record)
+            made_for = record.state.get("questionnaire_hash")
+            newest.setdefault((record.unit_id, made_for if made_for in parts else None), record)
         for person, questionnaire in members:
             review = reviews.get(person.unit_id)
             if review is not None and review.status == "approved":
                 continue
-            session = newest.get(person.unit_id)
+            part = questionnaire.content_hash if questionnaire.content_hash in parts else None
+            session = newest.get((person.unit_id, part))
             if session is None or not session.completed:
                 found.append(Open(person, questionnaire, session))
     return found

@@ -22,6 +22,7 @@ from cdht.handlers.ports.officers import (
     KeyValueRepository,
     ReminderRepository,
 )
+from cdht.handlers.ports.procedure import CouncilRepository, DossierRepository, OpinionRepository
 from cdht.handlers.ports.queues import BroadcastRepository, InboxRepository, JobRepository, OutboxRepository
 from cdht.handlers.ports.roster import InviteRepository, PersonRecord, PersonRepository, UnitRepository
 
@@ -44,6 +45,9 @@ class UnitOfWork(Protocol):
     jobs: JobRepository
     key_values: KeyValueRepository
     flows: FlowRepository
+    dossiers: DossierRepository
+    councils: CouncilRepository
+    opinions: OpinionRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

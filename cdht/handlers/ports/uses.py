@@ -16,6 +16,7 @@ from cdht.handlers.ports.answers import (
 )
 from cdht.handlers.ports.flows import FlowRepository
 from cdht.handlers.ports.officers import AuditRepository, ReminderRepository
+from cdht.handlers.ports.procedure import CouncilRepository, DossierRepository, OpinionRepository
 from cdht.handlers.ports.queues import JobRepository, OutboxRepository
 from cdht.handlers.ports.roster import InviteRepository, PersonRepository, UnitRepository
 
@@ -104,10 +105,12 @@ class ReviewUnitOfWork(VillageStatusUnitOfWork, NotifyUnitOfWork, Protocol):
 
 
 class RecognitionUnitOfWork(ScopeUnitOfWork, Protocol):
-    """Recording recognition decisions: `recognitions.record`, `recognitions.record_from_text`."""
+    """Recording recognition decisions: `recognitions.record`, `recognitions.record_from_text`; a decision is
+    linked to the unit's dossier of that year the council found passed."""
 
     recognitions: RecognitionRepository
     audit: AuditRepository
+    dossiers: DossierRepository
 
 
 class ReportUnitOfWork(FactsUnitOfWork, VillageStatusUnitOfWork, Protocol):
@@ -115,6 +118,9 @@ class ReportUnitOfWork(FactsUnitOfWork, VillageStatusUnitOfWork, Protocol):
     never of the queues."""
 
     audit: AuditRepository
+    dossiers: DossierRepository
+    councils: CouncilRepository
+    opinions: OpinionRepository
 
 
 class UnfinishedUnitOfWork(Protocol):

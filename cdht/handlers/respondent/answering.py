@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import functools
 from datetime import datetime
 
 from cdht.conversations import engine
-from cdht.conversations.definition.loader import builtin_questionnaires
 from cdht.conversations.definition.questionnaire import Questionnaire
 from cdht.conversations.engine.session import Session
 from cdht.conversations.inbound import Command, Inbound, Media
 from cdht.conversations.outbound import Button, OutboundMessage
 from cdht.conversations.render.replies import render
 from cdht.handlers.context import Services
+from cdht.handlers.departments import department_questionnaire
 from cdht.handlers.notify import notify
 from cdht.handlers.ports import AnsweringUnitOfWork, NotifyUnitOfWork, PersonRecord, UnitRecord
 from cdht.handlers.respondent.persistence import ChangeOrigin, persist
 from cdht.handlers.respondent.photo_metadata import read_photo_metadata
+from cdht.scoring.departments import active_departments
 
 ROLE_QUESTIONNAIRE = {
     "village_head": "village_head",
@@ -39,15 +39,20 @@ def questionnaire_for(person: PersonRecord) -> Questionnaire | None:
     questionnaire_id = ROLE_QUESTIONNAIRE.get(person.role)
     if questionnaire_id is None:
         return None
-    if person.department and questionnaire_id == "district":
-        return _department_questionnaire(person.department)
-    return builtin_questionnaires()[questionnaire_id]
+    # A department's people answer the indicators it owns; Phòng GD&ĐT's (or no department) everything.
+    return department_questionnaire(questionnaire_id, person.department)
 
 
-@functools.cache
-def _department_questionnaire(department: str) -> Questionnaire:
-    """The district questions one department answers, built once (each message asks for it twice)."""
-    return builtin_questionnaires()["district"].for_owner(department)
+def _nothing_to_answer(person: PersonRecord) -> OutboundMessage:
+    departments = active_departments()
+    if person.role not in ROLE_QUESTIONNAIRE or departments.is_lead(person.department):
+        return NO_QUESTIONNAIRE
+    return OutboundMessage(
+        text=(
+            f"{departments.name(person.department)} không được giao chỉ tiêu nào cần trả lời trong trò chuyện. "
+            "Anh/chị vẫn xem được tiến độ (/tiendo) và gửi vướng mắc (/vuongmac)."
+        )
+    )
 
 
 async def answer(
@@ -61,7 +66,7 @@ async def answer(
 ) -> list[OutboundMessage]:
     questionnaire = questionnaire_for(person)
     if questionnaire is None:
-        return [NO_QUESTIONNAIRE]
+        return [_nothing_to_answer(person)]
     if isinstance(inbound, Media):  # downloaded before anything is read that the download could outdate
         stored = await store_media(inbound, services)
         if isinstance(stored, OutboundMessage):

@@ -10,6 +10,7 @@ from cdht.handlers.flows import DifficultyFlow, DifficultyReplyFlow, set_flow
 from cdht.handlers.notify import notify
 from cdht.handlers.ports import DifficultyRecord, PersonRecord, UnitOfWork
 from cdht.handlers.scope import units_in_scope
+from cdht.scoring.departments import active_departments
 
 ADMIN_ROLES = ("district_admin", "province_admin")
 
@@ -23,7 +24,8 @@ async def responsible_admins(uow: UnitOfWork, person: PersonRecord) -> list[Pers
         for unit in above:
             found = [p for p in people if p.unit_id == unit.id and p.role in roles]
             if found:
-                education = [p for p in found if p.department in (None, "phong_gddt")]
+                # "qua Phòng Giáo dục và Đào tạo": the lead department's people first (or no department)
+                education = [p for p in found if active_departments().is_lead(p.department)]
                 return education or found
     return []
 

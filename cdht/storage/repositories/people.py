@@ -156,6 +156,11 @@ class SqlPersonRepository:
     async def set_reachable(self, person_id: int, reachable: bool) -> None:
         await self._session.execute(update(Person).where(Person.id == person_id).values(reachable=reachable))
 
+    async def set_department(self, person_id: int, department: str | None) -> None:
+        await self._session.execute(
+            update(Person).where(Person.id == person_id).values(department=department)
+        )
+
     async def by_identity(self, channel: str, external_id: str) -> PersonRecord | None:
         known = remembered(self._session, *_AHEAD)
         if known is not None and (channel, external_id) in known:

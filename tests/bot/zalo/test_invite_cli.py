@@ -14,7 +14,7 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from cdht.bot.composition import open_app
-from cdht.cli import invites as cli_invites
+from cdht.cli import people as cli_people
 from cdht.cli.app import app as cdht_app
 from cdht.cli.common import DEMO_ROSTER
 from cdht.config import Settings
@@ -27,7 +27,7 @@ from cdht.handlers.respondent.registration import CODE_PATTERN
 def invite_app() -> typer.Typer:
     app = typer.Typer()
     app.callback()(lambda: None)  # a group, so that `invite` is a subcommand as in `cdht`
-    cli_invites.register(app)
+    cli_people.register_invite(app)
     return app
 
 

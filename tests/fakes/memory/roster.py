@@ -153,6 +153,9 @@ class MemoryPersonRepository:
     async def set_reachable(self, person_id: int, reachable: bool) -> None:
         self._change(person_id, reachable=reachable)
 
+    async def set_department(self, person_id: int, department: str | None) -> None:
+        self._change(person_id, department=department)
+
     def _change(self, person_id: int, **values: object) -> None:
         def change(tables: Tables) -> None:
             require(tables.units, values.get("unit_id"), "unit")

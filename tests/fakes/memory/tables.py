@@ -14,6 +14,7 @@ from cdht.handlers.ports import (
     AuditRecord,
     BroadcastRecord,
     DifficultyRecord,
+    DossierRecord,
     EvidenceRecord,
     IdentityRecord,
     JobRecord,
@@ -24,6 +25,7 @@ from cdht.handlers.ports import (
     UnitRecord,
     YearRecord,
 )
+from cdht.handlers.ports.procedure import CouncilRecord, OpinionRecord
 
 
 class ConstraintViolation(Exception):
@@ -107,6 +109,11 @@ class Tables:
     jobs: dict[int, JobRecord] = field(default_factory=dict)
     key_values: dict[str, dict[str, Any]] = field(default_factory=dict)
     flows: dict[int, dict[str, Any]] = field(default_factory=dict)  # person id -> their officer flow's state
+    dossiers: dict[int, DossierRecord] = field(default_factory=dict)
+    councils: dict[int, CouncilRecord] = field(default_factory=dict)
+    opinions: dict[tuple[int, int, str], OpinionRecord] = field(
+        default_factory=dict
+    )  # dossier, member, criterion
 
     def copy(self) -> Tables:
         return Tables(**{f.name: dict(getattr(self, f.name)) for f in fields(self)})

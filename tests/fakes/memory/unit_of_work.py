@@ -12,6 +12,7 @@ from cdht.handlers.ports import (
     AuditRepository,
     BroadcastRepository,
     DifficultyRepository,
+    DossierRepository,
     EvidenceRepository,
     FlowRepository,
     InboxRepository,
@@ -27,6 +28,7 @@ from cdht.handlers.ports import (
     UnitRepository,
     YearRepository,
 )
+from cdht.handlers.ports.procedure import CouncilRepository, OpinionRepository
 from tests.fakes.memory.answers import (
     MemoryAnswerRepository,
     MemoryEvidenceRepository,
@@ -34,6 +36,7 @@ from tests.fakes.memory.answers import (
     MemorySessionRepository,
     MemoryYearRepository,
 )
+from tests.fakes.memory.council import MemoryCouncilRepository, MemoryOpinionRepository
 from tests.fakes.memory.database import MemoryDatabase, Transaction
 from tests.fakes.memory.flows import MemoryFlowRepository
 from tests.fakes.memory.officers import (
@@ -43,6 +46,7 @@ from tests.fakes.memory.officers import (
     MemoryReminderRepository,
 )
 from tests.fakes.memory.outbox import MemoryOutboxRepository
+from tests.fakes.memory.procedure import MemoryDossierRepository
 from tests.fakes.memory.queues import MemoryBroadcastRepository, MemoryInboxRepository, MemoryJobRepository
 from tests.fakes.memory.roster import MemoryInviteRepository, MemoryPersonRepository, MemoryUnitRepository
 
@@ -82,6 +86,9 @@ class MemoryUnitOfWork:
         self.jobs: JobRepository = MemoryJobRepository(transaction)
         self.key_values: KeyValueRepository = MemoryKeyValueRepository(transaction)
         self.flows: FlowRepository = MemoryFlowRepository(transaction)
+        self.dossiers: DossierRepository = MemoryDossierRepository(transaction)
+        self.councils: CouncilRepository = MemoryCouncilRepository(transaction)
+        self.opinions: OpinionRepository = MemoryOpinionRepository(transaction)
         return self
 
     async def __aexit__(

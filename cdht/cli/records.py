@@ -1,9 +1,9 @@
-"""`cdht prune`: drop personal data kept longer than needed (Nghị định 13/2023/NĐ-CP): the raw content of
-handled updates, of sent messages and exported files older than the retention period. The running bot does
-the same once a day; this command is for a first clean-up, a shorter period, or a bot that is not running."""
+"""`cdht audit` and `cdht prune`: the records kept — the audit log as people read it, and pruning the personal
+data that is no longer needed (Nghị định 13/2023/NĐ-CP)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -16,6 +16,39 @@ if TYPE_CHECKING:
 
 
 def register(app: typer.Typer) -> None:
+    app.command("audit")(audit_command)
+
+
+def audit_command(
+    unit: Annotated[str, typer.Argument(help="Mã đơn vị")],
+    year: Annotated[int, typer.Option("--year")],
+    out: Annotated[Path | None, typer.Option("--out", help="Ghi ra tệp XLSX")] = None,
+) -> None:
+    """Xem hoặc xuất nhật ký thay đổi số liệu của một đơn vị và các đơn vị trực thuộc."""
+    from cdht.handlers.officer.audit_view import audit_lines
+    from cdht.reports.xlsx.audit import audit_workbook
+
+    async def work(application: App) -> str:
+        async with application.uow() as uow:
+            target = await uow.units.by_code(unit)
+            if target is None:
+                raise fail(f"Không có đơn vị {unit}.")
+            rows = await audit_lines(uow, target, year)
+        if out is not None:
+            out.write_bytes(audit_workbook(target.name, year, rows))
+            return f"Đã ghi {len(rows)} mục vào {out}"
+        return (
+            "\n".join(
+                f"{r.when:%d/%m/%Y %H:%M} · {r.unit} · {r.who} · {r.action} · {r.question} · {r.old} → {r.new} · {r.reason}"
+                for r in rows
+            )
+            or "Chưa có thay đổi nào."
+        )
+
+    typer.echo(run_with_app(work))
+
+
+def register_prune(app: typer.Typer) -> None:
     app.command("prune")(prune_command)
 
 

@@ -1,0 +1,1 @@
+"""The repositories of the circular's procedure (dossiers, councils, opinions)."""
