@@ -8,6 +8,7 @@ dossier. On SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -157,6 +158,14 @@ async def test_from_the_villages_answers_to_the_recorded_decision(app: App, tmp_
     assert "Xã An Bình (dữ liệu mẫu): hội đồng đang thẩm định" in await _progress(district)
     asked = _text(await members[0].notices())
     assert "Xã An Bình" in asked and "mức độ 1" in asked
+
+    # a member opens the dossier: its frozen files, and its evidence as a ZIP made from what was sent
+    opened = _text(await members[1].send(f"/hd_tailieu {dossier.id}")) + _text(await members[1].notices())
+    assert "to-trinh" in opened and "Đang đóng gói minh chứng" in opened, opened
+    [archive] = [word for word in opened.split() if word.endswith("minh-chung.zip")]
+    with zipfile.ZipFile(archive) as packed:
+        photos = [name for name in packed.namelist() if not name.lower().endswith((".txt", ".csv", ".xlsx"))]
+    assert photos and len(photos) == len(dossier.snapshot["evidence"])
 
     # 6. each member gives a written opinion on each of the five criteria; the last one concludes
     last = ""

@@ -19,7 +19,7 @@ from cdht.reports.docx.annual import annual_report_document
 from cdht.reports.docx.letter import request_letter
 from cdht.reports.docx.self_assessment import self_assessment_report
 from cdht.reports.evidence.archive import evidence_index, evidence_layout, write_evidence_zip
-from cdht.reports.inputs import CommuneDossier
+from cdht.reports.inputs import CommuneDossier, EvidenceRecord
 from cdht.reports.xlsx.annual import annual_report_workbook
 from cdht.reports.xlsx.audit import audit_workbook
 from cdht.reports.xlsx.commune import commune_workbook
@@ -54,6 +54,24 @@ class Rendered:
 
 class JobInputError(LookupError):
     pass
+
+
+async def _dossier_evidence(uow: ReportUnitOfWork, job: JobRecord) -> list[EvidenceRecord] | None:
+    """The evidence a dossier was sent with (its frozen list), not the unit's evidence of today."""
+    dossier = await uow.dossiers.get(int(job.params["dossier"]))
+    if dossier is None:
+        return None
+    listed = dossier.snapshot.get("evidence", [])
+    return [
+        EvidenceRecord(
+            sha256=str(item["sha256"]),
+            file_name=str(item.get("file_name") or ""),
+            indicator_id=item.get("indicator"),
+            caption=str(item.get("caption") or ""),
+        )
+        for item in (listed if isinstance(listed, list) else [])
+        if isinstance(item, dict) and item.get("sha256")
+    ]
 
 
 async def render_job(uow: ReportUnitOfWork, job: JobRecord, services: Services, now: datetime) -> Rendered:
@@ -116,7 +134,9 @@ async def render_job(uow: ReportUnitOfWork, job: JobRecord, services: Services, 
     if unit.tier not in allowed_tiers:
         raise JobInputError(f"{fmt} is not made for a {unit.tier}")
     if fmt == "zip":
-        records = await evidence_records(uow, unit, year)
+        records = await _dossier_evidence(uow, job) if "dossier" in job.params else None
+        if records is None:
+            records = await evidence_records(uow, unit, year)
         layout = evidence_layout(records)
         index = evidence_index(records)
         opener = services.files.path_for

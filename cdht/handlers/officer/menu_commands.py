@@ -82,7 +82,7 @@ async def run_command(
     if name == "xuat":
         return [await _export(uow, person, command, now, services, channel)]
     if name in council_chat.COMMANDS:
-        return await council_chat.run(uow, person, name, arg, now, services)
+        return await council_chat.run(uow, person, name, arg, now, services, channel)
     if name in procedure_chat.COMMANDS:
         return [await procedure_chat.run(uow, person, name, arg, now, services)]
     unit = await unit_in_scope(uow, person, arg)

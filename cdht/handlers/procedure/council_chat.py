@@ -15,7 +15,13 @@ COMMANDS = ("hoidong", "ykien", "hd_gui", "hd_tailieu", "yk", "yk_chon")
 
 
 async def run(
-    uow: UnitOfWork, person: PersonRecord, name: str, arg: str | None, now: datetime, services: Services
+    uow: UnitOfWork,
+    person: PersonRecord,
+    name: str,
+    arg: str | None,
+    now: datetime,
+    services: Services,
+    channel: str,
 ) -> list[OutboundMessage]:
     year = services.year
     if name == "hoidong":
@@ -33,7 +39,7 @@ async def run(
     if name == "hd_gui":
         return [await opinions.send_to_council(uow, person, arg, now)]
     if name == "hd_tailieu":
-        return await opinions.documents(uow, person, arg, services)
+        return await opinions.documents(uow, person, arg, now, services, channel)
     if name == "yk":
         return [await opinions.start(uow, person, arg, now)]
     return [await opinions.choose(uow, person, arg, now, services)]

@@ -14,6 +14,7 @@ from cdht.conversations.inbound import Command
 from cdht.conversations.outbound import Button, OutboundMessage
 from cdht.conversations.parsing.folding import fold
 from cdht.handlers.context import Services
+from cdht.handlers.exports.jobs import queue_job
 from cdht.handlers.flows import OpinionFlow, set_flow
 from cdht.handlers.notify import notify
 from cdht.handlers.ports import AuditRecord, PersonRecord, UnitOfWork
@@ -182,9 +183,10 @@ async def _allowed(
 
 
 async def documents(
-    uow: UnitOfWork, person: PersonRecord, arg: str | None, services: Services
+    uow: UnitOfWork, person: PersonRecord, arg: str | None, now: datetime, services: Services, channel: str
 ) -> list[OutboundMessage]:
-    """The frozen files of the dossier (and its outcome), and the list of its evidence."""
+    """The frozen files of the dossier (and its outcome), the list of its evidence, and the evidence itself as
+    a ZIP made by a job from the files the dossier was sent with."""
     found = await _allowed(uow, person, arg)
     if found is None:
         return [NOT_YOURS]
@@ -196,6 +198,13 @@ async def documents(
     evidence = _evidence_lines(dossier)
     if evidence:
         messages.append(OutboundMessage(text="Minh chứng kèm hồ sơ:\n" + "\n".join(evidence[:50])))
+        unit = await uow.units.get(dossier.unit_id)
+        if unit is not None:
+            params = {"unit": unit.code, "year": dossier.year, "format": "zip", "dossier": dossier.id}
+            await queue_job(uow, person, "export", params, channel, now)
+            messages.append(
+                OutboundMessage(text="⏳ Đang đóng gói minh chứng (ZIP), bot sẽ gửi ngay khi xong.")
+            )
     return messages
 
 
