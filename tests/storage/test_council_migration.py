@@ -1,8 +1,9 @@
-"""Migration 0010 on SQLite and on the real PostgreSQL server: the councils, their members and the opinions
-come with the upgrade and go with the downgrade, and the upgrade runs again after it."""
+"""Migrations 0009 and 0010 on SQLite and on the real PostgreSQL server: the dossiers, then the councils, their
+members and the opinions come with the upgrade and go with the downgrade, and the upgrade runs again after it."""
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -44,6 +45,8 @@ async def empty_engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
         await engine.dispose()
         return
     if not _postgres_answers():
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true but PostgreSQL at 127.0.0.1:5432 does not answer")
         pytest.skip("PostgreSQL at 127.0.0.1:5432 does not answer")
     schema = f"cdht_migration_{uuid.uuid4().hex[:10]}"
     admin = create_engine(POSTGRES_URL)
@@ -69,3 +72,15 @@ async def test_the_council_tables_come_and_go(empty_engine: AsyncEngine) -> None
     assert "dossiers" in await _tables(empty_engine)
     await _migrate_to(empty_engine, "upgrade", "head")
     assert await _tables(empty_engine) >= TABLES
+
+
+async def test_the_dossiers_table_comes_and_goes(empty_engine: AsyncEngine) -> None:
+    """Migration 0009 the same way: the dossiers table with the upgrade, gone with the downgrade."""
+    await _migrate_to(empty_engine, "upgrade", "0008")
+    assert "dossiers" not in await _tables(empty_engine)
+    await _migrate_to(empty_engine, "upgrade", "0009")
+    assert "dossiers" in await _tables(empty_engine)
+    await _migrate_to(empty_engine, "downgrade", "0008")
+    assert "dossiers" not in await _tables(empty_engine)
+    await _migrate_to(empty_engine, "upgrade", "head")
+    assert {"dossiers", *TABLES} <= await _tables(empty_engine)

@@ -4,6 +4,7 @@ downgrade puts the flows back."""
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -44,6 +45,8 @@ async def empty_engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
         await engine.dispose()
         return
     if not _postgres_answers():
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true but PostgreSQL at 127.0.0.1:5432 does not answer")
         pytest.skip("PostgreSQL at 127.0.0.1:5432 does not answer")
     schema = f"cdht_migration_{uuid.uuid4().hex[:10]}"
     admin = create_engine(POSTGRES_URL)
