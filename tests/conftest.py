@@ -35,6 +35,15 @@ def _postgres_answers() -> bool:
         return False
 
 
+def require_postgres() -> None:
+    """Outside CI a test that needs PostgreSQL is skipped, with the reason, when no server answers; with
+    CI=true that is a failure, never a skip."""
+    if not _postgres_answers():
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true but PostgreSQL at 127.0.0.1:5432 does not answer")
+        pytest.skip("PostgreSQL at 127.0.0.1:5432 does not answer; PostgreSQL tests skipped")
+
+
 def _guard_network(monkeypatch: pytest.MonkeyPatch) -> None:
     """Unit tests fail loudly on any connection that leaves this machine."""
     real_connect = socket.socket.connect
@@ -62,10 +71,7 @@ def _run_in_thread(make: Callable[[], Coroutine[Any, Any, None]]) -> None:
 @pytest.fixture(scope="session")
 def postgres_schema() -> Iterator[str]:
     """A private schema in the `test` database, migrated once per run and dropped at the end."""
-    if not _postgres_answers():
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI=true but PostgreSQL at 127.0.0.1:5432 does not answer")
-        pytest.skip("PostgreSQL at 127.0.0.1:5432 does not answer; PostgreSQL contract tests skipped")
+    require_postgres()
     schema = f"cdht_test_{uuid.uuid4().hex[:10]}"
 
     async def create() -> None:

@@ -4,62 +4,18 @@ downgrade puts the flows back."""
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
-import pytest
-from alembic import command
-from sqlalchemy import insert, inspect, select, text
+from sqlalchemy import insert, inspect, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from cdht.storage.database import create_engine
-from cdht.storage.migrate import alembic_config
 from cdht.storage.tables import ConversationSession, OfficerFlow, Person, Unit, table_of
-from tests.conftest import NOW, POSTGRES_URL, _postgres_answers, postgres_engine
+from tests.conftest import NOW
+from tests.storage.conftest import migrate
 
 SESSIONS = table_of(ConversationSession)
 FLOWS = table_of(OfficerFlow)
 BROADCAST = {"name": "broadcast", "step": "role", "text": "Họp giao ban thứ Hai", "attachment": None}
-
-
-def _migrate(connection: Any, action: str, revision: str) -> None:
-    config = alembic_config()
-    config.attributes["connection"] = connection
-    getattr(command, action)(config, revision)
-
-
-async def migrate(engine: AsyncEngine, action: str, revision: str) -> None:
-    async with engine.begin() as connection:
-        await connection.run_sync(_migrate, action, revision)
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-async def empty_engine(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    """An engine on a database no migration has touched yet."""
-    if request.param == "sqlite":
-        engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'migrating.sqlite3'}")
-        yield engine
-        await engine.dispose()
-        return
-    if not _postgres_answers():
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI=true but PostgreSQL at 127.0.0.1:5432 does not answer")
-        pytest.skip("PostgreSQL at 127.0.0.1:5432 does not answer")
-    schema = f"cdht_migration_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(POSTGRES_URL)
-    async with admin.begin() as connection:
-        await connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = postgres_engine(schema)
-    try:
-        yield engine
-    finally:
-        await engine.dispose()
-        async with admin.begin() as connection:
-            await connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        await admin.dispose()
 
 
 def _session(

@@ -10,9 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from cdht.storage.tables import Person, Unit, table_of
 from tests.conftest import NOW
-from tests.storage.test_flow_migration import empty_engine, migrate
-
-__all__ = ["empty_engine"]  # the fixture, on SQLite and PostgreSQL
+from tests.storage.conftest import migrate
 
 
 async def _columns(engine: AsyncEngine) -> set[str]:

@@ -9,9 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from cdht.storage.tables import InboxEvent, OutboxMessage, table_of
 from tests.conftest import NOW
-from tests.storage.test_flow_migration import empty_engine, migrate
-
-__all__ = ["empty_engine"]  # the fixture, shared with the flow migration's test
+from tests.storage.conftest import migrate
 
 INBOX = table_of(InboxEvent)
 OUTBOX = table_of(OutboxMessage)
