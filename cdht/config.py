@@ -9,6 +9,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from cdht.scoring.facts import RecognitionValidity
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CDHT_", env_file=".env", extra="ignore")
@@ -91,6 +93,32 @@ class Settings(BaseSettings):
     )
     invite_ttl_hours: float = Field(
         default=72.0, gt=0, description="How long a one-time invite code (`/moi`, `cdht invite`) stays valid"
+    )
+    annual_report_issuers: dict[str, str] = Field(
+        default={"district": "Phòng Giáo dục và Đào tạo", "province": "Sở Giáo dục và Đào tạo"},
+        description=(
+            "Who issues the yearly report made in May (TT25 Điều 23.2), by the reporting unit's code or tier "
+            "(the code wins): an office under the unit's People's Committee, or a whole body when the text "
+            "holds {unit} (e.g. 'Ủy ban nhân dân {unit}')"
+        ),
+    )
+    annual_report_recipients: dict[str, list[str]] = Field(
+        default={
+            "district": ["Sở Giáo dục và Đào tạo {parent}", "Ủy ban nhân dân {unit}"],
+            "province": ["Bộ Giáo dục và Đào tạo", "Ủy ban nhân dân {unit}"],
+        },
+        description=(
+            "To whom the yearly report goes («Nơi nhận»), by the reporting unit's code or tier (the code wins); "
+            "{unit} is the reporting unit ('huyện Kim Sơn'), {parent} the unit above it ('tỉnh Ninh Bình')"
+        ),
+    )
+    recognition_validity: RecognitionValidity = Field(
+        default="assessed_year",
+        description=(
+            "How «bảo lưu trong thời hạn 3 năm (36 tháng) tiếp theo năm được công nhận» (TT25 Điều 5.4, 10.4, "
+            "15.4) is read: `assessed_year` (three years after the year assessed) or `decision_year` (three "
+            "years after the year of the decision); see cdht/scoring/FACTS.md"
+        ),
     )
 
     @cached_property

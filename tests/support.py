@@ -112,3 +112,11 @@ def make_photo(folder: Path, name: str = "hop-thon.jpg") -> Path:
     photo = folder / name
     photo.write_bytes(b"\xff\xd8\xff\xe0 photo " + name.encode())
     return photo
+
+
+async def import_roster_text(application: App, tmp_path: Path, roster: str, now: datetime) -> None:
+    """A roster given as CSV text, imported as `cdht import-roster` would (a department column, say)."""
+    path = tmp_path / "roster-extra.csv"
+    path.write_text(roster, encoding="utf-8")
+    async with application.uow() as uow:
+        await import_roster(path, uow, now)

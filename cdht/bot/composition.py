@@ -49,10 +49,15 @@ class App:
             invite_hours=settings.invite_ttl_hours,
             retention_days=settings.retention_days,
             dossier_receivers=settings.dossier_receivers,
+            recognition_validity=settings.recognition_validity,
+            annual_issuers=settings.annual_report_issuers,
+            annual_recipients=settings.annual_report_recipients,
         )
 
     def reminder_policy(self) -> ReminderPolicy:
-        return ReminderPolicy(timezone=self.settings.timezone)
+        return ReminderPolicy(
+            timezone=self.settings.timezone, recognition_validity=self.settings.recognition_validity
+        )
 
 
 @asynccontextmanager

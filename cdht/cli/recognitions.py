@@ -42,6 +42,6 @@ def recognize_command(
             )
             await record(uow, None, target, decision, now())
             await uow.commit()
-            return describe(target, decision)
+            return describe(target, decision, application.settings.recognition_validity)
 
     typer.echo(run_with_app(work))

@@ -54,7 +54,10 @@ def deadline_command(
     year: Annotated[int, typer.Option("--year")],
     until: Annotated[str, typer.Option("--date", help="Hạn nộp số liệu YYYY-MM-DD")],
 ) -> None:
-    """Đặt hạn nộp số liệu của một năm cho một đơn vị và mọi đơn vị trực thuộc (tiến độ và nhắc việc dùng hạn này)."""
+    """Đặt hạn nộp số liệu của một năm cho một đơn vị và mọi đơn vị trực thuộc (tiến độ và nhắc việc dùng hạn này).
+
+    Mặc định theo hạn gửi hồ sơ của Thông tư 25/2023 (Điều 9, 14, 19), sớm hơn một tháng để kịp tự đánh giá:
+    thôn và xã 31/01, huyện 31/03, tỉnh 30/06 của năm sau năm đánh giá."""
     from cdht.handlers.ports import YearRecord
 
     day = parse_day(until)

@@ -30,7 +30,7 @@ def score_command(
     async def work(application: App) -> str:
         await application.database.upgrade()
         async with application.uow() as uow:
-            assessment = await score_unit(uow, unit, year)
+            assessment = await score_unit(uow, unit, year, application.settings.recognition_validity)
         if as_json:
             return json.dumps(assessment_to_json(assessment), ensure_ascii=False, indent=2)
         return format_assessment(assessment)

@@ -9,7 +9,7 @@ from cdht.conversations.outbound import OutboundMessage
 ALL = ("village_head", "commune_officer", "district_admin", "province_admin")
 OFFICERS = ("commune_officer", "district_admin", "province_admin")
 ADMINS = ("district_admin", "province_admin")
-ANSWERING = ("village_head", "commune_officer", "district_admin")
+ANSWERING = ("village_head", "commune_officer", "district_admin", "province_admin")
 ROLE_NAMES = {
     "village_head": "trưởng thôn",
     "commune_officer": "cán bộ xã",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 
 from cdht.conversations.inbound import Media
 from cdht.handlers.ports import FileStore, UnitOfWork
+from cdht.reports.annual_stats import ISSUERS, RECIPIENTS
+from cdht.scoring.facts import RecognitionValidity
 
 T = TypeVar("T")
 
@@ -52,6 +54,9 @@ class Services:
     dossier_receivers: Mapping[str, str] = field(  # evaluated tier -> receiving tier (settings)
         default_factory=lambda: {"commune": "district", "district": "province", "province": "province"}
     )
+    recognition_validity: RecognitionValidity = "assessed_year"  # how «bảo lưu … 3 năm» is read (settings)
+    annual_issuers: Mapping[str, str] = field(default_factory=lambda: dict(ISSUERS))  # the May report's
+    annual_recipients: Mapping[str, Sequence[str]] = field(default_factory=lambda: dict(RECIPIENTS))
 
     async def long_read(self, uow: UnitOfWork, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
         """`work` off the event loop where the composition root gives a way (`reads`), else on `uow`."""

@@ -1,8 +1,9 @@
-"""Which department answers which question: the questionnaire split by the departments list (data).
+"""Which department answers which question: a tier's questionnaire split by the departments list (data).
 
 A question belongs to the indicator whose rule reads its fact (an evidence question to the indicator of the
-question it backs); the department owning that indicator in the departments list answers it. The lead
-(Phòng GD&ĐT) and people with no department get the whole questionnaire: they check and assemble it.
+question it backs); the department owning that indicator in the departments list answers it. The tier's lead
+(Phòng GD&ĐT of a district, Sở GD&ĐT of a province) and people with no department get the whole
+questionnaire: they check and assemble it.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from cdht.conversations.definition.questionnaire import Questionnaire
 from cdht.scoring.criteria_set import criteria_set_for_tier
 from cdht.scoring.departments import Departments, active_departments, load_departments, use_departments
 
-# The questionnaire a tier's departments share (the province has none in chat yet).
-TIER_QUESTIONNAIRE = {"district": "district"}
+# The questionnaire a tier's departments share.
+TIER_QUESTIONNAIRE = {"district": "district", "province": "province"}
 QUESTIONNAIRE_TIER = {questionnaire: tier for tier, questionnaire in TIER_QUESTIONNAIRE.items()}
 
 _splits: dict[tuple[int, str], tuple[Departments, dict[str, Questionnaire]]] = {}
@@ -44,7 +45,10 @@ def question_owners(questionnaire: Questionnaire, tier: str, departments: Depart
             owners[question_id] = departments.owner_of(tier, indicator)
         else:
             declared = questionnaire.question(question_id).owner
-            owners[question_id] = declared if declared and departments.get(declared) else departments.lead
+            known = departments.get(declared)
+            owners[question_id] = (
+                declared if declared and known and known.serves(tier) else departments.lead_of(tier)
+            )
     return owners
 
 
@@ -55,9 +59,10 @@ def _split(questionnaire_id: str, departments: Departments) -> dict[str, Questio
     if cached is not None and cached[0] is departments:
         return cached[1]
     full = builtin_questionnaires()[questionnaire_id]
-    owners = question_owners(full, QUESTIONNAIRE_TIER[questionnaire_id], departments)
+    tier = QUESTIONNAIRE_TIER[questionnaire_id]
+    owners = question_owners(full, tier, departments)
     data = full.model_dump()
-    data["owners"] = {d.code: d.name for d in departments.departments}
+    data["owners"] = {d.code: d.name for d in departments.at(tier)}
     for question in data["questions"]:
         question["owner"] = owners[question["id"]]
     owned = Questionnaire.model_validate(data)
@@ -102,7 +107,7 @@ def owner_of_question(questionnaire_id: str, question_id: str) -> str:
     for code, part in _split(questionnaire_id, departments).items():
         if part.get(question_id) is not None:
             return code
-    return departments.lead
+    return departments.lead_of(QUESTIONNAIRE_TIER.get(questionnaire_id, "district"))
 
 
 def check_departments(departments: Departments) -> None:

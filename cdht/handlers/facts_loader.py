@@ -7,7 +7,7 @@ from datetime import date
 from typing import cast
 
 from cdht.handlers.ports import AnswerRecord, FactsUnitOfWork, UnitRecord
-from cdht.scoring.facts import Fact, FactValue, Recognition, Tier, UnitFacts
+from cdht.scoring.facts import Fact, FactValue, Recognition, RecognitionValidity, Tier, UnitFacts
 
 
 def _fact_value(value: object) -> FactValue:
@@ -40,8 +40,11 @@ class UnitTreeError(ValueError):
         self.unit_code = unit.code
 
 
-async def load_unit_facts(uow: FactsUnitOfWork, unit: UnitRecord, year: int) -> UnitFacts:
-    """The unit with its whole subtree, in a fixed number of queries whatever the tree's size.
+async def load_unit_facts(
+    uow: FactsUnitOfWork, unit: UnitRecord, year: int, validity: RecognitionValidity = "assessed_year"
+) -> UnitFacts:
+    """The unit with its whole subtree, in a fixed number of queries whatever the tree's size; `validity` is
+    how recognitions are read (settings.recognition_validity, FACTS.md "Recognitions").
     Raises UnitTreeError when the subtree loops back to the unit (the walk itself is bounded)."""
     subtree = await uow.units.subtree(unit.id)
     ids = [u.id for u in subtree]
@@ -70,6 +73,7 @@ async def load_unit_facts(uow: FactsUnitOfWork, unit: UnitRecord, year: int) -> 
             previous_year=facts_from_answers(previous.get(node.id, {}), previous_evidence.get(node.id, {})),
             children=tuple(build(child) for child in sorted(children.get(node.id, []), key=lambda u: u.code)),
             recognitions=tuple(recognitions.get(node.id, [])),
+            recognition_validity=validity,
         )
 
     return build(unit)

@@ -126,7 +126,7 @@ async def recognition_step(
     services: Services,
     channel: str,
 ) -> OutboundMessage:
-    reply = await recognitions.record_from_text(uow, person, text, now)
+    reply = await recognitions.record_from_text(uow, person, text, now, services.recognition_validity)
     if reply.text.startswith("✅"):  # recorded; a line that was not understood may be typed again
         await set_flow(uow, person, None, now)
     return reply

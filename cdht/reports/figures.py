@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from cdht.scoring import JsonValue, load_criteria_set
+from cdht.scoring import Indicator, JsonValue, load_criteria_set
 from cdht.scoring.vn_format import format_int, format_number
 
 CellKind = Literal["text", "count", "percent", "level", "at_least", "at_least_level", "at_least_percent"]
@@ -26,15 +26,30 @@ class Cell:
     kind: CellKind = "text"
 
 
-def rule_type(criteria_set_id: str, indicator_id: str) -> str | None:
+def _indicator(criteria_set_id: str, indicator_id: str) -> Indicator | None:
     try:
         criteria_set = load_criteria_set(criteria_set_id)
     except KeyError:
         return None
-    for indicator in criteria_set.indicators:
-        if indicator.id == indicator_id:
-            return str(indicator.rule.type)
-    return None
+    return next((indicator for indicator in criteria_set.indicators if indicator.id == indicator_id), None)
+
+
+def rule_type(criteria_set_id: str, indicator_id: str) -> str | None:
+    indicator = _indicator(criteria_set_id, indicator_id)
+    return None if indicator is None else str(indicator.rule.type)
+
+
+def evidence_keys(criteria_set_id: str, indicator_id: str) -> tuple[str, ...]:
+    """The facts whose evidence backs the indicator (evidence is stored per fact); the id itself when the
+    set is unknown (a commune's yes/no facts are named after their indicator)."""
+    indicator = _indicator(criteria_set_id, indicator_id)
+    return (indicator_id,) if indicator is None else tuple(indicator.rule.evidence_facts())
+
+
+def needs_evidence(criteria_set_id: str, indicator_id: str) -> bool:
+    """Whether the criteria data asks this indicator for evidence (FACTS.md); unknown sets: yes."""
+    indicator = _indicator(criteria_set_id, indicator_id)
+    return indicator is None or indicator.evidence.required
 
 
 def _percent(share: float) -> str:
@@ -71,6 +86,8 @@ def value_text(value: JsonValue, rule: str | None = None) -> str:
     if isinstance(value, int | float):
         return format_number(value)
     if isinstance(value, dict):
+        if rule == "all_of":  # one value per condition (province 3.5), in the criteria data's order
+            return "; ".join(value_text(part) for part in value.values())
         if "shares" in value:
             return _shares_text(value)
         if "recognised" in value and "total" in value:
@@ -97,6 +114,8 @@ def threshold_text(threshold: JsonValue, rule: str | None = None) -> str:
     if isinstance(threshold, str):
         return _TREND.get(threshold, threshold)
     if isinstance(threshold, dict):
+        if rule == "all_of":
+            return "; ".join(threshold_text(part) for part in threshold.values())
         if "share" in threshold:
             return (
                 f"≥ {format_number(_float(threshold['share']))}% đạt mức độ {threshold.get('level')} trở lên"

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from cdht.reports.figures import rule_type
+from cdht.reports.figures import evidence_keys, needs_evidence, rule_type
 from cdht.reports.labels import status_label
 from cdht.scoring import Assessment, IndicatorResult, JsonValue, Status
-from cdht.scoring.rules.citizen_counts import BASE_LABELS
 
 
 @dataclass(frozen=True)
@@ -19,6 +18,8 @@ class IndicatorRow:
     level_2: IndicatorResult
     rule: str | None
     evidence: int | None
+    needs_evidence: bool = True
+    """Whether the criteria data asks this indicator for evidence (its count is shown even when 0)."""
 
     @property
     def id(self) -> str:
@@ -26,13 +27,21 @@ class IndicatorRow:
 
     @property
     def name(self) -> str:
-        return self.level_1.name
+        return level_names(self.level_1.name, self.level_2.name)
 
     @property
     def explanation(self) -> str:
         if self.level_1.explanation == self.level_2.explanation:
             return self.level_1.explanation
         return f"Mức độ 1: {self.level_1.explanation}\nMức độ 2: {self.level_2.explanation}"
+
+
+def level_names(level_1: str, level_2: str) -> str:
+    """An indicator's name for a row covering both levels: the circular's words, once when they are the same
+    at both levels, else each level's («mức độ 2» / «mức độ 3» of commune 4.2) on its own line."""
+    if level_1 == level_2:
+        return level_1
+    return f"Mức độ 1: {level_1}\nMức độ 2: {level_2}"
 
 
 def indicator_rows(
@@ -50,10 +59,19 @@ def indicator_rows(
                     level_1=result_1,
                     level_2=result_2,
                     rule=rule_type(assessment.criteria_set_id, result_1.id),
-                    evidence=evidence_counts.get(result_1.id, 0) if evidence_counts else None,
+                    evidence=_evidence(assessment.criteria_set_id, result_1.id, evidence_counts),
+                    needs_evidence=needs_evidence(assessment.criteria_set_id, result_1.id),
                 )
             )
     return rows
+
+
+def _evidence(criteria_set_id: str, indicator_id: str, counts: Mapping[str, int] | None) -> int | None:
+    """Files backing the indicator: evidence is counted per fact, so 4.2 of a district is its
+    `income_per_capita` and province 3.5 both of its conditions."""
+    if not counts:
+        return None
+    return sum(counts.get(key, 0) for key in evidence_keys(criteria_set_id, indicator_id))
 
 
 def failing(assessment: Assessment, level: int) -> list[IndicatorResult]:
@@ -82,8 +100,9 @@ class CitizenFigures:
     base: str
 
 
-def citizen_figures(assessment: Assessment, base: str | None = None) -> CitizenFigures | None:
-    """From the commune 5.1 and 5.2 values; None when the unit has no such indicators."""
+def citizen_figures(assessment: Assessment) -> CitizenFigures | None:
+    """From the commune 5.1 and 5.2 values, on the base the scorer used; None when the unit has no such
+    indicators."""
     counts: dict[str, int] = {}
     shares: dict[str, float] = {}
     citizens, source, bases = 0, "", []
@@ -108,8 +127,7 @@ def citizen_figures(assessment: Assessment, base: str | None = None) -> CitizenF
         bases += [str(item) for item in listed] if isinstance(listed, list) else []
     if not found:
         return None
-    shown_base = BASE_LABELS.get(base, base) if base else "; ".join(dict.fromkeys(bases))
-    return CitizenFigures(citizens, counts, shares, source, shown_base or "chưa ghi rõ")
+    return CitizenFigures(citizens, counts, shares, source, "; ".join(dict.fromkeys(bases)) or "chưa ghi rõ")
 
 
 def _int(value: JsonValue) -> int:

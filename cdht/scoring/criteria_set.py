@@ -29,12 +29,52 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class Evidence(_Frozen):
+    """Whether a passing answer needs a document (minh chứng) to count: yes unless the data says otherwise,
+    with the circular's ground in `reason` (shown to people; Vietnamese)."""
+
+    required: bool = True
+    reason: str | None = None
+
+    @model_validator(mode="after")
+    def _reasoned(self) -> Evidence:
+        if not self.required and not (self.reason and self.reason.strip()):
+            raise ValueError("evidence: {required: false} needs a `reason` (why no document is asked)")
+        return self
+
+
 class Indicator(_Frozen):
     id: str
     name: str
+    """The circular's words for the indicator at level 1 (the «Chỉ tiêu N: …» clause of the level-1 article)."""
+    names: Mapping[int, str] | None = None
+    """The words at another level where the circular words it differently (thresholds written in the text)."""
     rule: Rule
     legal: Mapping[int, str] | None = None
     """Overrides the derived reference ("Điều 6, tiêu chí 5, chỉ tiêu 5.1") per level when given."""
+    evidence: Evidence = Evidence()
+    """Every fact the rule lists in `evidence_facts()` needs evidence for a pass to count, unless not required."""
+
+    @model_validator(mode="after")
+    def _evidence_has_a_carrier(self) -> Indicator:
+        if self.evidence.required and not self.rule.evidence_facts():
+            raise ValueError(
+                f"indicator {self.id}: its rule reads no fact that could carry evidence; "
+                "say evidence: {required: false, reason: ...}"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _known_levels(self) -> Indicator:
+        if self.names and not set(self.names) <= set(LEVELS):
+            raise ValueError(f"indicator {self.id}: names may be given for levels {LEVELS} only")
+        return self
+
+    def name_at(self, level: int) -> str:
+        """The indicator's wording in the article that sets `level`."""
+        if self.names and level in self.names:
+            return self.names[level]
+        return self.name
 
 
 class Criterion(_Frozen):
@@ -73,6 +113,11 @@ class CriteriaSet(_Frozen):
             return indicator.legal[level]
         criterion = indicator.id.split(".")[0]
         return f"{self.articles[level]}, tiêu chí {criterion}, chỉ tiêu {indicator.id}"
+
+    def indicator_reading(self, fact: str) -> str | None:
+        """The first indicator whose rule reads `fact` (e.g. "income_per_capita" → "4.2", "difficult_area" →
+        "5.2"): where a document attached to that fact belongs in the dossier."""
+        return next((i.id for i in self.indicators if fact in i.rule.fact_keys()), None)
 
     def fact_keys(self) -> frozenset[str]:
         """Every fact key the set's rules read from a unit or its children."""

@@ -6,6 +6,7 @@ from cdht.scoring.criteria_set import SET_BY_TIER, CriteriaSet, Criterion, Indic
 from cdht.scoring.facts import UnitFacts
 from cdht.scoring.results import LEVELS, Assessment, CriterionResult, IndicatorResult, LevelResult, Status
 from cdht.scoring.rules import JudgeContext
+from cdht.scoring.rules.base import require_evidence
 
 
 def evaluate(unit: UnitFacts, criteria_set: CriteriaSet | None = None) -> Assessment:
@@ -41,10 +42,12 @@ def _criterion(criteria_set: CriteriaSet, criterion: Criterion, context: JudgeCo
 
 def _indicator(criteria_set: CriteriaSet, indicator: Indicator, context: JudgeContext) -> IndicatorResult:
     verdict = indicator.rule.judge(context)
+    if indicator.evidence.required:  # one place for every rule type: a pass needs its documents
+        verdict = require_evidence(verdict, indicator.rule.evidence_facts(), context.unit.facts)
     default_distance = {Status.PASS: 0.0, Status.NO_EVIDENCE: 0.0}.get(verdict.status, 1.0)
     return IndicatorResult(
         id=indicator.id,
-        name=indicator.name,
+        name=indicator.name_at(context.level),
         level=context.level,
         status=verdict.status,
         value=verdict.value,

@@ -23,6 +23,22 @@ class Fact:
     evidence_count: int = 0
 
 
+RecognitionValidity = Literal["assessed_year", "decision_year"]
+"""How «Kết quả công nhận được bảo lưu trong thời hạn 3 năm (36 tháng) tiếp theo năm được công nhận» (TT25 Điều
+5.4, 10.4, 15.4) is read: «năm được công nhận» as the assessed year, or as the year of the decision (FACTS.md)."""
+KEPT_YEARS = 3  # «3 năm (36 tháng)»
+
+
+def valid_through(
+    year: int, decided_on: date | None, reading: RecognitionValidity, kept_years: int = KEPT_YEARS
+) -> int:
+    """The last evaluation year a recognition of assessed `year` counts for: `year + 3` (assessed_year), or three
+    calendar years after the decision's year (decision_year; the assessed reading when the date is unknown)."""
+    if reading == "decision_year" and decided_on is not None:
+        return max(decided_on.year, year) + kept_years
+    return year + kept_years
+
+
 @dataclass(frozen=True, slots=True)
 class Recognition:
     """A recognition decision; `year` is the assessed year that was recognised, not the decision date."""
@@ -31,6 +47,10 @@ class Recognition:
     year: int
     decision_number: str = ""
     decided_on: date | None = None
+
+    def counts_for(self, year: int, reading: RecognitionValidity, kept_years: int = KEPT_YEARS) -> bool:
+        """Whether the recognition holds in evaluation year `year` under `reading`."""
+        return self.year <= year <= valid_through(self.year, self.decided_on, reading, kept_years)
 
 
 @dataclass(frozen=True)
@@ -45,3 +65,4 @@ class UnitFacts:
     previous_year: Mapping[str, Fact] = field(default_factory=dict)
     children: Sequence[UnitFacts] = ()
     recognitions: Sequence[Recognition] = ()
+    recognition_validity: RecognitionValidity = "assessed_year"  # the reading of the children's recognitions

@@ -20,7 +20,15 @@ from tests.bot.telegram import harness as telegram
 from tests.bot.zalo import harness as zalo
 
 STICKER = "<sticker>"
-TO_THE_YES_NO_QUESTION = ("250", "1.000", "850", "620", "160", "3", "0")  # no clans: Câu 8 is village_cdht
+TO_THE_YES_NO_QUESTION = (
+    "250",
+    "1.000",
+    "850",
+    "620",
+    "160",
+    "0",
+    "0",
+)  # no family evaluated, no clans: village_cdht_assessed
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,9 @@ def test_export_writes_real_files(cli: CliRunner, tmp_path: Path) -> None:
         assert photos and bundle.read(photos[0]) == b"\xff\xd8\xff photo"
     result = cli.invoke(app, ["export", "DEMO-SH", "--year", "2025", "--format", "annual", "--out", "out"])
     assert result.exit_code == 0 and len(result.stdout.split()) == 2
+    [report] = [Path(name) for name in result.stdout.split() if name.endswith(".docx")]
+    signed = docx.Document(str(report)).tables[-1].rows[0].cells
+    assert "Sở Giáo dục và Đào tạo" in signed[0].text and signed[1].text.startswith("TRƯỞNG PHÒNG")
     assert cli.invoke(app, ["export", "DEMO-SH-X1", "--year", "2025", "--format", "annual"]).exit_code == 1
     assert cli.invoke(app, ["export", "DEMO-SH-X1", "--year", "2025", "--format", "pdf"]).exit_code == 1
 
@@ -79,7 +82,7 @@ def test_recognize_then_district_score_counts_it(cli: CliRunner) -> None:
             "2024",
         ],
     )
-    assert result.exit_code == 0 and "Hiệu lực đến hết năm 2027" in result.stdout
+    assert result.exit_code == 0 and "được bảo lưu đến hết năm 2027" in result.stdout
     score = cli.invoke(app, ["score", "DEMO-SH", "--year", "2025", "--json"])
     assert '"4.1"' in score.stdout and "1/3" in score.stdout
     assert (
@@ -89,6 +92,37 @@ def test_recognize_then_district_score_counts_it(cli: CliRunner) -> None:
         ).exit_code
         == 1
     )
+
+
+@pytest.mark.parametrize(
+    ("reading", "kept_through", "counted"), [(None, 2025, "0/3"), ("decision_year", 2026, "1/3")]
+)
+def test_the_recognition_validity_setting_decides_what_is_said_and_what_4_1_counts(
+    cli: CliRunner, monkeypatch: pytest.MonkeyPatch, reading: str | None, kept_through: int, counted: str
+) -> None:
+    """A recognition of 2022 decided in 2023: kept through 2025 read from the year assessed (the default), through
+    2026 read from the decision's year (CDHT_RECOGNITION_VALIDITY=decision_year)."""
+    if reading:
+        monkeypatch.setenv("CDHT_RECOGNITION_VALIDITY", reading)
+    args = [
+        "recognize",
+        "DEMO-SH-X1",
+        "--level",
+        "1",
+        "--number",
+        "7/QĐ",
+        "--date",
+        "2023-03-20",
+        "--year",
+        "2022",
+    ]
+    result = cli.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert f"được bảo lưu đến hết năm {kept_through}; hồ sơ đề nghị công nhận lại gửi trước ngày 28/02/" in (
+        result.stdout
+    )
+    score = cli.invoke(app, ["score", "DEMO-SH", "--year", "2026", "--json"])
+    assert score.exit_code == 0 and f"{counted} xã" in score.stdout
 
 
 def test_remind_dry_run_lists_people_and_audit_shows_imports(cli: CliRunner, tmp_path: Path) -> None:

@@ -33,7 +33,7 @@ def commune_rows(overrides: dict[str, str], without_evidence: set[str]) -> list[
     for item, value in values.items():
         if value == "":
             continue
-        evidence = "" if item in without_evidence or item == "difficult_area" else "decision.pdf"
+        evidence = "" if item in without_evidence else "decision.pdf"
         rows.append({"unit_code": "C", "year": "2024", "item": item, "value": value, "evidence": evidence})
     return rows
 
@@ -102,6 +102,7 @@ SCENARIOS = {
     "level 1 only: 5.1 at 70%": ({}, set(), (700, 620, 160), 1),
     "none: 4.2 at PCGD level 1": ({"4.2": "1"}, set(), (850, 620, 160), 0),
     "difficult area, 5.2 at 45% / 11%": ({"difficult_area": "có"}, set(), (850, 450, 110), 1),
+    "difficult area without its decision": ({"difficult_area": "có"}, {"difficult_area"}, (850, 450, 110), 0),
     "missing answer 2.1": ({"2.1": ""}, set(), (850, 620, 160), 0),
     "yes without evidence for 1.2": ({}, {"1.2"}, (850, 620, 160), 0),
 }
@@ -123,7 +124,13 @@ def test_score_reproduces_the_circular(cli: CliRunner, tmp_path: Path, name: str
         assert "70" in indicator(report, "2", "5.1")["explanation"]
     if name.startswith("none: 4.2"):
         assert indicator(report, "1", "4.2")["status"] == "fail"
-    if name.startswith("difficult"):
+    if name == "difficult area without its decision":
+        assert indicator(report, "1", "5.2")["status"] == "no_evidence"
+        assert (
+            "chưa có minh chứng quyết định công nhận xã thuộc vùng khó khăn"
+            in (indicator(report, "1", "5.2")["explanation"])
+        )
+    elif name.startswith("difficult"):
         assert indicator(report, "1", "5.2")["status"] == "pass"
         assert indicator(report, "2", "5.2")["status"] == "fail"
     if name.startswith("missing"):

@@ -109,6 +109,12 @@ CASES = [
     ("Q011", "- {id: a, type: integer, label: A, min: 10, max: 1}", "swap them"),
     ("Q011", "- {id: a, type: level, label: A, levels: [3, 1]}", "[lowest, highest]"),
     ("Q012", "- {id: a, type: choice, label: A, choices: [[x, X], [x, Y]]}", "['x']"),
+    (
+        "Q013",
+        "- {id: a, type: integer, label: A, varies_by: {setting: s, default: x, variants: {x: {name: X}}}}\n"
+        "- {id: b, type: integer, label: B, varies_by: {setting: s, default: y, variants: {y: {name: Y}}}}",
+        "give them the same default",
+    ),
 ]
 
 
@@ -150,7 +156,7 @@ def test_missing_file_le1(tmp_path):
 
 def test_builtin_questionnaires_load_le3(tmp_path):
     builtins = builtin_questionnaires()
-    assert set(builtins) == {"village_head", "commune_officer", "district"}
+    assert set(builtins) == {"village_head", "commune_officer", "district", "province"}
     for questionnaire in builtins.values():
         facts = [q.fact for q in questionnaire.questions if q.fact]
         assert len(facts) == len(set(facts)), questionnaire.id

@@ -64,11 +64,14 @@ def test_confirmation_joins_the_next_question_re3(village):
 
 
 def test_yes_no_buttons_and_keep_for_answered_re2(village):
-    script = "> 1.250\n> 3.000\n> 2.400\n> 1.800\n> 450\n> 900\n> 0"
+    script = "> 1.250\n> 3.000\n> 2.400\n> 1.800\n> 450\n> 900\n> 850\n> 0"
     [message] = last_messages(village, script)
-    assert message.text.startswith("✅ Đã lưu: 0 dòng họ\n\nCâu 8/14 · Thôn đã được công nhận")
+    assert message.text.startswith("✅ Đã lưu: 0 dòng họ\n\nCâu 9/15 · Năm nay thôn có được đánh giá")
     assert message.buttons == (
-        (Button("Có", Choice("village_cdht", "yes")), Button("Không", Choice("village_cdht", "no"))),
+        (
+            Button("Có", Choice("village_cdht_assessed", "yes")),
+            Button("Không", Choice("village_cdht_assessed", "no")),
+        ),
         (BACK, LATER, SUMMARY),
     )
     [back] = last_messages(village, script + "\n> /back")
@@ -95,6 +98,7 @@ def test_summary_and_completion_re5(village):
             "> 1.800",
             "> 450",
             "> 900",
+            "> 850",
             "> 0",
             "> không",
             "> 0",
@@ -107,14 +111,14 @@ def test_summary_and_completion_re5(village):
     lines = summary.text.split("\n")
     assert lines[0] == "📋 Tóm tắt câu trả lời:"
     assert lines[1] == "1. Số hộ gia đình: 1.250 hộ"
-    assert lines[13:15] == ["13. Vị trí nhà văn hóa thôn: chưa trả lời", "14. Ghi chú: chưa trả lời"]
+    assert lines[14:16] == ["14. Vị trí nhà văn hóa thôn: chưa trả lời", "15. Ghi chú: chưa trả lời"]
     assert summary.buttons == ((Button("✅ Xong, gửi kết quả", Command("done")),),)
     [done] = last_messages(village, script + "\n> /done")
-    assert done.text.startswith("🎉 Đã hoàn thành: 12/14 câu có câu trả lời.") and done.buttons == ()
+    assert done.text.startswith("🎉 Đã hoàn thành: 13/15 câu có câu trả lời.") and done.buttons == ()
 
 
 def test_multi_choice_ticks_and_album_acknowledgement_re6(village):
-    script = "> 1.250\n> 3.000\n> 2.400\n> 1.800\n> 450\n> 900\n> 0\n> không\n> 0\n> có\n> [lifelong_week_activities:reading]"
+    script = "> 1.250\n> 3.000\n> 2.400\n> 1.800\n> 450\n> 900\n> 850\n> 0\n> không\n> 0\n> có\n> [lifelong_week_activities:reading]"
     [ticks] = last_messages(village, script)
     assert ticks.edit_key == "question:lifelong_week_activities"
     assert ticks.buttons[1] == (Button("☑️ Ngày hội đọc sách", Choice("lifelong_week_activities", "reading")),)

@@ -7,6 +7,8 @@ VE2 the person is told once (Notice "migrated"); the session continues on the ne
     exactly the one the person saw
 VE3 a completed session with a new required question asks it, then completes again
 VE4 migration never raises, even for a session of another questionnaire
+VE5 a question whose revision was raised (it now asks the whole indicator) has its earlier answer withdrawn and
+    asked again, even when its type and value still fit; answers of unchanged questions are kept
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import pytest
 from conversation_harness import play
 
 from cdht.conversations.definition.loader import builtin_questionnaires, parse_questionnaire
-from cdht.conversations.engine.events import Notice
+from cdht.conversations.engine.events import Notice, QuestionReopened
 from cdht.conversations.engine.steps import resume
 from cdht.conversations.inbound import Choice, Command, Media, Text
 
@@ -84,3 +86,28 @@ def test_a_session_of_another_questionnaire_is_migrated_not_refused_ve4(versions
     assert isinstance(events[0], Notice) and events[0].code == "migrated"
     assert session.questionnaire_id == "mini"
     assert set(session.answers) <= {"households", "citizens"}
+
+
+def test_a_widened_question_is_asked_again_ve5():
+    commune = builtin_questionnaires()["commune_officer"]
+    assert commune.get("i3_3").revision == 2
+    answered = play(
+        commune,
+        "> [i1_1:no]\n> [i1_2:no]\n> [i1_3:no]\n> [i2_1:no]\n> [i2_2:no]\n> [i2_3:no]"
+        "\n> [i3_1:no]\n> [i3_2:no]\n> [i3_3:yes]\n> /later",
+    ).session
+    assert answered.answers["i3_3"].value is True
+    # As stored by the previous release: answers carried no revision (read as 1), and another hash.
+    old = answered.model_copy(deep=True)
+    old.answers["i3_3"] = old.answers["i3_3"].model_copy(update={"revision": 1})
+    old.questionnaire_hash = "0" * 64
+    session, events = resume(old, Command("summary"), questionnaire=commune, now=old.updated_at)
+    assert [e.question_id for e in events if isinstance(e, QuestionReopened)] == ["i3_3"]
+    assert "i3_3" not in session.answers and session.answers["i3_2"].value is False
+    notice = next(e for e in events if isinstance(e, Notice))
+    assert notice.code == "migrated" and "1 câu cần trả lời lại" in notice.text
+    # Answered again under revision 2, it stays through the next migration.
+    again = answered.model_copy(deep=True)
+    again.questionnaire_hash = "0" * 64
+    session, events = resume(again, Command("summary"), questionnaire=commune, now=again.updated_at)
+    assert session.answers["i3_3"].value is True and not any(isinstance(e, QuestionReopened) for e in events)

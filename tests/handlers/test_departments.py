@@ -9,6 +9,8 @@ DE4 a village head's vướng mắc goes to Phòng GD&ĐT's people, not to the o
 DE0 the packaged departments list and the owners named in district.yaml agree, question by question
 DE5 the departments list is data: a file of one's own (CDHT_DEPARTMENTS_FILE) renames a department and moves
     an indicator, and the questions follow; a file that does not fit the criteria stops the start
+DE6 the labour office's statistics report reaches the figure it backs: 4.2 with its report passes, 4.3 whose
+    report was skipped is «thiếu minh chứng»
 """
 
 from __future__ import annotations
@@ -20,10 +22,12 @@ import pytest
 
 from cdht.bot.composition import App
 from cdht.conversations.definition.loader import builtin_questionnaires
-from cdht.handlers.admin.roster import import_roster
 from cdht.handlers.departments import configure_departments, question_owners
-from cdht.scoring.departments import DepartmentsError, packaged_departments, use_departments
-from tests.support import YEAR, chat, console_clock, demo_app
+from cdht.handlers.facts_loader import load_unit_facts
+from cdht.handlers.scores import score_unit
+from cdht.scoring import Status
+from cdht.scoring.departments import DepartmentsError, packaged_departments
+from tests.support import YEAR, chat, console_clock, demo_app, import_roster_text, make_photo
 
 LEAD = "+84900000002"  # Lê Văn Huyện, in the demo roster with no department: Phòng GD&ĐT
 CULTURE = "+84900000012"
@@ -38,25 +42,20 @@ ROSTER = (
 )
 
 
-@pytest.fixture(autouse=True)
-def packaged_list():  # type: ignore[no-untyped-def]
-    previous = use_departments(None)
-    yield
-    use_departments(previous)
+pytestmark = pytest.mark.usefixtures("packaged_departments_list")
 
 
 async def with_departments(app: App, tmp_path: Path, roster: str = ROSTER) -> None:
-    path = tmp_path / "phong_ban.csv"
-    path.write_text(roster, encoding="utf-8")
-    async with app.uow() as uow:
-        await import_roster(path, uow, datetime(2025, 11, 2, tzinfo=UTC))
+    await import_roster_text(app, tmp_path, roster, datetime(2025, 11, 2, tzinfo=UTC))
 
 
 async def reminders_today(app: App) -> dict[str, str]:
     from cdht.handlers.officer import reminders
 
     async with app.uow() as uow:
-        planned = await reminders.plan(uow, YEAR, date(2026, 1, 11), reminders.ReminderPolicy())
+        planned = await reminders.plan(
+            uow, YEAR, date(2026, 3, 11), reminders.ReminderPolicy()
+        )  # the district answers by 31/03
     return {r.person.phone: r.text for r in planned if r.kind == "answers"}
 
 
@@ -79,9 +78,9 @@ async def test_each_department_gets_only_its_questions_de1(tmp_path: Path) -> No
     assert culture[0].startswith(
         "Xin chào Trần Văn Hóa (quản trị cấp huyện, Phòng Văn hóa và Thông tin, Huyện"
     )
-    assert "Câu 1/2 · 2.4. Các cơ quan, đơn vị cấp huyện" in culture[-1]
+    assert "Câu 1/2 · 2.4. Các đơn vị cấp huyện" in culture[-1]
     assert "Câu 1/6 · 4.2. Thu nhập bình quân đầu người" in labour[-1]
-    assert "1.1. Năm nay huyện có làm tốt công tác tuyên truyền" in lead[-1]
+    assert "1.1. Năm nay huyện có thực hiện tốt công tác tuyên truyền" in lead[-1]
     assert lead[0].startswith("Xin chào Lê Văn Huyện (quản trị cấp huyện, Huyện Sơn Hà")
     assert nothing == [
         "Hội Khuyến học không được giao chỉ tiêu nào cần trả lời trong trò chuyện. "
@@ -122,6 +121,25 @@ async def test_progress_shows_what_each_department_owes_de3(tmp_path: Path) -> N
     assert "• Phòng Giáo dục và Đào tạo: 1.2 ⏳ 1.3 ⏳ 2.1 ⏳ 2.2 ⏳ 2.3 ⏳ 3.1 ⏳ 4.1 ❌" in text
 
 
+async def test_the_figures_documents_reach_their_indicators_de6(tmp_path: Path) -> None:
+    clock = console_clock()
+    photo = make_photo(tmp_path, "thong-ke.jpg")
+    async with demo_app(tmp_path) as app:
+        await with_departments(app, tmp_path)
+        labour, _ = await chat(app, LABOUR, clock)
+        for line in ("62,5 triệu", "58 triệu", f"/photo {photo}", "xong", "96,2%", "95,8%", "bỏ qua"):
+            await labour.send(line)
+        async with app.uow() as uow:
+            district = await uow.units.by_code("DEMO-SH")
+            assert district is not None
+            facts = (await load_unit_facts(uow, district, YEAR)).facts
+            assessment = await score_unit(uow, "DEMO-SH", YEAR)
+    assert facts["income_per_capita"].evidence_count == 1
+    assert facts["employment_rate"].evidence_count == 0
+    assert assessment.indicator("4.2", 1).status is Status.PASS
+    assert assessment.indicator("4.3", 1).status is Status.NO_EVIDENCE
+
+
 async def test_difficulties_go_to_the_education_office_de4(tmp_path: Path) -> None:
     clock = console_clock()
     async with demo_app(tmp_path) as app:
@@ -152,8 +170,8 @@ async def test_the_departments_list_is_data_de5(tmp_path: Path) -> None:
         _, culture = await chat(app, CULTURE, clock)
         _, labour = await chat(app, LABOUR, clock)
         texts = await reminders_today(app)
-    assert "Câu 1/1 · 3.2. Thư viện huyện" in culture[-1]
-    assert "Câu 1/7 · 2.4. Các cơ quan" in labour[-1]
+    assert "Câu 1/1 · 3.2. Thư viện công cộng cấp huyện" in culture[-1]
+    assert "Câu 1/7 · 2.4. Các đơn vị cấp huyện" in labour[-1]
     assert "Phòng Nội vụ" in texts[LABOUR]
     broken = tmp_path / "sai.yaml"
     broken.write_text(

@@ -60,7 +60,7 @@ async def app(
 def reaches_level_1(monkeypatch: pytest.MonkeyPatch) -> None:
     """The demo commune's scores reach level 1 (its few answers would not)."""
 
-    async def assess(uow: object, unit: object, year: int) -> object:
+    async def assess(uow: object, unit: object, year: int, validity: object = None) -> object:
         return level_1_commune(X1)
 
     monkeypatch.setattr(sending, "assess", assess)
@@ -110,7 +110,7 @@ async def test_a_commune_sends_the_district_returns_and_checks(
     assert "chưa đạt mức độ 1" in not_reached and "Còn thiếu" in not_reached
     assert await _latest(app) is None
 
-    async def assess(uow: object, unit: object, year: int) -> object:
+    async def assess(uow: object, unit: object, year: int, validity: object = None) -> object:
         return level_1_commune(X1)
 
     monkeypatch.setattr(sending, "assess", assess)
@@ -246,7 +246,7 @@ async def test_the_receiving_tier_is_configuration() -> None:
 async def test_one_tier_up_a_district_sends_to_the_province(
     app: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async def assess(uow: object, unit: object, year: int) -> object:
+    async def assess(uow: object, unit: object, year: int, validity: object = None) -> object:
         return dataclasses.replace(level_1_commune("DEMO-SH"), tier="district", unit_name="Huyện Sơn Hà")
 
     monkeypatch.setattr(sending, "assess", assess)

@@ -12,7 +12,9 @@ import openpyxl
 import pytest
 from PIL import Image
 
+from cdht.handlers.facts_loader import load_unit_facts
 from cdht.handlers.scores import score_unit
+from cdht.scoring import Fact, Status
 from cdht.scoring.report import assessment_to_json
 from tests.support import YEAR, answer_everything, chat, console_clock, demo_app, make_photo
 
@@ -111,7 +113,7 @@ async def test_exports_match_the_score_and_carry_the_figures(tmp_path: Path) -> 
         await answer_everything(app, head, HEAD_T1, make_photo(tmp_path))
         officer, _ = await chat(app, OFFICER_X1, clock)
         menu = "\n".join(await officer.send("/baocao"))
-        assert "Bảng tổng hợp" in menu and "Báo cáo năm" not in menu
+        assert "Bảng tổng hợp" in menu and "Báo cáo kết quả đánh giá, công nhận" not in menu
         [workbook] = attachments(await officer.send("/xuat xlsx:DEMO-SH-X1"))
         async with app.uow() as uow:
             report = assessment_to_json(await score_unit(uow, "DEMO-SH-X1", YEAR))
@@ -225,6 +227,24 @@ async def test_the_scheduler_plans_reminders_once_a_local_day(
         assert len(plans) == 2
 
 
+async def test_the_difficult_area_decision_backs_the_lower_5_2_thresholds(tmp_path: Path) -> None:
+    clock = console_clock()
+    async with demo_app(tmp_path) as app:
+        officer, _ = await chat(app, OFFICER_X1, clock)
+        numbers = {"difficult_area": "có", "enter_totals": "có", "trained_citizens": "450"}
+        numbers["university_citizens"] = "110"
+        await answer_everything(app, officer, OFFICER_X1, make_photo(tmp_path), numbers, "commune_officer")
+        async with app.uow() as uow:
+            commune = await uow.units.by_code("DEMO-SH-X1")
+            assert commune is not None
+            facts = (await load_unit_facts(uow, commune, YEAR)).facts
+            assessment = await score_unit(uow, "DEMO-SH-X1", YEAR)
+    assert facts["difficult_area"] == Fact(True, 1)
+    result = assessment.indicator("5.2", 1)  # 45% trained, 11% graduates: only the lower thresholds are met
+    assert result.status is Status.PASS
+    assert "áp dụng ngưỡng xã thuộc vùng khó khăn" in result.explanation
+
+
 async def test_recognitions_and_difficulties(tmp_path: Path) -> None:
     clock = console_clock()
     async with demo_app(tmp_path) as app:
@@ -232,7 +252,7 @@ async def test_recognitions_and_difficulties(tmp_path: Path) -> None:
         await district.send("/congnhan")
         assert "⚠️" in (await district.send("DEMO-SH-X1; 3; 1; hôm qua; 2024"))[0]
         reply = (await district.send("DEMO-SH-X1; 1; 12/QĐ-UBND; 20/03/2025; 2024; UBND huyện Sơn Hà"))[0]
-        assert "Hiệu lực đến hết năm 2027" in reply and "mức độ 2 từ ngày 20/03/2026" in reply
+        assert "được bảo lưu đến hết năm 2027" in reply and "mức độ 2 từ ngày 20/03/2026" in reply
         async with app.uow() as uow:
             report = assessment_to_json(await score_unit(uow, "DEMO-SH", YEAR))
         [share] = [i for c in report["levels"]["1"]["criteria"] for i in c["indicators"] if i["id"] == "4.1"]

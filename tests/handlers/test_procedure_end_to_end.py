@@ -189,6 +189,7 @@ async def test_from_the_villages_answers_to_the_recorded_decision(app: App, tmp_
     assert "Quyết định công nhận — Xã An Bình" in decision and "Căn cứ báo cáo thẩm định" in decision
     assert "Điều 1. Công nhận xã An Bình (dữ liệu mẫu) đạt “Cộng đồng học tập” cấp xã mức độ 1" in decision
     assert "mức độ 1" in decision and "2025" in decision
+    assert f"tiếp theo năm được công nhận (đến hết năm {YEAR + 3})." in decision  # the default reading
     assert "TRƯỞNG PHÒNG GIÁO DỤC VÀ ĐÀO TẠO" in decision and "PHÒNG PHÒNG" not in decision
 
     # 8. the signed decision is recorded and linked to its dossier

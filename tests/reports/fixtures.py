@@ -18,7 +18,9 @@ from cdht.reports import (
     Signing,
     VillageFigures,
 )
+from cdht.reports.inputs import DifficultyItem
 from cdht.scoring import Assessment, Fact, UnitFacts, evaluate
+from cdht.scoring.learning_models import LearningModels, ModelCount
 from tests.scoring.builders import YEAR, commune, district, level_2_commune_answers, village, villages
 
 STATUS_LABELS = {
@@ -84,7 +86,7 @@ def village_figures() -> list[VillageFigures]:
 def commune_dossier(assessment: Assessment | None = None) -> CommuneDossier:
     assessment = assessment or level_2_commune()
     counts = {indicator: 2 for indicator in ("1.1", "1.2", "1.3", "2.1", "2.2", "2.3", "3.1", "3.2", "3.3")}
-    return CommuneDossier(assessment, village_figures(), counts | {"4.1": 1}, None, SIGNING)
+    return CommuneDossier(assessment, village_figures(), counts | {"4.1": 1}, SIGNING)
 
 
 def district_assessment(names: tuple[str, ...] = ()) -> Assessment:
@@ -122,6 +124,38 @@ def annual_input() -> AnnualReportInput:
         communes_total=5,
         district=assessment,
         signing=SIGNING,
+    )
+
+
+DIFFICULTIES = (
+    DifficultyItem(
+        7,
+        "Xã X01",
+        "Thôn Đồng Mỏ",
+        "Hoàng Văn Tư",
+        date(2024, 11, 5),
+        "Gia đình có con đi làm xa có được tính là gia đình học tập không?",
+        "Được tính nếu gia đình đáp ứng các tiêu chí do xã ban hành.",
+        "Lê Thị Hoa",
+        date(2024, 11, 6),
+    ),
+    DifficultyItem(9, "Xã X01", "Xã X01", "Cán bộ xã X01", date(2025, 1, 10), "Nộp biên bản họp ở đâu?"),
+    DifficultyItem(8, "Xã X03", "Bản Nà Pàn", "Lò Văn Sáng", date(2024, 12, 1), NASTY[0]),
+)
+LEARNING_MODELS = {
+    "X01": LearningModels(ModelCount(6, 5), ModelCount(420, 390), ModelCount(12, 10), ModelCount(4, 3), 4, 4),
+    "X02": LearningModels(ModelCount(3, 3), ModelCount(300, 250), ModelCount(0, 0), ModelCount(4, 4), 3, 4),
+}
+
+
+def may_report_input() -> AnnualReportInput:
+    """The yearly report with what the May report adds: stages, learning models, difficulties."""
+    return replace(
+        annual_input(),
+        stages={"X01": "đã quyết định (đạt)", "X02": "hội đồng đang thẩm định"},
+        learning_models=LEARNING_MODELS,
+        difficulties=DIFFICULTIES,
+        period=(date(YEAR, 7, 1), date(YEAR + 1, 5, 20)),
     )
 
 

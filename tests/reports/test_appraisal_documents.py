@@ -5,6 +5,7 @@ cấp tỉnh» and the director of Sở GD&ĐT for a district (Điều 14.2)."""
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import date
 
 import docx
@@ -40,6 +41,14 @@ def _appraisal(office: str, tier: str, passed: bool) -> Appraisal:
         passed=passed,
         dossier_sent_on=date(2026, 2, 20),
     )
+
+
+def test_the_draft_decision_says_to_which_year_the_recognition_is_kept() -> None:
+    """The circular's sentence, then the year it gives under the reading chosen in settings (outcome.appraisal_of)."""
+    kept = "Kết quả công nhận được bảo lưu trong thời hạn 3 năm (36 tháng) tiếp theo năm được công nhận"
+    appraisal = _appraisal("Phòng Giáo dục và Đào tạo", "commune", True)
+    assert f"{kept}." in _text(draft_decision(appraisal))
+    assert f"{kept} (đến hết năm 2029)." in _text(draft_decision(replace(appraisal, valid_through=2029)))
 
 
 def _text(document: bytes) -> str:

@@ -14,6 +14,7 @@ from cdht.reports import (
     district_overview_chart,
     village_completion_chart,
 )
+from cdht.reports.charts.drawings import LABEL_WIDTH, criterion_label
 
 from .fixtures import district_assessment, troubled_commune, village_figures
 
@@ -70,3 +71,12 @@ def test_charts_render_in_parallel_threads() -> None:
     for thread in threads:
         thread.join()
     assert results == [expected] * 4
+
+
+def test_the_criteria_chart_names_each_criterion_in_full() -> None:
+    """The circular's criterion titles are long; the chart wraps them and never cuts one short."""
+    for assessment in (troubled_commune(), district_assessment()):
+        for criterion in assessment.levels["1"].criteria:
+            label = criterion_label(criterion)
+            assert " ".join(label.split()) == f"Tiêu chí {criterion.id}. {criterion.name}"
+            assert all(len(line) <= LABEL_WIDTH for line in label.splitlines())

@@ -10,7 +10,9 @@ import docx
 import pytest
 
 from cdht.reports import CommuneDossier, DistrictDossier, Signing, request_letter, self_assessment_report
-from cdht.scoring import level_line
+from cdht.reports.rows import level_names
+from cdht.scoring import evaluate, level_line
+from tests.scoring.builders import province
 
 from .fixtures import (
     NASTY,
@@ -51,7 +53,8 @@ def test_commune_draft_states_unit_year_figures_and_level(render: Renderer) -> N
     assert "- Số công dân đạt danh hiệu “Công dân học tập”: 850/1.000, đạt 85,0%." in text
     assert "- Số công dân qua đào tạo chuyên môn, kỹ thuật: 650/1.000, đạt 65,0%." in text
     assert (
-        "- Tổng số công dân: 1.000 (cơ sở tính: chưa ghi rõ; số liệu tổng hợp từ số liệu các thôn)." in text
+        "- Tổng số công dân: 1.000 (cơ sở tính: toàn bộ công dân; số liệu tổng hợp từ số liệu các thôn)."
+        in text
     )
     assert level_line(dossier.assessment) in text
     assert "công nhận xã X01 đạt “Cộng đồng học tập” cấp xã mức độ 2 năm 2024" in text
@@ -60,13 +63,39 @@ def test_commune_draft_states_unit_year_figures_and_level(render: Renderer) -> N
 def test_report_lists_every_indicator_with_its_explanation() -> None:
     dossier = commune_dossier(troubled_commune())
     text = docx_text(self_assessment_report(dossier))
-    for criterion in dossier.assessment.levels["1"].criteria:
-        assert f"Tiêu chí {criterion.id}. {criterion.name}" in text
-        for result in criterion.indicators:
-            assert f"- Chỉ tiêu {result.id}. {result.name}" in text
-            assert result.explanation in text
+    first, second = (dossier.assessment.levels[key].criteria for key in ("1", "2"))
+    for criterion_1, criterion_2 in zip(first, second, strict=True):
+        assert f"Tiêu chí {criterion_1.id}. {criterion_1.name}" in text
+        for result_1, result_2 in zip(criterion_1.indicators, criterion_2.indicators, strict=True):
+            shown = level_names(result_1.name, result_2.name).replace("\n", "; ")
+            assert f"- Chỉ tiêu {result_1.id}. {shown}:" in text
+            assert result_1.explanation in text
+    # The circular words 4.2 with the level's own threshold: both levels' words are given.
+    assert (
+        "- Chỉ tiêu 4.2. Mức độ 1: Xã đạt chuẩn phổ cập giáo dục tiểu học mức độ 2 theo quy định tại Nghị định "
+        "số 20/2014/NĐ-CP; Mức độ 2: Xã đạt chuẩn phổ cập giáo dục tiểu học mức độ 3 theo quy định tại Nghị "
+        "định số 20/2014/NĐ-CP: mức độ 1"
+    ) in text
     assert "mức độ 1 thiếu minh chứng" in text
     assert "Số minh chứng: 2." in text
+
+
+def test_a_districts_figures_show_the_documents_stored_under_their_facts() -> None:
+    dossier = replace(district_dossier(), evidence_counts={"1.1": 4, "income_per_capita": 2})
+    lines = docx_text(self_assessment_report(dossier)).splitlines()
+    income = next(line for line in lines if line.startswith("- Chỉ tiêu 4.2."))
+    employment = next(line for line in lines if line.startswith("- Chỉ tiêu 4.3."))
+    recognised = next(line for line in lines if line.startswith("- Chỉ tiêu 4.1."))
+    assert income.endswith("Số minh chứng: 2.")
+    assert employment.endswith("Số minh chứng: 0.")  # a figure needs its document: FACTS.md
+    assert "Số minh chứng" not in recognised  # computed from the recorded decisions
+
+
+def test_province_3_5_shows_both_conditions_and_their_documents() -> None:
+    dossier = DistrictDossier(evaluate(province()), (), (), {"3.5": 1, "3.5_shared_resources": 2}, SIGNING)
+    lines = docx_text(self_assessment_report(dossier)).splitlines()
+    assert next(line for line in lines if line.startswith("- Chỉ tiêu 3.5.")).endswith("Số minh chứng: 3.")
+    assert "4; Có" in lines  # the value cell: programmes; shared resources
 
 
 def test_no_level_says_so_and_lists_the_gaps(render: Renderer) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -9,7 +10,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from cdht.reports import CommuneDossier, VillageFigures, commune_workbook
 from cdht.reports.xlsx.indicators import HEADER_ROW, INDICATOR_HEADERS
-from cdht.scoring import Assessment, assessment_to_json
+from cdht.scoring import Assessment, Fact, Status, assessment_to_json, evaluate
+from tests.scoring.builders import commune, level_2_commune_answers
+from tests.scoring.builders import villages as village_facts
 
 from .fixtures import (
     NASTY,
@@ -80,7 +83,11 @@ def test_one_row_per_indicator_matching_the_json(name: str) -> None:
     first, second = json_indicators(assessment, "1"), json_indicators(assessment, "2")
     assert [row["Chỉ tiêu"] for row in table] == [indicator["id"] for indicator in first]
     for row, one, two in zip(table, first, second, strict=True):
-        assert row["Nội dung chỉ tiêu"] == one["name"]
+        # The circular's words, each level's where they differ (4.2–4.4, 5.1, 5.2 carry their thresholds).
+        shown = (
+            one["name"] if one["name"] == two["name"] else f"Mức độ 1: {one['name']}\nMức độ 2: {two['name']}"
+        )
+        assert row["Nội dung chỉ tiêu"] == shown
         assert row["Kết quả mức độ 1"] == STATUS_LABELS[one["status"]]
         assert row["Kết quả mức độ 2"] == STATUS_LABELS[two["status"]]
         assert one["explanation"] in row["Giải thích"]
@@ -134,7 +141,7 @@ def test_village_sheet_sums_and_says_where_totals_came_from() -> None:
     assert rows["Số liệu dùng để đánh giá"][2:9] == (1000, 850, 650, 160, 0.85, 0.65, 0.16)
     notes = [row[0] for row in sheet.iter_rows(values_only=True) if isinstance(row[0], str)]
     assert "Nguồn số liệu tổng: tổng hợp từ số liệu các thôn" in notes
-    assert "Cơ sở tính số công dân: chưa ghi rõ" in notes
+    assert "Cơ sở tính số công dân: toàn bộ công dân" in notes
     assert f"Thôn chưa có đủ số liệu (1): {NASTY[0]}" in notes
 
 
@@ -149,12 +156,26 @@ def test_commune_entered_totals_and_base() -> None:
     assert "Cơ sở tính số công dân: công dân từ 15 tuổi trở lên" in notes
 
 
-def test_citizen_base_given_by_the_caller_wins() -> None:
-    dossier = CommuneDossier(level_2_commune(), citizen_base="registered")
-    notes = [
-        row[0] for row in open_workbook(commune_workbook(dossier)).worksheets[1].iter_rows(values_only=True)
+def test_the_base_shown_is_the_one_the_figures_are_on() -> None:
+    """A commune declaring «có đăng ký cư trú» over villages that counted everyone shows no figures on either
+    base: the villages must count again (the scorer says so), the label never claims what was not counted."""
+    villages = [
+        replace(v, facts={**v.facts, "citizen_base": Fact("registered")})
+        for v in village_facts(900, 800, 600, 150)
     ]
-    assert "Cơ sở tính số công dân: công dân đăng ký thường trú" in notes
+    answers = level_2_commune_answers() | {"citizen_base": Fact("registered")}
+    counted = evaluate(commune(answers, villages))
+    notes = _notes(CommuneDossier(counted))
+    assert "Cơ sở tính số công dân: công dân có đăng ký cư trú tại xã" in notes
+    mixed = evaluate(commune(answers, village_facts(900, 800, 600, 150)))
+    assert mixed.indicator("5.1", 1).status is Status.MISSING
+    assert "cần đếm lại" in mixed.indicator("5.1", 1).explanation
+    assert not any("toàn bộ công dân" in note for note in _notes(CommuneDossier(mixed)))
+
+
+def _notes(dossier: CommuneDossier) -> list[str]:
+    sheet = open_workbook(commune_workbook(dossier)).worksheets[1]
+    return [row[0] for row in sheet.iter_rows(values_only=True) if isinstance(row[0], str)]
 
 
 def test_shares_are_cut_not_rounded() -> None:

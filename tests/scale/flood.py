@@ -194,7 +194,10 @@ async def check_exactly_once(
     for person in people:
         for question, value in person.answers.items():
             assert stored.get((person.village, question)) == [value], (person, question)
-    assert len(answers) == 4 * len(people), "answers stored more than once or for the wrong question"
+    # With each count of citizens, the base it was counted on (no commune declared one: everyone).
+    bases = [decode_value(_json(value)) for _, question, value, _ in answers if question == "citizen_base"]
+    assert bases == ["all"] * len(people), bases
+    assert len(answers) == 5 * len(people), "answers stored more than once or for the wrong question"
 
     assert {row.status for row in outbox} == {"sent"}, Counter(row.status for row in outbox)
     expected: dict[str, list[str]] = {}

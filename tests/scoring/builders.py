@@ -81,7 +81,9 @@ def district(
     communes: Sequence[UnitFacts] = (),
     previous_year: Mapping[str, Fact] | None = None,
 ) -> UnitFacts:
-    base = dotted(dict.fromkeys(DISTRICT_FLAGS, True)) | facts(income_per_capita=52.5, employment_rate=91.2)
+    base = dotted(dict.fromkeys(DISTRICT_FLAGS, True)) | facts(
+        1, income_per_capita=52.5, employment_rate=91.2
+    )
     return UnitFacts(
         unit_code="H01",
         unit_name="Huyện Một",
@@ -100,8 +102,10 @@ def province(
     children: Sequence[UnitFacts] = (),
     previous_year: Mapping[str, Fact] | None = None,
 ) -> UnitFacts:
-    base = dotted(dict.fromkeys(PROVINCE_FLAGS, True)) | dotted({"3.4": 5, "3.5": 4}, evidence=0)
-    base |= facts(poverty_rate=3.1, grdp=120_500.0)
+    base = dotted(dict.fromkeys(PROVINCE_FLAGS, True)) | dotted(
+        {"3.4": 5, "3.5": 4, "3.5_shared_resources": True}
+    )
+    base |= facts(1, poverty_rate=3.1, grdp=120_500.0)
     return UnitFacts(
         unit_code="T01",
         unit_name="Tỉnh Một",

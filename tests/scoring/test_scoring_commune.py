@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from cdht.scoring import Fact, Status, evaluate, gaps
+from dataclasses import replace
+from importlib import resources
+
+from cdht.scoring import Fact, Status, evaluate, gaps, parse_criteria_set
 
 from .builders import commune, facts, level_2_commune_answers, village, villages
 
@@ -43,7 +46,7 @@ def test_no_level_because_primary_universalisation_is_level_1() -> None:
 
 def test_difficult_area_lowers_5_2_thresholds() -> None:
     counts = villages(1000, 850, 450, 110)
-    difficult = evaluate(commune(_with(difficult_area=Fact(True)), counts))
+    difficult = evaluate(commune(_with(difficult_area=Fact(True, 1)), counts))
     assert difficult.indicator("5.2", 1).status is Status.PASS
     assert difficult.indicator("5.2", 1).threshold == {"trained": 40.0, "university": 10.0}
     assert "áp dụng ngưỡng xã thuộc vùng khó khăn" in difficult.indicator("5.2", 1).explanation
@@ -58,6 +61,29 @@ def test_difficult_area_lowers_5_2_thresholds() -> None:
     assert "qua đào tạo 45,0% < 50% — còn thiếu 50 công dân" in result.explanation
     assert "đại học trở lên 11,0% < 12% — còn thiếu 10 công dân" in result.explanation
     assert normal.level == 0
+
+
+def test_difficult_area_without_its_decision_is_not_passed_on_the_lower_thresholds() -> None:
+    only_lower = evaluate(commune(_with(difficult_area=Fact(True, 0)), villages(1000, 850, 450, 110)))
+    result = only_lower.indicator("5.2", 1)
+    assert result.status is Status.NO_EVIDENCE
+    assert result.threshold == {"trained": 40.0, "university": 10.0}
+    assert (
+        "đạt theo ngưỡng xã thuộc vùng khó khăn, nhưng chưa có minh chứng quyết định công nhận xã thuộc "
+        "vùng khó khăn" in result.explanation
+    )
+    assert only_lower.level == 0
+    assert [gap.action for gap in gaps(only_lower, 1)] == ["Bổ sung minh chứng"]
+
+    # Meeting the normal thresholds needs no decision; falling short of the lower ones is a failure.
+    normal = evaluate(commune(_with(difficult_area=Fact(True, 0)), villages(1000, 850, 650, 160)))
+    assert normal.indicator("5.2", 2).status is Status.PASS
+    assert normal.indicator("5.2", 2).threshold == {"trained": 60.0, "university": 15.0}
+    assert "áp dụng ngưỡng thông thường" in normal.indicator("5.2", 2).explanation
+    assert normal.level == 2
+    short = evaluate(commune(_with(difficult_area=Fact(True, 0)), villages(1000, 850, 350, 110)))
+    assert short.indicator("5.2", 1).status is Status.FAIL
+    assert short.indicator("5.2", 1).gap == {"trained": 50, "university": 0}
 
 
 def test_unanswered_difficult_area_uses_normal_thresholds_and_says_so() -> None:
@@ -89,6 +115,21 @@ def test_yes_without_evidence_is_not_passed() -> None:
     assert gaps(assessment, 1)[0].action == "Bổ sung minh chứng"
 
 
+def test_an_indicator_whose_data_waives_evidence_passes_without_it() -> None:
+    rule = '{type: done, fact: "1.1"}'
+    text = (resources.files("cdht.scoring") / "criteria" / "commune.yaml").read_text(encoding="utf-8")
+    waived = parse_criteria_set(
+        text.replace(rule, rule + "\n        evidence: {required: false, reason: Thử nghiệm (Điều 6).}", 1)
+    )
+    answers = _with(**{"1.1": Fact(True, 0)})
+    assert evaluate(commune(answers)).indicator("1.1", 1).status is Status.NO_EVIDENCE
+    assessment = evaluate(commune(answers), waived)
+    assert assessment.indicator("1.1", 1).status is Status.PASS
+    assert assessment.level == 2
+    # 5.1 and 5.2 are summed from the villages' reports, which carry no documents, and pass.
+    assert assessment.indicator("5.1", 2).status is Status.PASS
+
+
 def test_level_without_evidence_is_not_passed_but_a_too_low_level_is_a_failure() -> None:
     assessment = evaluate(commune(_with(**{"4.3": Fact(3, 0), "4.4": Fact(0, 0)})))
     assert assessment.indicator("4.3", 2).status is Status.NO_EVIDENCE
@@ -106,7 +147,8 @@ def test_villages_are_summed_when_the_commune_has_no_totals() -> None:
     assert result.status is Status.FAIL
     assert (
         result.explanation
-        == "5.1: 58,3% < 60% — còn thiếu 17 công dân (583/1.000 công dân; tổng hợp từ 3 thôn)"
+        == "5.1: 58,3% < 60% — còn thiếu 17 công dân (583/1.000 công dân; tổng hợp từ 3 thôn; "
+        "cơ sở tính: toàn bộ công dân)"
     )
     assert result.gap == 17
     assert result.value == {
@@ -114,7 +156,7 @@ def test_villages_are_summed_when_the_commune_has_no_totals() -> None:
         "counts": {"learning": 583},
         "shares": {"learning": 58.3},
         "source": "villages",
-        "bases": [],
+        "bases": ["toàn bộ công dân"],
     }
 
 
@@ -125,7 +167,9 @@ def test_commune_totals_win_over_villages() -> None:
     assessment = evaluate(commune(answers, villages(1000, 583, 650, 160)))
     result = assessment.indicator("5.1", 2)
     assert result.status is Status.PASS
-    assert result.explanation == "5.1: 83,3% ≥ 80% (1.000/1.200 công dân; số liệu do xã nhập)"
+    assert result.explanation == (
+        "5.1: 83,3% ≥ 80% (1.000/1.200 công dân; số liệu do xã nhập; cơ sở tính: toàn bộ công dân)"
+    )
     assert assessment.level == 2
 
 
@@ -190,7 +234,11 @@ def test_zero_citizens_or_no_villages_is_missing() -> None:
 
 def test_citizen_base_is_shown_when_reported() -> None:
     answers = level_2_commune_answers() | facts(citizen_base="age15plus")
-    result = evaluate(commune(answers)).indicator("5.1", 1)
+    counted = [
+        replace(v, facts={**v.facts, **facts(citizen_base="age15plus")})
+        for v in villages(1000, 850, 650, 160)
+    ]
+    result = evaluate(commune(answers, counted)).indicator("5.1", 1)
     assert "cơ sở tính: công dân từ 15 tuổi trở lên" in result.explanation
     assert isinstance(result.value, dict)
     assert result.value["bases"] == ["công dân từ 15 tuổi trở lên"]

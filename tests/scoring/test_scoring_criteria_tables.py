@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from cdht.scoring import CriteriaSet, load_criteria_set, parse_criteria_set
 from cdht.scoring.criteria_set import criteria_set_for_tier
 from cdht.scoring.rules import (
+    AllOfRule,
     ChildrenRecognisedRule,
     CountAtLeastRule,
     DoneRule,
@@ -42,7 +43,7 @@ DISTRICT = {
 PROVINCE = {
     **{key: DONE for key in ("1.1", "1.2", "1.3", "2.1", "2.2", "2.3", "2.4", "2.5", "3.1", "3.2", "3.3")},
     "3.4": ("count", 4, 4),
-    "3.5": ("count", 4, 4),
+    "3.5": ("all_of", (("count", 4), ("done", True)), (("count", 4), ("done", True))),
     "4.1": ("children", ("district", 1, 90), ("district", 2, 90)),
     "4.2": ("trend", ("poverty_rate", "falls"), ("poverty_rate", "falls")),
     "4.3": ("trend", ("grdp", "rises"), ("grdp", "rises")),
@@ -52,7 +53,10 @@ EXPECTED = {
     "tt25_district": ("district", 4, DISTRICT, ("Điều 11", "Điều 12")),
     "tt25_province": ("province", 4, PROVINCE, ("Điều 16", "Điều 17")),
 }
-EVIDENCE_REQUIRED = {"done", "level"}
+# Every indicator needs evidence except those computed from recorded decisions or summed village reports.
+NO_EVIDENCE_REQUIRED = {("tt25_commune", "5.1"), ("tt25_commune", "5.2")} | {
+    (set_id, "4.1") for set_id in ("tt25_district", "tt25_province")
+}
 
 
 def _percent(thresholds: Any) -> dict[str, Decimal]:
@@ -74,6 +78,8 @@ def describe(rule: Any, level: int) -> tuple[str, Any]:
             return "children", (rule.child_tier, need.level, need.share)
         case TrendRule():
             return "trend", (rule.fact, rule.direction)
+        case AllOfRule():
+            return "all_of", tuple(describe(part.rule, level) for part in rule.parts)
     raise AssertionError(f"unknown rule {rule!r}")
 
 
@@ -104,8 +110,22 @@ def test_every_threshold(set_id: str, indicator_id: str) -> None:
         level_1, level_2 = _percent(level_1), _percent(level_2)
     assert describe(indicator.rule, 1) == (kind, level_1)
     assert describe(indicator.rule, 2) == (kind, level_2)
-    requires_evidence = getattr(indicator.rule, "evidence", False)
-    assert requires_evidence == (kind in EVIDENCE_REQUIRED)
+    assert indicator.evidence.required is ((set_id, indicator_id) not in NO_EVIDENCE_REQUIRED)
+    if not indicator.evidence.required:
+        assert indicator.evidence.reason is not None
+        assert (
+            "Điều" in indicator.evidence.reason and "Thông tư 25/2023/TT-BGDĐT" in indicator.evidence.reason
+        )
+
+
+def test_province_3_5_asks_for_both_conditions_of_the_circular() -> None:
+    rule = next(i for i in load_criteria_set("tt25_province").indicators if i.id == "3.5").rule
+    assert isinstance(rule, AllOfRule)
+    assert {part.key: sorted(part.rule.fact_keys()) for part in rule.parts} == {
+        "programmes": ["3.5"],
+        "shared_resources": ["3.5_shared_resources"],
+    }
+    assert set(rule.evidence_facts()) == {"3.5", "3.5_shared_resources"}
 
 
 def test_commune_5_2_difficult_area_thresholds() -> None:
@@ -158,6 +178,26 @@ def test_misnumbered_indicator_is_rejected() -> None:
     text = _commune_yaml().replace('- id: "1.3"', '- id: "1.4"', 1)
     with pytest.raises(ValidationError, match=r"should be 1\.3"):
         parse_criteria_set(text)
+
+
+def test_evidence_not_required_without_a_reason_is_rejected() -> None:
+    rule = '{type: done, fact: "1.1"}'
+    reasoned = _commune_yaml().replace(
+        rule, rule + "\n        evidence: {required: false, reason: Theo Điều 6.}", 1
+    )
+    assert not parse_criteria_set(reasoned).indicators[0].evidence.required
+    for evidence in ("{required: false}", '{required: false, reason: "  "}'):
+        text = _commune_yaml().replace(rule, f"{rule}\n        evidence: {evidence}", 1)
+        with pytest.raises(ValidationError, match="needs a `reason`"):
+            parse_criteria_set(text)
+
+
+def test_evidence_required_of_a_rule_without_facts_is_rejected() -> None:
+    district = (resources.files("cdht.scoring") / "criteria" / "district.yaml").read_text(encoding="utf-8")
+    start = district.index("        evidence:\n          required: false")
+    end = district.index('      - id: "4.2"')
+    with pytest.raises(ValidationError, match="could carry evidence"):
+        parse_criteria_set(district[:start] + district[end:])
 
 
 def test_unknown_rule_type_is_rejected() -> None:

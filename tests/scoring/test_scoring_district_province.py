@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
+from datetime import date
 
 import pytest
 
-from cdht.scoring import Fact, Recognition, Status, evaluate
+from cdht.scoring import Fact, Recognition, Status, UnitFacts, evaluate
+from cdht.scoring.facts import RecognitionValidity
 
 from .builders import (
     YEAR,
@@ -56,6 +59,29 @@ def test_best_valid_recognition_per_commune() -> None:
     assessment = evaluate(district(communes=[child]))
     assert assessment.indicator("4.1", 1).status is Status.PASS
     assert assessment.indicator("4.1", 2).status is Status.FAIL
+
+
+@pytest.mark.parametrize(
+    ("evaluated", "decided_on", "reading", "counts"),
+    [
+        (2026, date(2023, 3, 20), "assessed_year", False),  # 2022 + 3 = 2025
+        (2026, date(2023, 3, 20), "decision_year", True),  # 2023 + 3 = 2026
+        (2027, date(2023, 3, 20), "decision_year", False),
+        (2025, date(2023, 3, 20), "assessed_year", True),
+        (2021, date(2023, 3, 20), "decision_year", False),  # never before the year assessed
+        (2026, None, "decision_year", False),  # no decision date: the assessed year's reading
+    ],
+)
+def test_the_recognition_year_is_read_as_the_facts_say(
+    evaluated: int, decided_on: date | None, reading: RecognitionValidity, counts: bool
+) -> None:
+    """«bảo lưu trong thời hạn 3 năm (36 tháng) tiếp theo năm được công nhận»: from the assessed year (2022) or
+    from the decision's year (2023), as chosen in settings and carried by the facts."""
+    child = commune(code="X1", recognitions=[Recognition(1, 2022, "QĐ X1", decided_on)])
+    unit = replace(district(communes=[child]), year=evaluated, recognition_validity=reading)
+    result = evaluate(unit).indicator("4.1", 1)
+    assert result.status is (Status.PASS if counts else Status.FAIL)
+    assert ("1/1 xã" if counts else "0/1 xã") in result.explanation
 
 
 def test_projection_is_reported_but_does_not_decide() -> None:
@@ -145,13 +171,92 @@ def test_grdp_fallback_and_large_numbers() -> None:
     assert result.explanation.startswith("4.3: 120.500 > 100.000")
 
 
-def test_museum_needs_four_programmes_and_no_evidence() -> None:
+def test_museum_needs_four_programmes() -> None:
     assert evaluate(province()).indicator("3.4", 2).status is Status.PASS
-    answers = dict(province().facts) | {"3.4": Fact(3)}
+    answers = dict(province().facts) | {"3.4": Fact(3, 1)}
     result = evaluate(province(answers)).indicator("3.4", 1)
     assert result.status is Status.FAIL
     assert result.explanation == "3.4: 3 chương trình < 4 — còn thiếu 1 chương trình"
     assert result.gap == 1
+
+
+@pytest.mark.parametrize(
+    ("make", "indicator_id", "key"),
+    [
+        (district, "4.2", "income_per_capita"),
+        (district, "4.3", "employment_rate"),
+        (province, "4.2", "poverty_rate"),
+        (province, "4.3", "grdp"),
+        (province, "3.4", "3.4"),
+        (province, "3.5", "3.5"),
+    ],
+)
+def test_a_figure_that_would_pass_needs_its_document(
+    make: Callable[..., UnitFacts], indicator_id: str, key: str
+) -> None:
+    with_document = evaluate(make())
+    assert with_document.indicator(indicator_id, 1).status is Status.PASS
+    answers = dict(make().facts)
+    answers[key] = Fact(answers[key].value, 0)
+    assessment = evaluate(make(answers))
+    result = assessment.indicator(indicator_id, 1)
+    assert result.status is Status.NO_EVIDENCE
+    assert "nhưng chưa có minh chứng" in result.explanation
+    assert result.explanation.endswith("— chưa được tính là đạt")
+    assert result.distance == 0.0
+    assert assessment.level == 0
+
+
+def test_last_years_figure_needs_no_document_of_its_own() -> None:
+    answers = dict(district().facts) | facts(income_per_capita_previous=50.0)
+    result = evaluate(district(answers, previous_year={})).indicator("4.2", 1)
+    assert result.status is Status.PASS
+
+
+def _radio_tv(programmes: Fact | None, shared: Fact | None) -> UnitFacts:
+    answers = {key: fact for key, fact in province().facts.items() if not key.startswith("3.5")}
+    answers |= {key: fact for key, fact in (("3.5", programmes), ("3.5_shared_resources", shared)) if fact}
+    return province(answers)
+
+
+def test_radio_and_television_need_programmes_and_shared_learning_resources() -> None:
+    both = evaluate(_radio_tv(Fact(5, 1), Fact(True, 1))).indicator("3.5", 2)
+    assert both.status is Status.PASS
+    assert both.value == {"programmes": 5, "shared_resources": True}
+    assert both.threshold == {"programmes": 4, "shared_resources": True}
+    assert both.explanation == (
+        "3.5: triển khai tối thiểu 04 chương trình giáo dục trong năm: 5 chương trình ≥ 4; "
+        "tham gia xây dựng nguồn tài nguyên số dùng chung, nguồn học liệu mở trên mạng: đạt (1 minh chứng)"
+    )
+
+    programmes_only = evaluate(_radio_tv(Fact(5, 1), None))
+    assert programmes_only.indicator("3.5", 1).status is Status.MISSING
+    assert "chưa có câu trả lời" in programmes_only.indicator("3.5", 1).explanation
+    assert programmes_only.level == 0
+
+    no_resources = evaluate(_radio_tv(Fact(5, 1), Fact(False, 0))).indicator("3.5", 1)
+    assert no_resources.status is Status.FAIL
+    assert "chưa đạt (trả lời: không)" in no_resources.explanation
+
+    few = evaluate(_radio_tv(Fact(3, 1), Fact(True, 1))).indicator("3.5", 1)
+    assert few.status is Status.FAIL
+    assert few.gap == 1
+    assert "3 chương trình < 4 — còn thiếu 1 chương trình" in few.explanation
+
+
+def test_each_condition_of_3_5_needs_its_own_document() -> None:
+    result = evaluate(_radio_tv(Fact(5, 1), Fact(True, 0))).indicator("3.5", 1)
+    assert result.status is Status.NO_EVIDENCE
+    assert result.explanation.endswith(
+        "nhưng chưa có minh chứng về tham gia xây dựng nguồn tài nguyên số dùng chung, nguồn học liệu mở "
+        "trên mạng — chưa được tính là đạt"
+    )
+    assert "04 chương trình" not in result.explanation.split("nhưng")[1]
+
+
+def test_recognised_communes_need_no_document_beyond_the_decisions() -> None:
+    communes = [recognised_commune(f"X{i}", 1) for i in range(10)]
+    assert evaluate(district(communes=communes)).indicator("4.1", 1).status is Status.PASS
 
 
 def test_province_without_district_tier_reports_it() -> None:

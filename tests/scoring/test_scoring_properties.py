@@ -181,7 +181,8 @@ ANY_VALUE = st.one_of(
 )
 KEYS = sorted(
     {*COMMUNE_FLAGS, *DISTRICT_FLAGS, *PROVINCE_FLAGS, *LEVEL_FACTS, *COUNT_KEYS}
-    | {"3.4", "3.5", "difficult_area", "citizen_base", "income_per_capita", "employment_rate"}
+    | {"3.4", "3.5", "3.5_shared_resources", "difficult_area", "citizen_base", "income_per_capita"}
+    | {"employment_rate"}
     | {"poverty_rate", "grdp", "grdp_previous", "poverty_rate_previous", "income_per_capita_previous"}
 )
 ASSESSED_TIERS: list[Tier] = ["commune", "district", "province"]

@@ -103,6 +103,28 @@ class TestDossierContract:
             assert passed is not None and passed.stage == "passed" and passed.outcome_documents == outcome
             assert passed.reasons is None and passed.content_hash == "ef" * 32
 
+    async def test_the_stage_of_each_units_latest_dossier_in_one_call(
+        self, backend_uow_factory: Factory
+    ) -> None:
+        district, commune, other, officer = await _setup(backend_uow_factory)
+        async with backend_uow_factory() as uow:
+            first = await _send(uow, commune, district, officer)
+            await _send(uow, other, district, officer)
+            await uow.commit()
+        async with backend_uow_factory() as uow:
+            await uow.dossiers.set_stage(first.id, "returned", NOW, reasons="Thiếu biên bản họp")
+            assert await uow.dossiers.stages([commune, other], 2025) == {commune: "returned", other: "sent"}
+            again = await _send(uow, commune, district, officer, NOW + timedelta(days=1))
+            await uow.dossiers.set_stage(again.id, "checked", NOW + timedelta(days=2))
+            await uow.commit()
+        async with backend_uow_factory() as uow:  # the latest sending wins, whatever the earlier one's stage
+            assert await uow.dossiers.stages([commune, other, district], 2025) == {
+                commune: "checked",
+                other: "sent",
+            }
+            assert await uow.dossiers.stages([commune], 2024) == {}
+            assert await uow.dossiers.stages([], 2025) == {}
+
     async def test_a_stored_snapshot_does_not_change_with_the_callers_copy(
         self, backend_uow_factory: Factory
     ) -> None:

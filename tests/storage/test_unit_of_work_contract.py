@@ -217,3 +217,35 @@ class TestRecordQueries:
             assert answered is not None and (answered.status, answered.answered_by) == ("answered", second.id)
             assert await uow.difficulties.get(asked[2].id + 100) is None
             assert await uow.difficulties.open_for_units([]) == []
+
+    async def test_difficulties_raised_in_a_period(self, backend_uow_factory: Factory) -> None:
+        """The yearly report's list: answered or not, in the units asked for, from `since` to before `until`."""
+        start, end = NOW - timedelta(days=10), NOW + timedelta(days=10)
+        async with backend_uow_factory() as uow:
+            unit = await uow.units.add("C", "Xã", "commune", None, NOW)
+            other_unit = await uow.units.add("X", "Xã khác", "commune", None, NOW)
+            person = await uow.people.add("A", "+84912345678", "village_head", unit.id, NOW)
+            when = [start - timedelta(seconds=1), start, NOW + timedelta(days=1), NOW, end]
+            asked = [
+                await uow.difficulties.add(DifficultyRecord(person.id, unit.id, f"Câu {n}", "open", moment))
+                for n, moment in enumerate(when)
+            ]
+            await uow.difficulties.add(DifficultyRecord(person.id, other_unit.id, "Khác", "open", NOW))
+            await uow.difficulties.answer(asked[2].id, "Đã trả lời", person.id, end)
+            await uow.commit()
+        async with backend_uow_factory() as uow:
+            found = await uow.difficulties.raised_between([unit.id], start, end)
+            assert [d.text for d in found] == [
+                "Câu 1",
+                "Câu 3",
+                "Câu 2",
+            ]  # oldest first, the ends as [start, end)
+            assert (found[2].status, found[2].answer, found[2].answered_at) == ("answered", "Đã trả lời", end)
+            assert [
+                d.text for d in await uow.difficulties.raised_between([unit.id, other_unit.id], NOW, end)
+            ] == [
+                "Câu 3",
+                "Khác",
+                "Câu 2",
+            ]
+            assert await uow.difficulties.raised_between([], start, end) == []

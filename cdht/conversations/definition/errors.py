@@ -16,6 +16,7 @@ ERROR_CODES: dict[str, str] = {
     "Q010": "field missing or invalid",
     "Q011": "bounds or levels out of order",
     "Q012": "duplicate choice code",
+    "Q013": "questions worded by one setting disagree on its default",
 }
 
 

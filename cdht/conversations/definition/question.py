@@ -7,7 +7,7 @@ import hashlib
 import json
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 QuestionType = Literal[
     "integer",
@@ -29,6 +29,54 @@ NUMERIC_TYPES: frozenset[str] = frozenset({"integer", "decimal", "percent", "mon
 OPTION_TYPES: frozenset[str] = frozenset({"yes_no", "choice", "multi_choice", "level"})
 YES_NO_OPTIONS: tuple[tuple[str, str], ...] = (("yes", "Có"), ("no", "Không"))
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+
+
+class Variant(BaseModel):
+    """The wording of a question for one value of a setting; what it leaves out is the question's own."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(
+        min_length=1, description="How the value reads in messages, e.g. 'công dân từ 15 tuổi trở lên'."
+    )
+    label: str | None = Field(None, min_length=1)
+    short: str | None = None
+    help: str | None = None
+    example: str | None = None
+
+    def wording(self) -> dict[str, str]:
+        return {key: value for key, value in self.model_dump(exclude={"name"}).items() if value is not None}
+
+
+class Variation(BaseModel):
+    """A question worded by a setting its unit inherits (a village: the citizen base its commune declares), so
+    that what the person counts is what the figure will be labelled with."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    setting: str = Field(pattern=ID_PATTERN, description="The setting, named as the fact that declares it.")
+    default: str = Field(
+        min_length=1,
+        description="The value while the setting is not declared (or declared as a value not in `variants`); "
+        "the question's own label and help are its wording.",
+    )
+    variants: dict[str, Variant] = Field(min_length=1, description="By the setting's value.")
+
+    @model_validator(mode="after")
+    def _default_is_the_plain_wording(self) -> Variation:
+        if self.default not in self.variants:
+            raise ValueError(
+                f"the default {self.default!r} must be one of the variants {sorted(self.variants)}"
+            )
+        if self.variants[self.default].wording():
+            raise ValueError(
+                "the default variant is worded by the question's own fields: give it only a name"
+            )
+        return self
+
+    def resolve(self, value: str | None) -> str:
+        """The value a question is worded with: `value` when it has a variant, else the default."""
+        return value if value is not None and value in self.variants else self.default
 
 
 class Question(BaseModel):
@@ -53,6 +101,15 @@ class Question(BaseModel):
     evidence_for: str | None = Field(None, description="For evidence questions: the question they back.")
     owner: str | None = Field(None, description="The department that answers it (district questionnaire).")
     section: str = ""
+    revision: int = Field(
+        1,
+        ge=1,
+        description="Raised when the question now asks more than before (its indicator's whole wording): answers "
+        "given to an earlier revision are withdrawn and asked again.",
+    )
+    varies_by: Variation | None = Field(
+        None, description="Worded by a setting of the unit (e.g. the citizen base its commune declares)."
+    )
 
     @functools.cached_property
     def fingerprint(self) -> str:
@@ -64,6 +121,13 @@ class Question(BaseModel):
     def name(self) -> str:
         """What messages call the answer: the short name, else the label."""
         return self.short or self.label
+
+    def worded(self, value: str) -> Question:
+        """This question as asked when its setting is `value` (itself when it does not vary)."""
+        if self.varies_by is None:
+            return self
+        wording = self.varies_by.variants[self.varies_by.resolve(value)].wording()
+        return self.model_validate({**self.model_dump(), **wording}) if wording else self
 
     @property
     def is_numeric(self) -> bool:

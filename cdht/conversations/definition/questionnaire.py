@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
@@ -37,10 +38,26 @@ class Questionnaire(BaseModel):
     _dependents: dict[str, list[tuple[Question, Relation]]] = PrivateAttr()
     _condition_inputs: tuple[str, ...] = PrivateAttr()
     _relevant_memo: dict[tuple[object, ...], tuple[Question, ...]] = PrivateAttr()
+    _settings: dict[str, str] = PrivateAttr()
+    _plain: Questionnaire | None = PrivateAttr(None)
+    _worded: dict[tuple[tuple[str, str], ...], Questionnaire] = PrivateAttr()
 
     @model_validator(mode="after")
     def _check(self) -> Questionnaire:
         self._checked = check_questions(self.questions)
+        self._settings = {}
+        for question in self.questions:
+            variation = question.varies_by
+            if variation is None:
+                continue
+            default = self._settings.setdefault(variation.setting, variation.default)
+            if default != variation.default:
+                raise QuestionnaireError(
+                    "Q013",
+                    f"question {question.id!r} defaults setting {variation.setting!r} to {variation.default!r}, "
+                    f"another question to {default!r}; give them the same default",
+                )
+        self._worded = {}
         for question in self.questions:
             if self.owners and question.owner is not None and question.owner not in self.owners:
                 raise QuestionnaireError(
@@ -66,6 +83,39 @@ class Questionnaire(BaseModel):
     def content_hash(self) -> str:
         """sha256 of the canonical JSON of the validated definition: any change makes a new hash."""
         return self._hash
+
+    @property
+    def settings(self) -> dict[str, str]:
+        """The settings its questions are worded by, with the value this questionnaire is worded with."""
+        return dict(self._settings)
+
+    def worded(self, settings: Mapping[str, str]) -> Questionnaire:
+        """The questionnaire as asked with `settings` (unknown names are ignored; a missing or unknown value is the
+        setting's default). Same content hash: the definition is unchanged, a setting picks among its wordings."""
+        plain = self._plain or self
+        if not plain._settings:
+            return plain
+        chosen = {name: plain._resolve(name, settings.get(name)) for name in plain._settings}
+        if chosen == plain._settings:
+            return plain
+        key = tuple(sorted(chosen.items()))
+        made = plain._worded.get(key)
+        if made is None:
+            data = plain.model_dump()
+            data["questions"] = [
+                question.worded(chosen[question.varies_by.setting]).model_dump()
+                if question.varies_by is not None
+                else question.model_dump()
+                for question in plain.questions
+            ]
+            made = Questionnaire.model_validate(data)
+            made._hash, made._settings, made._plain = plain._hash, chosen, plain
+            plain._worded[key] = made
+        return made
+
+    def _resolve(self, name: str, value: str | None) -> str:
+        variation = next(q.varies_by for q in self.questions if q.varies_by and q.varies_by.setting == name)
+        return variation.resolve(value)
 
     def get(self, question_id: str) -> Question | None:
         index = self._index.get(question_id)

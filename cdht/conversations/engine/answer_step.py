@@ -104,7 +104,7 @@ def record(turn: Turn, question: Question, value: AnswerValue) -> None:
     open_before = set(open_questions(session, turn.questionnaire))
     previous = session.answers.get(question.id)
     session.answers[question.id] = StoredAnswer(
-        qtype=question.type, value=value, display=shown, answered_at=turn.now
+        qtype=question.type, value=value, display=shown, answered_at=turn.now, revision=question.revision
     )
     for aside in (session.deferred, session.skipped, session.reopened):
         if question.id in aside:

@@ -17,6 +17,7 @@ class StoredAnswer(BaseModel):
     qtype: str
     value: AnswerValue
     display: str
+    revision: int = 1  # of the question when answered; sessions stored before revisions hold 1
     answered_at: datetime.datetime
 
     @model_validator(mode="after")
@@ -66,6 +67,8 @@ class Session(BaseModel):
     `deferred`: answered "chưa biết / để sau", asked again once at the end (`reasked` records that).
     `reopened`: an answer withdrawn because a relation with a later edit failed; must be answered again.
     `editing`: the question opened by "sửa N"; when it and its follow-ups are answered, the summary returns.
+    `settings`: what the questions that vary by a setting are worded with (a village: the citizen base its
+    commune declared when the session began); changed only through `reword`, which reopens what they worded.
     """
 
     questionnaire_id: str
@@ -84,6 +87,7 @@ class Session(BaseModel):
     follow_ups: list[str] = Field(default_factory=list)
     selection: list[str] = Field(default_factory=list)
     last_media_group: str | None = None
+    settings: dict[str, str] = Field(default_factory=dict)
     started_at: datetime.datetime
     updated_at: datetime.datetime
     completed_at: datetime.datetime | None = None

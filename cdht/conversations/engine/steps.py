@@ -29,6 +29,7 @@ from cdht.conversations.inbound import Choice, Command, Contact, Inbound, Locati
 
 _EMPTY_ANSWERS: Mapping[str, object] = {}
 _EMPTY_EVIDENCE: Mapping[str, Sequence[EvidenceRef]] = {}
+_EMPTY_SETTINGS: Mapping[str, str] = {}
 
 
 def start(
@@ -37,15 +38,18 @@ def start(
     now: datetime.datetime,
     answers: Mapping[str, object] = _EMPTY_ANSWERS,
     evidence: Mapping[str, Sequence[EvidenceRef]] = _EMPTY_EVIDENCE,
+    settings: Mapping[str, str] = _EMPTY_SETTINGS,
 ) -> tuple[Session, list[Event]]:
     """A new session; answers and evidence already stored for this unit and year pre-fill it (values that no
-    longer fit their question are ignored and asked again)."""
+    longer fit their question are ignored and asked again). `settings` word the questions that vary by one
+    (a village's: its commune's citizen base); a setting not given is its default."""
     session = Session(
         questionnaire_id=questionnaire.id,
         questionnaire_version=questionnaire.version,
         questionnaire_hash=questionnaire.content_hash,
         started_at=now,
         updated_at=now,
+        settings=questionnaire.worded(settings).settings,
     )
     for question_id, refs in evidence.items():
         question = questionnaire.get(question_id)
@@ -62,7 +66,7 @@ def start(
         if question is not None and value is not None:
             shown = display(question, value)
             session.answers[question_id] = StoredAnswer(
-                qtype=question.type, value=value, display=shown, answered_at=now
+                qtype=question.type, value=value, display=shown, answered_at=now, revision=question.revision
             )
     turn = Turn(session, questionnaire, now)
     if session.answers:

@@ -20,6 +20,10 @@ class Turn:
     now: datetime.datetime
     events: list[Event] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        # Questions that vary by a setting are asked (and named) as the session's settings word them.
+        self.questionnaire = self.questionnaire.worded(self.session.settings)
+
     def emit(self, event: Event) -> None:
         self.events.append(event)
 

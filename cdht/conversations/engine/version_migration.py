@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from cdht.conversations.definition.values import display, fits
 from cdht.conversations.engine.advancing import advance, continue_asking, reprompt
-from cdht.conversations.engine.events import Notice
+from cdht.conversations.engine.events import Notice, QuestionReopened
 from cdht.conversations.engine.routing import next_question, relevant_questions
 from cdht.conversations.engine.turn import Turn
+
+WIDENED = "Câu hỏi đã được bổ sung cho đủ nội dung chỉ tiêu theo Thông tư 25/2023/TT-BGDĐT"
 
 
 def needs_migration(turn: Turn) -> bool:
@@ -31,7 +33,10 @@ def migrate(turn: Turn) -> bool:
     kept = {}
     for question_id, answer in session.answers.items():
         question = questionnaire.get(question_id)
-        if question is not None and question.type == answer.qtype and fits(question, answer.value):
+        if question is not None and question.revision != answer.revision:
+            # The question now asks more than what was answered: withdraw the stored answer too.
+            turn.emit(QuestionReopened(question_id, WIDENED))
+        elif question is not None and question.type == answer.qtype and fits(question, answer.value):
             kept[question_id] = answer.model_copy(update={"display": display(question, answer.value)})
     dropped = len(session.answers) - len(kept)
     session.answers = kept

@@ -29,6 +29,7 @@ MAX_LENGTH = 4000  # Telegram allows 4096 characters per message; Zalo less in p
 
 def render(events: Sequence[Event], session: Session, questionnaire: Questionnaire) -> list[OutboundMessage]:
     messages: list[OutboundMessage] = []
+    questionnaire = questionnaire.worded(session.settings)  # as the engine asked: see Session.settings
     for event in events:
         messages.extend(_render_one(event, session, questionnaire))
     return _split_long(_join_notes(messages))

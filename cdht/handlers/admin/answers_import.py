@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import mimetypes
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -29,6 +29,7 @@ from cdht.handlers.ports import (
     NewEvidence,
     UnitRecord,
 )
+from cdht.handlers.respondent.wording import VILLAGE_QUESTIONNAIRE, carry_down
 
 HEADER_ALIASES = {
     "unit code": "unit_code",
@@ -69,11 +70,18 @@ class AnswersReport:
     answers_added: int = 0
     answers_unchanged: int = 0
     evidence_added: int = 0
+    recounting: list[str] = field(default_factory=list)
+    """Villages told to count their citizens again: their commune's imported base is not what they counted."""
 
     def summary(self) -> str:
+        told = (
+            f" Thôn được báo đếm lại số công dân theo cách tính mới của xã: {', '.join(self.recounting)}."
+            if self.recounting
+            else ""
+        )
         return (
             f"Câu trả lời: thêm {self.answers_added}, không đổi {self.answers_unchanged}. "
-            f"Minh chứng: thêm {self.evidence_added}."
+            f"Minh chứng: thêm {self.evidence_added}.{told}"
         )
 
 
@@ -145,8 +153,21 @@ async def import_answers(
     report = AnswersReport()
     for plan in plans:
         await _apply(plan, uow, files, now, report)
+    for (commune, year), settings in _declared_bases(plans).items():  # as when the officer answers in chat
+        report.recounting += await carry_down(uow, None, units[commune], year, settings, now, "import")
     await uow.commit()
     return report
+
+
+def _declared_bases(plans: list[PlannedAnswer]) -> dict[tuple[str, int], dict[str, str]]:
+    """The settings of the villages' questions (the citizen base) imported for a commune, by (code, year)."""
+    village = builtin_questionnaires()[VILLAGE_QUESTIONNAIRE]
+    found: dict[tuple[str, int], dict[str, str]] = {}
+    for plan in plans:
+        name = plan.spec.fact or plan.spec.question_id
+        if plan.unit.tier == "commune" and name in village.settings and isinstance(plan.value, str):
+            found.setdefault((plan.unit.code, plan.year), {})[name] = plan.value
+    return found
 
 
 async def _relation_problems(

@@ -10,7 +10,7 @@ from typing import Literal
 from cdht.conversations.parsing.folding import fold
 from cdht.handlers.admin.phones import normalise_phone
 from cdht.handlers.admin.spreadsheet import Row, read_rows
-from cdht.handlers.admin.unit_tree import Move, plan_tree
+from cdht.handlers.admin.unit_tree import TIER_NAMES, Move, plan_tree
 from cdht.handlers.ports import ROLES, TIERS, PersonRecord, RosterImportUnitOfWork, UnitRecord
 from cdht.scoring.departments import active_departments
 
@@ -178,19 +178,27 @@ def _person(cells: dict[str, str], n: int, code: str, tier: str, problems: list[
 
 
 def _department(raw: str, role: str, n: int, problems: list[str]) -> str | Literal[False] | None:
-    """The department code of a row (by code or by name), None for an empty cell, False when refused."""
+    """The department code of a row (by code or by name), None for an empty cell, False when refused: a
+    district admin belongs to one of a district's departments, a province admin to one of a province's."""
     if not raw:
         return None
     departments = active_departments()
-    words = {fold(d.name): d.code for d in departments.departments}
+    tier = ROLE_TIER.get(role, "")
+    own = departments.at(tier) if role in DEPARTMENT_ROLES else departments.departments
+    usable = ", ".join(d.code for d in own)
+    # Names first of the row's own tier: a name shared by two tiers' departments means the row's one.
+    words = {fold(d.name): d.code for d in (*departments.departments, *own)}
     code = _canonical(raw, departments.codes, words)
     if code is None:
-        problems.append(
-            f"Dòng {n}: phòng ban '{raw}' không có trong danh sách (dùng {', '.join(departments.codes)})."
-        )
+        problems.append(f"Dòng {n}: phòng ban '{raw}' không có trong danh sách (dùng {usable}).")
         return False
     if role not in DEPARTMENT_ROLES:
         problems.append(f"Dòng {n}: chỉ quản trị huyện hoặc quản trị tỉnh mới thuộc một phòng ban.")
+        return False
+    if code not in {d.code for d in own}:
+        problems.append(
+            f"Dòng {n}: phòng ban '{raw}' không thuộc cấp {TIER_NAMES.get(tier, tier)} (dùng {usable})."
+        )
         return False
     return code
 

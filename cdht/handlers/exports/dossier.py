@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from cdht.handlers.facts_loader import load_unit_facts
+from cdht.handlers.facts_loader import facts_from_answers, load_unit_facts
 from cdht.handlers.officer.village_status import village_states
 from cdht.handlers.ports import ReportUnitOfWork, UnitRecord
 from cdht.reports.inputs import (
-    AnnualReportInput,
     CommuneDossier,
     DistrictDossier,
     EvidenceRecord,
@@ -16,7 +15,10 @@ from cdht.reports.inputs import (
     Signing,
     VillageFigures,
 )
+from cdht.scoring.criteria_set import SET_BY_TIER, criteria_set_for_tier
 from cdht.scoring.evaluate import evaluate
+from cdht.scoring.facts import RecognitionValidity, UnitFacts
+from cdht.scoring.learning_models import area_learning_models, tally_learning_models
 from cdht.scoring.results import Assessment
 
 COUNTS = ("citizens", "learning_citizens", "trained_citizens", "university_citizens")
@@ -27,9 +29,14 @@ def _int(value: object) -> int | None:
 
 
 async def commune_dossier(
-    uow: ReportUnitOfWork, commune: UnitRecord, year: int, today: date, assessment: Assessment | None = None
+    uow: ReportUnitOfWork,
+    commune: UnitRecord,
+    year: int,
+    today: date,
+    assessment: Assessment | None = None,
+    validity: RecognitionValidity = "assessed_year",
 ) -> CommuneDossier:
-    assessment = assessment or evaluate(await load_unit_facts(uow, commune, year))
+    assessment = assessment or evaluate(await load_unit_facts(uow, commune, year, validity))
     states = await village_states(uow, commune, year)
     answers = await uow.answers.latest_for_units([s.unit.id for s in states], year)
     villages = []
@@ -47,19 +54,44 @@ async def commune_dossier(
             )
         )
     own = await uow.answers.latest(commune.id, year)
-    base = own.get("citizen_base")
     evidence = (await uow.evidence.counts([commune.id], year)).get(commune.id, {})
+    models = tally_learning_models(  # from the answers read above: no other query
+        UnitFacts(
+            commune.code,
+            commune.name,
+            "commune",
+            year,
+            facts_from_answers(own, {}),
+            children=tuple(
+                UnitFacts(
+                    s.unit.code,
+                    s.unit.name,
+                    "village",
+                    year,
+                    facts_from_answers(answers.get(s.unit.id, {}), {}),
+                )
+                for s in states
+            ),
+        )
+    )
     return CommuneDossier(
         assessment=assessment,
         villages=villages,
         evidence_counts=evidence,
-        citizen_base=str(base.value) if base is not None and base.value is not None else None,
         signing=Signing(place=commune.name, signed_on=today),
+        learning_models=models,
     )
 
 
-async def area_dossier(uow: ReportUnitOfWork, area: UnitRecord, year: int, today: date) -> DistrictDossier:
-    assessment = evaluate(await load_unit_facts(uow, area, year))
+async def area_dossier(
+    uow: ReportUnitOfWork,
+    area: UnitRecord,
+    year: int,
+    today: date,
+    validity: RecognitionValidity = "assessed_year",
+) -> DistrictDossier:
+    facts = await load_unit_facts(uow, area, year, validity)
+    assessment = evaluate(facts)
     children = {c.code: c for c in await uow.units.children(area.id)}
     communes = [
         await commune_dossier(uow, children[child.unit_code], year, today, child)
@@ -73,6 +105,7 @@ async def area_dossier(uow: ReportUnitOfWork, area: UnitRecord, year: int, today
         recognitions=await recognitions_below(uow, area),
         evidence_counts=evidence,
         signing=Signing(place=area.name, signed_on=today),
+        learning_models=area_learning_models(facts),
     )
 
 
@@ -92,33 +125,19 @@ async def recognitions_below(uow: ReportUnitOfWork, area: UnitRecord) -> list[Re
     ]
 
 
-async def annual_report_input(
-    uow: ReportUnitOfWork, area: UnitRecord, year: int, today: date
-) -> AnnualReportInput:
-    assessment = evaluate(await load_unit_facts(uow, area, year))
-    communes = [c for c in assessment.children if c.tier == "commune"]
-    decisions = [
-        r
-        for r in await recognitions_below(uow, area)
-        if r.decided_on and r.decided_on.year in (year, year + 1)
-    ]
-    return AnnualReportInput(
-        unit_name=area.name,
-        year=year,
-        communes=communes,
-        recognitions=decisions,
-        communes_total=len(communes),
-        district=assessment,
-        signing=Signing(place=area.name, signed_on=today),
-    )
-
-
 async def evidence_records(uow: ReportUnitOfWork, unit: UnitRecord, year: int) -> list[EvidenceRecord]:
+    """Each document under the indicator its fact feeds (a figure's statistics under 4.2, the difficult-area
+    decision under 5.2); what feeds no indicator keeps its fact and goes to «Khác»."""
+    criteria = criteria_set_for_tier(unit.tier) if unit.tier in SET_BY_TIER else None
+
+    def indicator_of(fact: str | None) -> str | None:
+        return (criteria.indicator_reading(fact) if criteria and fact else None) or fact
+
     return [
         EvidenceRecord(
             sha256=e.sha256,
             file_name=e.original_name or "",
-            indicator_id=e.fact,
+            indicator_id=indicator_of(e.fact),
             caption=e.caption or "",
             latitude=e.latitude,
             longitude=e.longitude,

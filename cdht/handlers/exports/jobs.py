@@ -27,7 +27,7 @@ LABELS = {
     "totrinh": "Tờ trình đề nghị công nhận (DOCX)",
     "baocao": "Báo cáo tự đánh giá (DOCX)",
     "zip": "Minh chứng theo tiêu chí (ZIP)",
-    "nam": "Báo cáo năm thực hiện TT25 (DOCX + XLSX)",
+    "nam": "Báo cáo kết quả đánh giá, công nhận “Cộng đồng học tập” cấp xã (tháng 5; DOCX + XLSX)",
     "hoidong": "Ý kiến Hội đồng và báo cáo thẩm định (XLSX + DOCX)",
 }
 EXPORT_FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {

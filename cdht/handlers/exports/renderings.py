@@ -9,8 +9,9 @@ from functools import partial
 
 from cdht.conversations.outbound import OutboundMessage
 from cdht.handlers.context import Services
+from cdht.handlers.exports.annual import annual_report_input
 from cdht.handlers.exports.council import council_parts
-from cdht.handlers.exports.dossier import annual_report_input, area_dossier, commune_dossier, evidence_records
+from cdht.handlers.exports.dossier import area_dossier, commune_dossier, evidence_records
 from cdht.handlers.officer import progress_report
 from cdht.handlers.officer.audit_view import audit_lines
 from cdht.handlers.ports import JobRecord, ReportUnitOfWork
@@ -80,12 +81,13 @@ async def render_job(uow: ReportUnitOfWork, job: JobRecord, services: Services, 
         raise JobInputError(f"unknown unit {job.params.get('unit')}")
     year = int(job.params["year"])
     today = services.local_date(now)
+    validity = services.recognition_validity
     stem = f"{unit.code}-{year}"
     if job.kind == "progress":
-        return Rendered((), message=await progress_report.area_progress(uow, unit, year, today))
+        return Rendered((), message=await progress_report.area_progress(uow, unit, year, today, validity))
     if job.kind == "chart":
         if unit.tier == "commune":
-            dossier = await commune_dossier(uow, unit, year, today)
+            dossier = await commune_dossier(uow, unit, year, today, validity=validity)
             return Rendered(
                 (
                     (
@@ -101,7 +103,7 @@ async def render_job(uow: ReportUnitOfWork, job: JobRecord, services: Services, 
                 ),
                 is_picture=True,
             )
-        area = await area_dossier(uow, unit, year, today)
+        area = await area_dossier(uow, unit, year, today, validity)
         communes = [c.assessment for c in area.child_dossiers()]
         return Rendered(
             (
@@ -155,25 +157,34 @@ async def render_job(uow: ReportUnitOfWork, job: JobRecord, services: Services, 
             return Rendered((), message=OutboundMessage(text=parts))
         return Rendered(parts)
     if fmt == "nam":
-        report = await annual_report_input(uow, unit, year, today)
+        report = await annual_report_input(
+            uow,
+            unit,
+            year,
+            today,
+            validity,
+            issuers=services.annual_issuers,
+            recipients=services.annual_recipients,
+            timezone=services.timezone,
+        )
         return Rendered(
             (
                 (
                     f"{stem}-bao-cao-nam.docx",
-                    f"📑 Báo cáo năm — {unit.name}",
+                    f"📑 Báo cáo kết quả đánh giá, công nhận “Cộng đồng học tập” cấp xã năm {year} — {unit.name}",
                     lambda: annual_report_document(report),
                 ),
                 (
                     f"{stem}-bao-cao-nam.xlsx",
-                    f"📑 Số liệu báo cáo năm — {unit.name}",
+                    f"📑 Bảng số liệu kèm báo cáo năm {year} — {unit.name}",
                     lambda: annual_report_workbook(report),
                 ),
             )
         )
     dossier_any = (
-        await commune_dossier(uow, unit, year, today)
+        await commune_dossier(uow, unit, year, today, validity=validity)
         if unit.tier == "commune"
-        else await area_dossier(uow, unit, year, today)
+        else await area_dossier(uow, unit, year, today, validity)
     )
     if fmt == "xlsx":
         workbook: Render = (

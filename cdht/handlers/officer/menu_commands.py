@@ -96,7 +96,10 @@ async def run_command(
         if unit.tier == "commune":  # twenty villages: answered at once
             try:
                 message = await services.long_read(
-                    uow, lambda reader: progress_report.commune_progress(reader, unit, year, today)
+                    uow,
+                    lambda reader: progress_report.commune_progress(
+                        reader, unit, year, today, services.recognition_validity
+                    ),
                 )
             except UnitTreeError as broken:  # stored data loops: say so, and draw no chart of it
                 return [OutboundMessage(text=f"⚠️ {broken}")]

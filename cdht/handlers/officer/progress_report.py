@@ -10,9 +10,12 @@ from cdht.conversations.outbound import Button, OutboundMessage
 from cdht.handlers.facts_loader import load_unit_facts
 from cdht.handlers.officer.village_status import VillageState, village_states
 from cdht.handlers.ports import ReportUnitOfWork, UnitRecord
+from cdht.handlers.procedure.rules import answer_deadline, send_deadline
 from cdht.scoring.departments import active_departments
 from cdht.scoring.evaluate import evaluate
+from cdht.scoring.facts import RecognitionValidity
 from cdht.scoring.gaps import gaps
+from cdht.scoring.learning_models import area_learning_models, learning_model_lines, tally_learning_models
 from cdht.scoring.results import Assessment, Status
 
 MARKS = {Status.PASS: "✅", Status.FAIL: "❌", Status.MISSING: "⏳", Status.NO_EVIDENCE: "📎"}
@@ -30,10 +33,18 @@ class Headline:
         return f"Mục tiêu: {self.target} · Đã xong: {self.done} · Dự kiến đến hôm nay: {self.expected} → {verdict}"
 
 
-def collection_window(year: int, deadline: date | None) -> tuple[date, date]:
-    """Village figures of year Y are gathered from October (after the Lifelong Learning Week) until the end
-    of January, so that the commune can send its dossier before 28/02 (TT25 Điều 9). Per-unit deadlines win."""
-    return date(year, 10, 1), deadline or date(year + 1, 1, 31)
+def collection_window(tier: str, year: int, deadline: date | None) -> tuple[date, date]:
+    """Figures of year Y are gathered from October (after the Lifelong Learning Week) until the tier's own
+    date (`rules.answer_deadline`: villages and communes 31/01, districts 31/03, provinces 30/06 of Y+1, a
+    month before each files its dossier, TT25 Điều 9, 14, 19). A unit's own deadline (`cdht deadline`) wins."""
+    return date(year, 10, 1), deadline or answer_deadline(tier, year) or date(year + 1, 1, 31)
+
+
+def deadline_line(unit: UnitRecord, year: int, deadline: date) -> str:
+    """A district's or province's own date, and the circular's date for its dossier."""
+    text = f"Hạn nộp số liệu của {unit.name}: {deadline:%d/%m/%Y}"
+    dossier = send_deadline(unit.tier, year)
+    return text + (f" (gửi hồ sơ đề nghị công nhận trước ngày {dossier:%d/%m/%Y})" if dossier else "")
 
 
 def headline(target: int, done: int, today: date, start: date, deadline: date) -> Headline:
@@ -95,12 +106,17 @@ def gap_lines(assessment: Assessment, limit: int = 3) -> list[str]:
 
 
 async def commune_progress(
-    uow: ReportUnitOfWork, commune: UnitRecord, year: int, today: date
+    uow: ReportUnitOfWork,
+    commune: UnitRecord,
+    year: int,
+    today: date,
+    validity: RecognitionValidity = "assessed_year",
 ) -> OutboundMessage:
     states = await village_states(uow, commune, year)
     review = await uow.years.get(commune.id, year)
-    start, deadline = collection_window(year, review.deadline if review else None)
-    assessment = evaluate(await load_unit_facts(uow, commune, year))
+    start, deadline = collection_window(commune.tier, year, review.deadline if review else None)
+    facts = await load_unit_facts(uow, commune, year, validity)
+    assessment = evaluate(facts)
     lines = [
         f"📊 Tiến độ năm {year} — {commune.name}",
         headline(len(states), sum(s.done for s in states), today, start, deadline).text()
@@ -114,27 +130,43 @@ async def commune_progress(
         "",
         f"Kết quả hiện tại: {level_text(assessment)}",
         *gap_lines(assessment),
+        "",
+        f"Mô hình học tập năm {year}:",
+        *learning_model_lines(tally_learning_models(facts)),
     ]
     return OutboundMessage(text="\n".join(lines), buttons=_chart_buttons(commune))
 
 
-async def area_progress(uow: ReportUnitOfWork, area: UnitRecord, year: int, today: date) -> OutboundMessage:
-    """A district or province: one line per unit below, a button to open each."""
-    assessment = evaluate(await load_unit_facts(uow, area, year))
+async def area_progress(
+    uow: ReportUnitOfWork,
+    area: UnitRecord,
+    year: int,
+    today: date,
+    validity: RecognitionValidity = "assessed_year",
+) -> OutboundMessage:
+    """A district or province: its own deadline, one line per unit below, a button to open each."""
+    facts = await load_unit_facts(uow, area, year, validity)
+    assessment = evaluate(facts)
     children = [c for c in await uow.units.children(area.id) if c.tier != "village"]
     by_code = {child.unit_code: child for child in assessment.children}
-    lines = [f"📊 Tiến độ năm {year} — {area.name}"]
+    review = await uow.years.get(area.id, year)
+    _, own_deadline = collection_window(area.tier, year, review.deadline if review else None)
+    lines = [f"📊 Tiến độ năm {year} — {area.name}", deadline_line(area, year, own_deadline)]
     done = 0
     states_by_child: dict[int, list[VillageState]] = {}
     for child in children:
         if child.tier == "commune":
             states_by_child[child.id] = await village_states(uow, child, year)
             done += all(s.done for s in states_by_child[child.id]) and bool(states_by_child[child.id])
-    start, deadline = collection_window(year, None)
     communes = [c for c in children if c.tier == "commune"]
-    if communes:
+    if communes:  # the communes' villages answer by the communes' date (each commune's own when it has one)
+        reviews = await uow.years.for_units([c.id for c in communes], year)
+        own = {unit_id: review.deadline for unit_id, review in reviews.items()}
+        windows = [collection_window(c.tier, year, own.get(c.id)) for c in communes]
+        start, deadline = min(w[0] for w in windows), max(w[1] for w in windows)
         lines.append(
-            headline(len(communes), done, today, start, deadline).text() + " (xã đã đủ số liệu các thôn)"
+            headline(len(communes), done, today, start, deadline).text()
+            + f" (xã đã đủ số liệu các thôn, hạn {deadline:%d/%m/%Y})"
         )
     lines.append("")
     for child in children:
@@ -143,6 +175,8 @@ async def area_progress(uow: ReportUnitOfWork, area: UnitRecord, year: int, toda
         states = states_by_child.get(child.id)
         villages = f" · thôn xong {sum(s.done for s in states)}/{len(states)}" if states is not None else ""
         lines.append(f"• {child.name}: {level}{villages}")
+    if (models := area_learning_models(facts)).known:  # from the facts loaded above: no query
+        lines += ["", f"Mô hình học tập của các xã năm {year} (tổng):", *learning_model_lines(models)]
     lines += ["", f"Chỉ tiêu của {area.name} ({LEGEND}):", *indicator_lines(assessment)]
     if owners := owner_lines(assessment, area.tier):
         lines += ["", *owners]

@@ -16,7 +16,9 @@ from cdht.handlers.ports import (
     RecognitionUnitOfWork,
     UnitRecord,
 )
+from cdht.handlers.procedure.rules import send_deadline
 from cdht.handlers.scope import unit_in_scope
+from cdht.scoring.facts import RecognitionValidity, valid_through
 
 FORMAT_HELP = (
     "Gõ theo mẫu: mã đơn vị; mức độ; số quyết định; ngày quyết định; năm được công nhận; cơ quan ra quyết định\n"
@@ -26,28 +28,34 @@ FORMAT_HELP = (
 
 @dataclass(frozen=True)
 class Validity:
-    valid_through_year: int  # recognition holds three years after the year recognised
+    valid_through_year: int  # «bảo lưu trong thời hạn 3 năm» as settings read it (FACTS.md "Recognitions")
     level_two_from: date | None  # a level-1 unit may ask for level 2 twelve months after its decision
-    renewal_dossier_by: date  # the dossier for re-recognition, before 28/02 after the last valid year
+    renewal_dossier_by: date  # the dossier for re-recognition: the tier's date after the last valid year
 
 
-def validity(decision: RecognitionRecord) -> Validity:
+def validity(
+    decision: RecognitionRecord, tier: str, reading: RecognitionValidity = "assessed_year"
+) -> Validity:
     level_two = None
     if decision.level == 1:
         try:
             level_two = decision.decided_on.replace(year=decision.decided_on.year + 1)
         except ValueError:  # 29/02
             level_two = date(decision.decided_on.year + 1, 3, 1)
-    last = decision.year + 3
-    return Validity(last, level_two, date(last + 1, 2, 28))
+    last = valid_through(decision.year, decision.decided_on, reading)
+    renewal = send_deadline(tier, last) or date(last + 1, 2, 28)  # Điều 9.1.d, 14.1.d, 19.1.d
+    return Validity(last, level_two, renewal)
 
 
-def describe(unit: UnitRecord, decision: RecognitionRecord) -> str:
-    facts = validity(decision)
+def describe(
+    unit: UnitRecord, decision: RecognitionRecord, reading: RecognitionValidity = "assessed_year"
+) -> str:
+    facts = validity(decision, unit.tier, reading)
     lines = [
         f"🏅 {unit.name}: mức độ {decision.level} năm {decision.year} — QĐ {decision.decision_number} "
         f"ngày {decision.decided_on:%d/%m/%Y} ({decision.body}).",
-        f"Hiệu lực đến hết năm {facts.valid_through_year}; hồ sơ công nhận lại trước {facts.renewal_dossier_by:%d/%m/%Y}.",
+        f"Kết quả công nhận được bảo lưu đến hết năm {facts.valid_through_year}; hồ sơ đề nghị công nhận lại "
+        f"gửi trước ngày {facts.renewal_dossier_by:%d/%m/%Y}.",
     ]
     if facts.level_two_from:
         lines.append(f"Có thể đề nghị công nhận mức độ 2 từ ngày {facts.level_two_from:%d/%m/%Y}.")
@@ -112,7 +120,11 @@ async def decided_dossier(
 
 
 async def record_from_text(
-    uow: RecognitionUnitOfWork, admin: PersonRecord, text: str, now: datetime
+    uow: RecognitionUnitOfWork,
+    admin: PersonRecord,
+    text: str,
+    now: datetime,
+    reading: RecognitionValidity = "assessed_year",
 ) -> OutboundMessage:
     try:
         code, level, number, decided_on, year, body = parse_decision_line(text)
@@ -130,4 +142,4 @@ async def record_from_text(
     linked = (
         f"\nGắn với hồ sơ đề nghị công nhận #{dossier.id} (Hội đồng đã thẩm định đạt)." if dossier else ""
     )
-    return OutboundMessage(text="✅ Đã ghi quyết định.\n" + describe(unit, decision) + linked)
+    return OutboundMessage(text="✅ Đã ghi quyết định.\n" + describe(unit, decision, reading) + linked)

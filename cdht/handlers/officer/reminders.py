@@ -25,6 +25,7 @@ from cdht.handlers.ports import (
     UnitRecord,
 )
 from cdht.scoring.departments import active_departments
+from cdht.scoring.facts import RecognitionValidity
 
 CHUNK = 200  # reminders queued in one transaction
 
@@ -38,6 +39,7 @@ class ReminderPolicy:
     every_days: int = 2
     stagger_seconds: int = 20  # between units, so a province's reminders do not all arrive in one second
     timezone: str = "Asia/Ho_Chi_Minh"
+    recognition_validity: RecognitionValidity = "assessed_year"  # how «bảo lưu … 3 năm» is read (settings)
 
 
 @dataclass(frozen=True)
@@ -75,9 +77,10 @@ async def plan(
     reviews = await uow.years.for_units(list(units), year)
     last_days = await uow.reminders.last_days([p.id for p in people], "answers")
     due = []  # the cheap tests first: the engine works out what is missing only for those reminded
-    for item in await still_open(uow, people, year):
+    for item in await still_open(uow, people, year):  # each by the date of their own unit's tier
         review = reviews.get(item.person.unit_id)
-        _, deadline = collection_window(year, review.deadline if review else None)
+        tier = units[item.person.unit_id].tier
+        _, deadline = collection_window(tier, year, review.deadline if review else None)
         days_left = (deadline - today).days
         last = last_days.get(item.person.id)
         if -policy.days_after_deadline <= days_left <= policy.days_before_deadline and (
@@ -133,15 +136,16 @@ async def _recognition_reminders(
         if not mine or today.month < 11:
             continue
         latest = max(mine, key=lambda d: (d.year, d.decided_on))
-        facts = validity(latest)
+        unit = units[person.unit_id]
+        facts = validity(latest, unit.tier, policy.recognition_validity)
         if facts.valid_through_year != today.year or not await _due(uow, person, "recognition", today, 30):
             continue
         text = (
-            f"🏅 Quyết định công nhận {units[person.unit_id].name} mức độ {latest.level} "
-            f"({latest.decision_number}) hết hiệu lực cuối năm {facts.valid_through_year}. "
-            f"Xin chuẩn bị hồ sơ công nhận lại trước {facts.renewal_dossier_by:%d/%m/%Y}."
+            f"🏅 Kết quả công nhận {unit.name} mức độ {latest.level} ({latest.decision_number}) "
+            f"được bảo lưu đến hết năm {facts.valid_through_year}. "
+            f"Xin chuẩn bị hồ sơ đề nghị công nhận lại, gửi trước ngày {facts.renewal_dossier_by:%d/%m/%Y}."
         )
-        found.append(PlannedReminder(person, units[person.unit_id], "recognition", text))
+        found.append(PlannedReminder(person, unit, "recognition", text))
     return found
 
 

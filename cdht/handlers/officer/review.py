@@ -23,6 +23,7 @@ from cdht.handlers.ports import (
     YearRecord,
 )
 from cdht.handlers.respondent.persistence import ChangeOrigin, persist
+from cdht.handlers.respondent.wording import declared
 
 RETURN_FORMAT = re.compile(r"^\s*([\d\s,;]+?)\s*[:\-–]\s*(.+)$", re.DOTALL)
 ASK_RETURN = "Gõ số thứ tự các câu cần thôn sửa, rồi dấu hai chấm và lý do.\nVí dụ: 2, 4: số công dân chưa khớp sổ hộ khẩu"
@@ -38,9 +39,11 @@ async def list_villages(uow: ReviewUnitOfWork, commune: UnitRecord, year: int) -
 async def numbered_answers(
     uow: ReviewUnitOfWork, village: UnitRecord, year: int
 ) -> list[tuple[int, str, str, str]]:
-    """(number, question id, name, shown answer) in questionnaire order, for the answered questions."""
-    questionnaire = builtin_questionnaires()["village_head"]
+    """(number, question id, name, shown answer) in questionnaire order, for the answered questions; named as
+    they were asked (the citizens as counted: «Số công dân từ 15 tuổi trở lên»)."""
     latest = await uow.answers.latest(village.id, year)
+    plain = builtin_questionnaires()["village_head"]
+    questionnaire = plain.worded(declared(plain, latest))
     evidence = await uow.evidence.counts([village.id], year)
     counts = evidence.get(village.id, {})
     rows: list[tuple[int, str, str, str]] = []

@@ -75,6 +75,7 @@ from cdht.handlers.ports.unit_of_work import (
 from cdht.handlers.ports.uses import (
     AnsweringUnitOfWork,
     AnswersImportUnitOfWork,
+    CarryDownUnitOfWork,
     ExportRequestUnitOfWork,
     FactsUnitOfWork,
     InviteUnitOfWork,
@@ -109,6 +110,7 @@ __all__ = [
     "BatchUnitOfWorkFactory",
     "BroadcastRecord",
     "BroadcastRepository",
+    "CarryDownUnitOfWork",
     "CouncilMember",
     "CouncilRecord",
     "CouncilRepository",

@@ -4,6 +4,7 @@ members' written opinions), and the outcome (a draft decision, or a letter with 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal, Protocol
@@ -107,6 +108,11 @@ class DossierRepository(Protocol):
     async def for_receiver(
         self, receiver_unit_id: int, year: int, stages: tuple[DossierStage, ...] | None = None
     ) -> list[DossierRecord]: ...
+    async def stages(self, unit_ids: Sequence[int], year: int) -> dict[int, DossierStage]:
+        """The stage of each unit's latest dossier for the year, in one query; a unit that sent none is left
+        out."""
+        ...
+
     async def set_stage(
         self,
         dossier_id: int,

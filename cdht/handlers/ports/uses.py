@@ -15,7 +15,7 @@ from cdht.handlers.ports.answers import (
     YearRepository,
 )
 from cdht.handlers.ports.flows import FlowRepository
-from cdht.handlers.ports.officers import AuditRepository, ReminderRepository
+from cdht.handlers.ports.officers import AuditRepository, DifficultyRepository, ReminderRepository
 from cdht.handlers.ports.procedure import CouncilRepository, DossierRepository, OpinionRepository
 from cdht.handlers.ports.queues import JobRepository, OutboxRepository
 from cdht.handlers.ports.roster import InviteRepository, PersonRepository, UnitRepository
@@ -71,10 +71,15 @@ class PersistUnitOfWork(Protocol):
     audit: AuditRepository
 
 
-class AnsweringUnitOfWork(PersistUnitOfWork, NotifyUnitOfWork, Protocol):
-    """A respondent answering their questionnaire: `answering.answer`."""
+class CarryDownUnitOfWork(PersistUnitOfWork, NotifyUnitOfWork, Protocol):
+    """A commune's citizen base carried down to its villages' sessions, the heads told: `wording.carry_down`
+    (a commune officer answering, an import of the commune's answers)."""
 
     units: UnitRepository
+
+
+class AnsweringUnitOfWork(CarryDownUnitOfWork, Protocol):
+    """A respondent answering their questionnaire: `answering.answer`."""
 
 
 class FactsUnitOfWork(Protocol):
@@ -121,6 +126,7 @@ class ReportUnitOfWork(FactsUnitOfWork, VillageStatusUnitOfWork, Protocol):
     dossiers: DossierRepository
     councils: CouncilRepository
     opinions: OpinionRepository
+    difficulties: DifficultyRepository  # the yearly report lists the vướng mắc raised and their answers
 
 
 class UnfinishedUnitOfWork(Protocol):
@@ -161,12 +167,9 @@ class RosterReplaceUnitOfWork(RosterImportUnitOfWork, LifecycleUnitOfWork, Proto
     same transaction: `roster_replace.replace_subtree`."""
 
 
-class AnswersImportUnitOfWork(Protocol):
-    """Importing answers from a spreadsheet (commits when it is done): `answers_import.import_answers`."""
-
-    units: UnitRepository
-    answers: AnswerRepository
-    evidence: EvidenceRepository
+class AnswersImportUnitOfWork(CarryDownUnitOfWork, Protocol):
+    """Importing answers from a spreadsheet (commits when it is done): `answers_import.import_answers`; a
+    commune's citizen base imported is carried down to its villages as in chat."""
 
     async def commit(self) -> None: ...
 

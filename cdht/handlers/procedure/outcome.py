@@ -34,6 +34,7 @@ from cdht.reports.docx.appraisal import (
     refusal_letter,
 )
 from cdht.reports.labels import in_sentence
+from cdht.scoring.facts import valid_through
 
 OUTCOME_NAMES = {
     "appraisal_report": "Báo cáo thẩm định",
@@ -94,6 +95,7 @@ async def appraisal_of(
     names = {pid: person.name for pid, person in people.items() if person is not None}
     judged = verdicts(criteria_of(dossier), opinions, names)
     body_name = body.name if body else ""
+    signed_on = services.local_date(now)
     return Appraisal(
         unit_name=unit.name if unit else unit_name(dossier),
         tier=unit.tier if unit else "commune",
@@ -102,11 +104,12 @@ async def appraisal_of(
         office=OFFICE_NAMES.get(body.tier if body else "district", "Phòng Giáo dục và Đào tạo"),
         parent_issuer=f"Ủy ban nhân dân {in_sentence(body_name)}" if body_name else "",
         place=_place(body_name),
-        signed_on=services.local_date(now),
+        signed_on=signed_on,
         members=tuple((names.get(m.person_id, str(m.person_id)), m.role) for m in council.members),
         criteria=judged,
         passed=bool(judged) and all(v.accepted for v in judged),
         dossier_sent_on=services.local_date(dossier.sent_at),
+        valid_through=valid_through(dossier.year, signed_on, services.recognition_validity),
     )
 
 

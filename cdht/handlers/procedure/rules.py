@@ -4,14 +4,16 @@ receiving office, and how a dossier's stage reads."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 
-from cdht.handlers.ports import DossierRecord, PersonRecord, ScopeUnitOfWork, UnitRecord
+from cdht.handlers.ports import DossierRecord, DossierStage, PersonRecord, ScopeUnitOfWork, UnitRecord
 
 SEND_BY = {"commune": (2, 28), "district": (4, 30), "province": (7, 31)}
 """Điều 9.1.d, 14.1.d, 19.1.d: the dossier is sent before this day of the year after the evaluated year."""
 DONE_BY = {"commune": (3, 31), "district": (5, 31)}
 """Điều 9.3, 14.3: the evaluation and recognition are finished before this day (Điều 19: 20 working days)."""
+ANSWERS_FOR = {"village": "commune"}
+"""Whose dossier a tier's answers feed when it files none itself: a village's figures are its commune's."""
 DOCUMENT_KINDS = {
     "request_letter": "Tờ trình đề nghị công nhận",
     "self_assessment": "Báo cáo tự đánh giá",
@@ -40,6 +42,15 @@ def send_deadline(tier: str, year: int) -> date | None:
 def done_deadline(tier: str, year: int) -> date | None:
     month_day = DONE_BY.get(tier)
     return date(year + 1, *month_day) if month_day else None
+
+
+def answer_deadline(tier: str, year: int) -> date | None:
+    """The day a tier's own people answer by: the last day of the month before its dossier is sent (SEND_BY), a
+    month for the self-assessment report, the summary table and the meeting that agrees the level (Điều 9.1.b–c,
+    14.1.b–c, 19.1.b–c): villages and commune officers 31/01 (commune dossier 28/02, Điều 9.1.d), the district's
+    31/03 (30/04, Điều 14.1.d), the province's 30/06 (31/07, Điều 19.1.d). None for a tier that files nothing."""
+    send = send_deadline(ANSWERS_FOR.get(tier, tier), year)
+    return send.replace(day=1) - timedelta(days=1) if send else None
 
 
 async def receiving_unit(
@@ -76,16 +87,16 @@ def is_office(person: PersonRecord, dossier: DossierRecord) -> bool:
     )
 
 
-def stage_line(dossier: DossierRecord | None, tier: str, year: int, today: date) -> str:
-    """How far a unit has come, and a warning past the circular's dates."""
-    if dossier is None or dossier.stage == "returned":
-        label = ANSWERING if dossier is None else STAGE_NAMES["returned"]
+def stage_line(stage: DossierStage | None, tier: str, year: int, today: date) -> str:
+    """How far a unit has come (the stage of its latest dossier), and a warning past the circular's dates."""
+    if stage is None or stage == "returned":
+        label = ANSWERING if stage is None else STAGE_NAMES["returned"]
         deadline = send_deadline(tier, year)
         if deadline and today > deadline:
             return f"{label} — ⚠️ quá hạn gửi hồ sơ (trước ngày {deadline:%d/%m/%Y})"
         return label
-    label = STAGE_NAMES[dossier.stage]
+    label = STAGE_NAMES[stage]
     finish = done_deadline(tier, year)
-    if dossier.stage in ("sent", "checked", "with_council") and finish and today > finish:
+    if stage in ("sent", "checked", "with_council") and finish and today > finish:
         return f"{label} — ⚠️ quá hạn hoàn thành đánh giá, công nhận (trước ngày {finish:%d/%m/%Y})"
     return label

@@ -43,6 +43,7 @@ from cdht.reports.labels import in_sentence
 from cdht.reports.xlsx.commune import commune_workbook
 from cdht.reports.xlsx.district import district_workbook
 from cdht.scoring.evaluate import evaluate
+from cdht.scoring.facts import RecognitionValidity
 from cdht.scoring.report import assessment_to_json
 from cdht.scoring.results import Assessment, Status
 
@@ -54,9 +55,11 @@ FILE_NAMES = {
 }
 
 
-async def assess(uow: ReportUnitOfWork, unit: UnitRecord, year: int) -> Assessment:
+async def assess(
+    uow: ReportUnitOfWork, unit: UnitRecord, year: int, validity: RecognitionValidity = "assessed_year"
+) -> Assessment:
     """The unit's scores now (a seam the tests replace)."""
-    return evaluate(await load_unit_facts(uow, unit, year))
+    return evaluate(await load_unit_facts(uow, unit, year, validity))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -67,8 +70,14 @@ class Gathered:
     answers: dict[str, int]
 
 
-async def gather(uow: ReportUnitOfWork, unit: UnitRecord, year: int, today: date) -> Gathered:
-    assessment = await assess(uow, unit, year)
+async def gather(
+    uow: ReportUnitOfWork,
+    unit: UnitRecord,
+    year: int,
+    today: date,
+    validity: RecognitionValidity = "assessed_year",
+) -> Gathered:
+    assessment = await assess(uow, unit, year, validity)
     dossier: CommuneDossier | DistrictDossier
     if unit.tier == "commune":
         dossier = await commune_dossier(uow, unit, year, today, assessment)
@@ -168,7 +177,9 @@ async def send(
         )
     today = services.local_date(now)
     try:
-        gathered = await services.long_read(uow, lambda reader: gather(reader, unit, year, today))
+        gathered = await services.long_read(
+            uow, lambda reader: gather(reader, unit, year, today, services.recognition_validity)
+        )
     except UnitTreeError as broken:
         return OutboundMessage(text=f"⚠️ {broken}")
     gathered = dataclasses.replace(  # the tờ trình's «Kính gửi»: the office that receives it

@@ -17,10 +17,11 @@ async def stage_report(uow: UnitOfWork, unit: UnitRecord, year: int, today: date
     if unit.tier == "village":
         return None
     units = [unit] + [u for u in await uow.units.children(unit.id) if u.tier != "village"]
+    shown = units[:MAX_LINES]
+    stages = await uow.dossiers.stages([each.id for each in shown], year)
     lines = [f"📂 Hồ sơ đề nghị công nhận năm {year}:"]
-    for each in units[:MAX_LINES]:
-        dossier = await uow.dossiers.latest(each.id, year)
-        lines.append(f"• {each.name}: {stage_line(dossier, each.tier, year, today)}")
+    for each in shown:
+        lines.append(f"• {each.name}: {stage_line(stages.get(each.id), each.tier, year, today)}")
     if len(units) > MAX_LINES:
         lines.append(f"… và {len(units) - MAX_LINES} đơn vị khác.")
     return OutboundMessage(text="\n".join(lines))

@@ -18,12 +18,15 @@ from cdht.handlers.notify import notify
 from cdht.handlers.ports import AnsweringUnitOfWork, NotifyUnitOfWork, PersonRecord, UnitRecord
 from cdht.handlers.respondent.persistence import ChangeOrigin, persist
 from cdht.handlers.respondent.photo_metadata import read_photo_metadata
+from cdht.handlers.respondent.wording import carry_down, declared, declared_in, recount_message
+from cdht.handlers.respondent.wording import prefill as prefilled
 from cdht.scoring.departments import active_departments
 
 ROLE_QUESTIONNAIRE = {
     "village_head": "village_head",
     "commune_officer": "commune_officer",
     "district_admin": "district",
+    "province_admin": "province",
 }
 
 NO_QUESTIONNAIRE = OutboundMessage(
@@ -39,7 +42,8 @@ def questionnaire_for(person: PersonRecord) -> Questionnaire | None:
     questionnaire_id = ROLE_QUESTIONNAIRE.get(person.role)
     if questionnaire_id is None:
         return None
-    # A department's people answer the indicators it owns; Phòng GD&ĐT's (or no department) everything.
+    # A department's people answer the indicators it owns; the lead's (Phòng or Sở GD&ĐT, or no department)
+    # everything.
     return department_questionnaire(questionnaire_id, person.department)
 
 
@@ -78,9 +82,13 @@ async def answer(
     year = services.year
     record = await uow.sessions.get(person.id, unit.id, year, questionnaire.id)
     if record is None:
-        existing = await uow.answers.latest(unit.id, year)
-        prefill = {qid: a.value for qid, a in existing.items() if a.value is not None}
-        session, events = engine.start(questionnaire, now=now, answers=prefill)
+        # Settings that word the questions (a village's citizen base) are declared by the unit above: read
+        # with the unit's own answers, in the same query.
+        above = unit.parent_id if questionnaire.settings and unit.parent_id is not None else None
+        found = await uow.answers.latest_for_units([unit.id] if above is None else [unit.id, above], year)
+        settings = declared(questionnaire, found.get(above, {})) if above is not None else {}
+        prefill = prefilled(questionnaire, found.get(unit.id, {}), settings)
+        session, events = engine.start(questionnaire, now=now, answers=prefill, settings=settings)
         if not _is_opening(inbound):
             session, more = engine.resume(session, inbound, questionnaire=questionnaire, now=now)
             events = [*events, *more]
@@ -92,6 +100,10 @@ async def answer(
     replies = render(events, session, questionnaire)
     if completed and unit.tier == "village":
         await announce_submission(uow, unit, person, now)
+    declared_now = declared_in(events) if unit.tier == "commune" else {}
+    if declared_now:  # a citizen base declared: the villages take it
+        recount = await carry_down(uow, person, unit, year, declared_now, now, channel)
+        replies = [recount_message(declared_now, recount), *replies] if recount else replies  # question last
     return replies
 
 

@@ -30,10 +30,11 @@ from cdht.handlers.ports import (
 
 @dataclass(frozen=True)
 class ChangeOrigin:
-    """Whose session changed (`owner`), who caused it (`actor`: the owner, or a reviewer), and why."""
+    """Whose session changed (`owner`), who caused it (`actor`: the owner, a reviewer, or None for an import),
+    and why."""
 
     owner: PersonRecord
-    actor: PersonRecord
+    actor: PersonRecord | None
     unit: UnitRecord
     year: int
     questionnaire: Questionnaire
@@ -46,15 +47,17 @@ class ChangeOrigin:
 async def persist(
     uow: PersistUnitOfWork, origin: ChangeOrigin, session: Session, events: list[Event]
 ) -> bool:
-    """Store the events and the session; returns True when the questionnaire was (re)completed."""
-    questionnaire = origin.questionnaire
+    """Store the events and the session; returns True when the questionnaire was (re)completed. An answer to a
+    question worded by a setting is stored with the value it was asked in (the fact named after the setting,
+    e.g. a village's `citizen_base`): what was counted, not what the setting says later."""
+    questionnaire = origin.questionnaire.worded(session.settings)
     review = origin.review
     returned = set(review.returned_questions) if review and review.status == "returned" else set()
     stamp = functools.partial(
         NewAnswer,
         unit_id=origin.unit.id,
         year=origin.year,
-        person_id=origin.actor.id,
+        person_id=origin.actor.id if origin.actor else None,
         questionnaire_id=questionnaire.id,
         questionnaire_version=questionnaire.version,
         questionnaire_hash=questionnaire.content_hash,
@@ -79,6 +82,20 @@ async def persist(
             )
             why = (review.note if review else None) if event.question_id in returned else origin.reason
             await _audit(uow, origin, "answer", event.question_id, event.previous_value, value, why)
+            asked = questionnaire.get(event.question_id)
+            variation = asked.varies_by if asked is not None else None
+            if variation is not None:
+                counted_on = questionnaire.settings[variation.setting]
+                await uow.answers.add(
+                    stamp(
+                        question_id=variation.setting,
+                        fact=variation.setting,
+                        value=counted_on,
+                        display=variation.variants[counted_on].name,
+                        source="chat",
+                        answered_at=event.answered_at,
+                    )
+                )
         elif isinstance(event, QuestionReopened):
             # Withdraw the answer: the newest row wins, so an empty row makes it "missing" again.
             question = questionnaire.get(event.question_id)
@@ -135,7 +152,7 @@ async def _audit(
             created_at=origin.now,
             unit_id=origin.unit.id,
             year=origin.year,
-            actor_id=origin.actor.id,
+            actor_id=origin.actor.id if origin.actor else None,
             question_id=question_id,
             old_value=old,
             new_value=new,
@@ -167,6 +184,6 @@ def _evidence(event: EvidenceAttached, origin: ChangeOrigin) -> NewEvidence:
         latitude=media.latitude,
         longitude=media.longitude,
         taken_at=media.taken_at,
-        person_id=origin.actor.id,
+        person_id=origin.actor.id if origin.actor else None,
         created_at=origin.now,
     )

@@ -68,8 +68,10 @@ def status_grid(
     rows: Sequence[str],
     columns: Sequence[str],
     cells: Sequence[Sequence[tuple[Status, str]]],
+    wrapped: bool = False,
 ) -> None:
-    """Coloured cells (row r, column c) with a short text each; the first row at the top."""
+    """Coloured cells (row r, column c) with a short text each; the first row at the top. Row labels are
+    shortened to one line unless `wrapped` (already broken into lines, shown in full: titles)."""
     for r, row in enumerate(cells):
         for c, (status, text) in enumerate(row):
             axes.add_patch(
@@ -92,7 +94,10 @@ def status_grid(
         [c + 0.5 for c in range(len(columns))], labels=list(columns), fontfamily=FONT, fontsize=10
     )
     axes.set_yticks(
-        [r + 0.5 for r in range(len(rows))], labels=[short(row) for row in rows], fontfamily=FONT, fontsize=10
+        [r + 0.5 for r in range(len(rows))],
+        labels=list(rows) if wrapped else [short(row) for row in rows],
+        fontfamily=FONT,
+        fontsize=10,
     )
     axes.xaxis.tick_top()
     axes.tick_params(length=0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 from matplotlib.patches import Patch
@@ -21,6 +22,8 @@ from cdht.reports.inputs import VILLAGE_STATES, VillageFigures
 from cdht.reports.labels import VILLAGE_STATE_LABELS, criterion_status, level_text
 from cdht.scoring import Assessment, CriterionResult, Status, level_line
 
+LABEL_WIDTH = 48
+"""Characters a line of a row label holds; longer titles wrap, never shortened."""
 STATE_COLOURS = {
     "not_started": "#9E9E9E",
     "in_progress": "#1E88E5",
@@ -66,13 +69,20 @@ def _criterion_cell(criterion: CriterionResult) -> tuple[Status, str]:
     return status, f"{STATUS_MARKS[status]} {passed}/{len(criterion.indicators)}"
 
 
+def criterion_label(criterion: CriterionResult) -> str:
+    """«Tiêu chí N. …» with the criterion's full name (the circular's words), broken into lines."""
+    return textwrap.fill(f"Tiêu chí {criterion.id}. {criterion.name}", LABEL_WIDTH)
+
+
 def criteria_status_chart(assessment: Assessment) -> bytes:
     """Criteria (rows) × levels (columns): passed indicators per criterion, coloured by the worst status."""
     first, second = assessment.levels["1"].criteria, assessment.levels["2"].criteria
-    figure, axes = new_figure(10, 1.8 + 0.55 * len(first))
-    rows = [f"Tiêu chí {criterion.id}. {criterion.name}" for criterion in first]
+    rows = [criterion_label(criterion) for criterion in first]
+    # Rows are equally tall, each fitting the longest label: about 0.19 inch a line at 10 pt, 0.55 at least.
+    lines = max((row.count("\n") + 1 for row in rows), default=1)
+    figure, axes = new_figure(10, 1.8 + len(rows) * max(0.55, 0.2 + 0.19 * lines))
     cells = [[_criterion_cell(one), _criterion_cell(two)] for one, two in zip(first, second, strict=True)]
-    status_grid(axes, rows, ["Mức độ 1", "Mức độ 2"], cells)
+    status_grid(axes, rows, ["Mức độ 1", "Mức độ 2"], cells, wrapped=True)
     title = f"{short(assessment.unit_name, 40)} — năm {assessment.year}\n{level_line(assessment)}"
     axes.set_title(title, fontfamily=FONT, fontsize=12)
     status_legend(figure)

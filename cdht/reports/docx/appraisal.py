@@ -51,6 +51,7 @@ class Appraisal:
     criteria: tuple[CriterionVerdict, ...]
     passed: bool
     dossier_sent_on: date
+    valid_through: int | None = None  # the last year the recognition is kept (settings' reading, FACTS.md)
 
 
 def _signing(appraisal: Appraisal, signer_title: str, recipient: str = "") -> Signing:
@@ -213,7 +214,8 @@ def draft_decision(appraisal: Appraisal) -> bytes:
     line(
         document,
         f"Điều 1. Công nhận {unit} đạt {title} mức độ {appraisal.level} năm {year}. "
-        f"Kết quả công nhận được bảo lưu trong thời hạn 3 năm (36 tháng) tiếp theo năm được công nhận.",
+        "Kết quả công nhận được bảo lưu trong thời hạn 3 năm (36 tháng) tiếp theo năm được công nhận"
+        + (f" (đến hết năm {appraisal.valid_through})." if appraisal.valid_through else "."),
         indent=True,
     )
     line(document, "Điều 2. Quyết định này có hiệu lực kể từ ngày ký.", indent=True)

@@ -85,10 +85,13 @@ def heading(container: Container, text: str) -> Paragraph:
     return line(container, text, bold=True, align=LEFT)
 
 
-def header_block(document: Document, signing: Signing, issuer: str, kind: str) -> None:
+def header_block(
+    document: Document, signing: Signing, issuer: str, kind: str, dated: str | None = None
+) -> None:
     """Issuer and "Số" on the left, the national motto and the place and date on the right.
 
-    `kind` is the document's short code ("TTr", "BC"); a People's Committee adds "-UBND".
+    `kind` is the document's short code ("TTr", "BC"); a People's Committee adds "-UBND". `dated` replaces
+    the place and date line (a draft whose day is left for the signer).
     """
     number_suffix = f"{kind}-UBND" if issuer.lower().startswith("ủy ban nhân dân") else kind
     table = document.add_table(rows=1, cols=2)
@@ -109,7 +112,7 @@ def header_block(document: Document, signing: Signing, issuer: str, kind: str) -
     _run(right.paragraphs[0], MOTTO[0], bold=True)
     line(right, MOTTO[1], bold=True, align=CENTER)
     line(right, "———————————", align=CENTER, size=12)
-    line(right, dated_line(signing.place, signing.signed_on), italic=True, align=CENTER)
+    line(right, dated or dated_line(signing.place, signing.signed_on), italic=True, align=CENTER)
     line(document, DRAFT_NOTE, italic=True, align=CENTER, size=11).runs[0].font.color.rgb = _RED
 
 

@@ -30,7 +30,7 @@ def key_figures(document: Document, dossier: UnitDossier, detailed: bool = True)
     """The figures in words; `detailed` adds the tables (villages of a commune, recognitions)."""
     assessment = dossier.assessment
     if not isinstance(dossier, DistrictDossier):
-        citizen_lines(document, assessment, dossier.citizen_base)
+        citizen_lines(document, assessment)
         if detailed and dossier.villages:
             line(document, "- Số liệu các thôn:", indent=True)
             village_table(document, dossier.villages)

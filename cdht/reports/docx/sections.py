@@ -20,10 +20,10 @@ from cdht.reports.labels import (
 )
 from cdht.reports.rows import citizen_figures, indicator_rows
 from cdht.scoring import Assessment, IndicatorResult, Status, gaps, level_line
+from cdht.scoring.learning_models import LearningModels, count_text, coverage_line
 from cdht.scoring.vn_format import format_int
 
 SHORT_CIRCULAR = "Thông tư số 25/2023/TT-BGDĐT"
-_NEEDS_EVIDENCE = ("done", "level_at_least")  # figures (shares, trends, counts) need none: FACTS.md
 _SOURCE = {"villages": "tổng hợp từ số liệu các thôn", "commune": "do xã nhập trực tiếp"}
 
 
@@ -75,11 +75,11 @@ def criteria_details(document: Document, assessment: Assessment, evidence_counts
             f"Tiêu chí {criterion_1.id}. {criterion_1.name}: mức độ 1 {results[0]}; mức độ 2 {results[1]}.",
         )
         for row in (row for row in rows if row.criterion_id == criterion_1.id):
-            shown = row.evidence is not None and (row.evidence > 0 or row.rule in _NEEDS_EVIDENCE)
+            shown = row.evidence is not None and (row.evidence > 0 or row.needs_evidence)
             evidence = f" Số minh chứng: {row.evidence}." if shown else ""
             line(
                 document,
-                f"- Chỉ tiêu {row.id}. {row.name}: mức độ 1 {status_label(row.level_1.status).lower()}, "
+                f"- Chỉ tiêu {row.id}. {row.name.replace(chr(10), '; ')}: mức độ 1 {status_label(row.level_1.status).lower()}, "
                 f"mức độ 2 {status_label(row.level_2.status).lower()}. {row.explanation.replace(chr(10), '; ')}.{evidence}",
                 indent=True,
             )
@@ -89,9 +89,10 @@ def criterion_word(indicators: Sequence[IndicatorResult]) -> str:
     return "đạt" if criterion_status([result.status for result in indicators]) is Status.PASS else "chưa đạt"
 
 
-def citizen_lines(document: Document, assessment: Assessment, base: str | None) -> bool:
-    """The 5.1 / 5.2 figures in words; False when the unit has none (districts, provinces)."""
-    figures = citizen_figures(assessment, base)
+def citizen_lines(document: Document, assessment: Assessment) -> bool:
+    """The 5.1 / 5.2 figures in words, on the base they were counted on; False when the unit has none
+    (districts, provinces)."""
+    figures = citizen_figures(assessment)
     if figures is None:
         return False
     if not figures.citizens:
@@ -148,3 +149,13 @@ def recognitions_table(document: Document, records: Sequence[RecognitionRecord])
         for index, record in enumerate(records, start=1)
     ]
     table(document, ["STT", "Đơn vị", "Mức độ", "Năm đánh giá", "Số quyết định", "Ngày quyết định"], rows)
+
+
+def learning_models_table(document: Document, models: LearningModels) -> None:
+    """Each learning model with how many were evaluated and recognised (a figure not given is said so)."""
+    rows = [
+        [name, count_text(count.evaluated), count_text(count.recognised)] for name, count in models.rows()
+    ]
+    table(document, ["Mô hình học tập", "Số được đánh giá", "Số được công nhận"], rows)
+    if coverage := coverage_line(models):
+        line(document, f"Ghi chú: {coverage}", italic=True, indent=True)

@@ -13,7 +13,14 @@ from cdht.reports.docx.base import (
     to_bytes,
 )
 from cdht.reports.docx.figures import key_figures
-from cdht.reports.docx.sections import conclusion, criteria_details, gap_lines, legal_basis, results_table
+from cdht.reports.docx.sections import (
+    conclusion,
+    criteria_details,
+    gap_lines,
+    learning_models_table,
+    legal_basis,
+    results_table,
+)
 from cdht.reports.inputs import DistrictDossier, UnitDossier
 from cdht.reports.labels import (
     BLANK,
@@ -30,6 +37,10 @@ _SITUATION = (
     "và cuộc họp rà soát với Hội Khuyến học, Mặt trận Tổ quốc và các đoàn thể.]"
 )
 _PROPOSALS = "[Cán bộ bổ sung: giải pháp duy trì, nâng cao chất lượng và kiến nghị với cấp trên.]"
+_MODELS = (
+    "Kết quả đánh giá, công nhận «Đơn vị học tập», «Gia đình học tập», «Dòng họ học tập» và "
+    "«Cộng đồng học tập cấp thôn»"
+)
 
 
 def self_assessment_report(dossier: UnitDossier) -> bytes:
@@ -60,10 +71,18 @@ def self_assessment_report(dossier: UnitDossier) -> bytes:
     else:
         heading(document, "III. SỐ LIỆU CÔNG DÂN (CHỈ TIÊU 5.1, 5.2)")
     key_figures(document, dossier)
-    heading(document, "IV. KẾT LUẬN")
+    numerals = iter(("IV", "V", "VI"))
+    if dossier.learning_models is not None:
+        heading(document, f"{next(numerals)}. KẾT QUẢ ĐÁNH GIÁ, CÔNG NHẬN CÁC MÔ HÌNH HỌC TẬP")
+        source = (
+            "tổng hợp từ các xã" if isinstance(dossier, DistrictDossier) else "số liệu các thôn và của xã"
+        )
+        line(document, f"{_MODELS} năm {year} ({source}):", indent=True)
+        learning_models_table(document, dossier.learning_models)
+    heading(document, f"{next(numerals)}. KẾT LUẬN")
     conclusion(document, assessment, unit)
     gap_lines(document, assessment, min(assessment.level + 1, 2))
-    heading(document, "V. KIẾN NGHỊ, ĐỀ XUẤT")
+    heading(document, f"{next(numerals)}. KIẾN NGHỊ, ĐỀ XUẤT")
     if assessment.level:
         recipient = signing.recipient or BLANK
         line(

@@ -1,12 +1,22 @@
-"""A district's yearly report as a workbook: level counts, communes, indicators failed, recognitions."""
+"""A district's yearly report as a workbook: level counts, communes with their dossiers' stages, indicators
+failed, recognitions, learning models, difficulties raised and their answers."""
 
 from __future__ import annotations
 
-from cdht.reports.annual_stats import SUBJECT, level_rows, summarise
+from cdht.reports.annual_stats import (
+    NO_DOSSIER,
+    NOT_ANSWERED,
+    NOT_RECOGNISED,
+    SUBJECT,
+    level_rows,
+    recognition_texts,
+    summarise,
+)
 from cdht.reports.inputs import AnnualReportInput
 from cdht.reports.labels import document_date, level_text
 from cdht.reports.rows import failing_text
 from cdht.reports.xlsx.base import Sheet, workbook
+from cdht.scoring.learning_models import combine
 
 
 def annual_report_workbook(report: AnnualReportInput) -> bytes:
@@ -29,6 +39,8 @@ def annual_report_workbook(report: AnnualReportInput) -> bytes:
         _communes(add_sheet("Kết quả các xã"), report)
         _failed(add_sheet("Chỉ tiêu chưa đạt"), report)
         _recognitions(add_sheet("Công nhận trong năm"), report)
+        _learning_models(add_sheet("Mô hình học tập"), report)
+        _difficulties(add_sheet("Vướng mắc"), report)
     return buffer.getvalue()
 
 
@@ -40,8 +52,11 @@ def _communes(sheet: Sheet, report: AnnualReportInput) -> None:
         "Mức độ đạt",
         "Chỉ tiêu chưa đạt mức độ 1",
         "Chỉ tiêu chưa đạt mức độ 2",
+        "Hồ sơ đề nghị công nhận",
+        "Công nhận",
     ]
-    sheet.header(0, headers, [6, 12, 28, 18, 45, 45])
+    sheet.header(0, headers, [6, 12, 28, 18, 45, 45, 26, 40])
+    decided = recognition_texts(report.recognitions, report.year)
     for row, assessment in enumerate(report.communes, start=1):
         sheet.number(row, 0, row)
         sheet.text(row, 1, assessment.unit_code)
@@ -49,6 +64,8 @@ def _communes(sheet: Sheet, report: AnnualReportInput) -> None:
         sheet.text(row, 3, level_text(assessment.level))
         sheet.text(row, 4, failing_text(assessment, 1))
         sheet.text(row, 5, failing_text(assessment, 2))
+        sheet.text(row, 6, report.stages.get(assessment.unit_code, NO_DOSSIER))
+        sheet.text(row, 7, decided.get(assessment.unit_code, NOT_RECOGNISED))
 
 
 def _failed(sheet: Sheet, report: AnnualReportInput) -> None:
@@ -94,3 +111,56 @@ def _recognitions(sheet: Sheet, report: AnnualReportInput) -> None:
         else:
             sheet.date(row, 6, record.decided_on)
         sheet.text(row, 7, record.body)
+
+
+def _learning_models(sheet: Sheet, report: AnnualReportInput) -> None:
+    """Per commune and in total: each model evaluated and recognised (blank: not given)."""
+    tallied = [
+        (assessment.unit_code, assessment.unit_name, report.learning_models[assessment.unit_code])
+        for assessment in report.communes
+        if assessment.unit_code in report.learning_models
+    ]
+    total = combine(models for _, _, models in tallied)
+    headers = ["Mã", "Tên xã"]
+    for name, _ in total.rows():
+        headers += [f"{name}: đánh giá", f"{name}: công nhận"]
+    sheet.header(0, [*headers, "Số thôn đã báo cáo đủ", "Số thôn"], [12, 28, *[14] * 8, 14, 10])
+    for row, (code, name, models) in enumerate([*tallied, ("", "Tổng cộng", total)], start=1):
+        sheet.text(row, 0, code)
+        sheet.text(row, 1, name, "bold" if not code else "text")
+        for col, count in enumerate(
+            (n for _, pair in models.rows() for n in (pair.evaluated, pair.recognised)), start=2
+        ):
+            if count is None:
+                sheet.text(row, col, "")
+            else:
+                sheet.number(row, col, count)
+        sheet.number(row, 10, models.villages_reporting)
+        sheet.number(row, 11, models.villages_total)
+
+
+def _difficulties(sheet: Sheet, report: AnnualReportInput) -> None:
+    headers = [
+        "Số",
+        "Xã",
+        "Nơi nêu",
+        "Người nêu",
+        "Ngày nêu",
+        "Nội dung",
+        "Trả lời",
+        "Người trả lời",
+        "Ngày trả lời",
+    ]
+    sheet.header(0, headers, [6, 24, 24, 24, 12, 60, 60, 24, 12])
+    for row, item in enumerate(report.difficulties, start=1):
+        sheet.number(row, 0, item.id)
+        for col, value in enumerate((item.group, item.unit_name, item.raised_by), start=1):
+            sheet.text(row, col, value)
+        sheet.date(row, 4, item.raised_on)
+        sheet.text(row, 5, item.text)
+        sheet.text(row, 6, NOT_ANSWERED if item.answer is None else item.answer)
+        sheet.text(row, 7, item.answered_by)
+        if item.answered_on is None:
+            sheet.text(row, 8, "")
+        else:
+            sheet.date(row, 8, item.answered_on)

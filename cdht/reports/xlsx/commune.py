@@ -96,7 +96,7 @@ def write_village_sheet(sheet: Sheet, dossier: CommuneDossier) -> None:
     summed = tuple(sum(counts[i] or 0 for counts in map(_counts, dossier.villages)) for i in range(4))
     sheet.text(row, 1, "Cộng các thôn", "bold")
     _write_counts(sheet, row, summed, bold=True)
-    figures = citizen_figures(assessment, dossier.citizen_base)
+    figures = citizen_figures(assessment)
     if figures is None:
         return
     row += 1

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from cdht.scoring.facts import UnitFacts
+from cdht.scoring import values
+from cdht.scoring.facts import Fact, UnitFacts
 from cdht.scoring.results import LEVELS, Assessment, JsonValue, Status
 
 T = TypeVar("T")
@@ -42,15 +43,22 @@ def missing(explanation: str, value: JsonValue = None, threshold: JsonValue = No
     return Verdict(Status.MISSING, explanation, value=value, threshold=threshold)
 
 
-def with_evidence(verdict: Verdict, evidence_count: int) -> Verdict:
-    """A passing answer without evidence is `no_evidence` (TT25 dossier rule: no evidence, not passed)."""
-    if verdict.status is not Status.PASS or evidence_count > 0:
+def require_evidence(verdict: Verdict, carriers: Mapping[str, str], facts: Mapping[str, Fact]) -> Verdict:
+    """A pass whose evidence-carrying facts lack a document is `no_evidence` (TT25: the council appraises the
+    dossier; no evidence, not passed). `carriers` maps each fact to what it shows ("" for a rule of one fact),
+    named in the explanation when only some of them lack evidence or when there are several."""
+    if verdict.status is not Status.PASS:
         return verdict
-    return Verdict(
-        Status.NO_EVIDENCE,
-        f"{verdict.explanation}, nhưng chưa có minh chứng — chưa được tính là đạt",
-        value=verdict.value,
-        threshold=verdict.threshold,
+    lacking = [key for key in carriers if values.evidence(facts, key) == 0]
+    if not lacking:
+        return verdict
+    labels = [carriers[key] for key in lacking if carriers[key]]
+    about = f" về {'; '.join(labels)}" if labels else ""
+    return replace(
+        verdict,
+        status=Status.NO_EVIDENCE,
+        explanation=f"{verdict.explanation}, nhưng chưa có minh chứng{about} — chưa được tính là đạt",
+        gap=None,
         distance=0.0,
     )
 

@@ -1,8 +1,9 @@
 """Share of child units recognised at a level (district 4.1 over communes, province 4.1 over districts).
 
-Recognition decisions decide; a decision for assessed year Y counts in evaluation years Y..Y+3
-(it holds 3 years after the year recognised). The levels computed for the children are only a
-projection, shown next to the decided figure.
+Recognition decisions decide; a decision for assessed year Y counts in evaluation years Y..Y+3, or
+Y..R+3 for a decision of year R when the unit's facts read «năm được công nhận» as the decision's year
+(`UnitFacts.recognition_validity`, FACTS.md "Recognitions"). The levels computed for the children are only
+a projection, shown next to the decided figure.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Literal
 
 from pydantic import field_validator
 
-from cdht.scoring.facts import Tier, UnitFacts
+from cdht.scoring.facts import KEPT_YEARS, RecognitionValidity, Tier, UnitFacts
 from cdht.scoring.results import JsonValue, Status
 from cdht.scoring.rules.base import JudgeContext, RuleModel, Verdict, check_per_level, missing
 from cdht.scoring.vn_format import format_percent, format_threshold, percent_json
@@ -28,9 +29,9 @@ class ChildThreshold(RuleModel):
     share: Decimal
 
 
-def recognised_level(unit: UnitFacts, year: int, validity_years: int) -> int:
-    """The best level among the unit's recognitions valid in `year`; 0 when none is."""
-    valid = [r.level for r in unit.recognitions if r.year <= year <= r.year + validity_years]
+def recognised_level(unit: UnitFacts, year: int, validity_years: int, reading: RecognitionValidity) -> int:
+    """The best level among the unit's recognitions valid in `year` under `reading`; 0 when none is."""
+    valid = [r.level for r in unit.recognitions if r.counts_for(year, reading, validity_years)]
     return max(valid, default=0)
 
 
@@ -38,7 +39,7 @@ class ChildrenRecognisedRule(RuleModel):
     type: Literal["children_recognised"]
     child_tier: Tier
     levels: Mapping[int, ChildThreshold]
-    validity_years: int = 3
+    validity_years: int = KEPT_YEARS
 
     @field_validator("levels")
     @classmethod
@@ -47,6 +48,10 @@ class ChildrenRecognisedRule(RuleModel):
 
     def fact_keys(self) -> frozenset[str]:
         return frozenset()
+
+    def evidence_facts(self) -> Mapping[str, str]:
+        """None: the recognition decisions recorded for the child units are what is counted."""
+        return {}
 
     def judge(self, ctx: JudgeContext) -> Verdict:
         need = self.levels[ctx.level]
@@ -57,7 +62,9 @@ class ChildrenRecognisedRule(RuleModel):
             return missing(self._no_children(ctx, noun), threshold=threshold)
         total = len(children)
         recognised = sum(
-            recognised_level(child, ctx.unit.year, self.validity_years) >= need.level for child in children
+            recognised_level(child, ctx.unit.year, self.validity_years, ctx.unit.recognition_validity)
+            >= need.level
+            for child in children
         )
         reached = sum(a.level >= need.level for a in ctx.child_assessments if a.tier == self.child_tier)
         share, need_share = Fraction(recognised * 100, total), Fraction(need.share)

@@ -34,6 +34,9 @@ class CountAtLeastRule(RuleModel):
     def fact_keys(self) -> frozenset[str]:
         return frozenset({self.fact})
 
+    def evidence_facts(self) -> Mapping[str, str]:
+        return {self.fact: ""}
+
     def judge(self, ctx: JudgeContext) -> Verdict:
         need = self.levels[ctx.level]
         count = values.as_count(values.raw(ctx.unit.facts, self.fact))

@@ -1,21 +1,24 @@
-"""Yes/no indicators ("done", "exists", "meets standard"): a "yes" needs evidence."""
+"""Yes/no indicators ("done", "exists", "meets standard"); the evaluator asks a "yes" for its evidence."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Literal
 
 from cdht.scoring import values
 from cdht.scoring.results import Status
-from cdht.scoring.rules.base import JudgeContext, RuleModel, Verdict, missing, with_evidence
+from cdht.scoring.rules.base import JudgeContext, RuleModel, Verdict, missing
 
 
 class DoneRule(RuleModel):
     type: Literal["done"]
     fact: str
-    evidence: bool = True
 
     def fact_keys(self) -> frozenset[str]:
         return frozenset({self.fact})
+
+    def evidence_facts(self) -> Mapping[str, str]:
+        return {self.fact: ""}
 
     def judge(self, ctx: JudgeContext) -> Verdict:
         answer = values.as_flag(values.raw(ctx.unit.facts, self.fact))
@@ -28,7 +31,6 @@ class DoneRule(RuleModel):
                 Status.FAIL, "chưa đạt (trả lời: không)", value=False, threshold=True, distance=1.0
             )
         count = values.evidence(ctx.unit.facts, self.fact)
-        verdict = Verdict(
+        return Verdict(
             Status.PASS, f"đạt ({count} minh chứng)" if count else "đạt", value=True, threshold=True
         )
-        return with_evidence(verdict, count) if self.evidence else verdict

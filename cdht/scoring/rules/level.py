@@ -16,7 +16,6 @@ from cdht.scoring.rules.base import (
     check_per_level,
     missing,
     relative_shortfall,
-    with_evidence,
 )
 
 
@@ -25,7 +24,6 @@ class LevelAtLeastRule(RuleModel):
     fact: str
     max_level: int
     levels: Mapping[int, int]
-    evidence: bool = True
 
     @field_validator("levels")
     @classmethod
@@ -34,6 +32,9 @@ class LevelAtLeastRule(RuleModel):
 
     def fact_keys(self) -> frozenset[str]:
         return frozenset({self.fact})
+
+    def evidence_facts(self) -> Mapping[str, str]:
+        return {self.fact: ""}
 
     def judge(self, ctx: JudgeContext) -> Verdict:
         need = self.levels[ctx.level]
@@ -51,6 +52,4 @@ class LevelAtLeastRule(RuleModel):
                 gap=need - reported,
                 distance=relative_shortfall(reported, need),
             )
-        verdict = Verdict(Status.PASS, f"mức {reported} ≥ mức {need}", value=reported, threshold=need)
-        count = values.evidence(ctx.unit.facts, self.fact)
-        return with_evidence(verdict, count) if self.evidence else verdict
+        return Verdict(Status.PASS, f"mức {reported} ≥ mức {need}", value=reported, threshold=need)

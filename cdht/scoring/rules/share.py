@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
@@ -37,10 +38,16 @@ class SharePart(RuleModel):
 
 
 class EasierThresholds(RuleModel):
-    """Lower thresholds applied when a yes/no fact is true (5.2 for a commune in a difficult area)."""
+    """Lower thresholds applied when a yes/no fact is true (5.2 for a commune in a difficult area).
+
+    The flag needs its own document (`document`): a share that passes only under the lower thresholds is
+    `no_evidence` while the flag has no evidence; a share that passes the normal thresholds passes anyway.
+    """
 
     fact: str
     label: str
+    document: str
+    """What proves the flag, as in «chưa có minh chứng <document>»."""
     levels: Mapping[int, Thresholds]
 
     @field_validator("levels")
@@ -86,13 +93,42 @@ class ShareOfCitizensRule(RuleModel):
             keys.add(self.easier_when.fact)
         return frozenset(keys)
 
+    def evidence_facts(self) -> Mapping[str, str]:
+        """The counts themselves; the difficult-area flag's document is checked by `judge`."""
+        return {part.fact: part.label if len(self.parts) > 1 else "" for part in self.parts}
+
     def judge(self, ctx: JudgeContext) -> Verdict:
         chosen = self._thresholds(ctx)
         if isinstance(chosen, Verdict):
             return chosen
-        thresholds, notes = chosen
-        threshold_json = self._per_part({part.key: float(thresholds[part.key]) for part in self.parts})
+        thresholds, notes, easier = chosen
         tally = tally_citizens(ctx.unit, self._spec(), self.sum_from)
+        verdict = self._verdict(tally, thresholds, notes)
+        if (
+            easier is None
+            or verdict.status is not Status.PASS
+            or values.evidence(ctx.unit.facts, easier.fact)
+        ):
+            return verdict
+        normal = self._verdict(
+            tally,
+            self.levels[ctx.level],
+            [f"chưa có minh chứng {easier.document} — áp dụng ngưỡng thông thường"],
+        )
+        if normal.status is Status.PASS:
+            return normal
+        return replace(
+            verdict,
+            status=Status.NO_EVIDENCE,
+            explanation=(
+                f"{verdict.explanation} — đạt theo ngưỡng {easier.label}, "
+                f"nhưng chưa có minh chứng {easier.document} — chưa được tính là đạt"
+            ),
+            distance=0.0,
+        )
+
+    def _verdict(self, tally: Tally, thresholds: Thresholds, notes: list[str]) -> Verdict:
+        threshold_json = self._per_part({part.key: float(thresholds[part.key]) for part in self.parts})
         if tally.problem is not None or tally.denominator == 0:
             problem = tally.problem or f"số công dân bằng 0 ({tally.source_text})"
             partial = f"; tạm tính ({tally.source_text}): {self._partial(tally)}" if tally.denominator else ""
@@ -125,18 +161,22 @@ class ShareOfCitizensRule(RuleModel):
             text += f" — còn thiếu {format_int(gap)} công dân"
         return text, gap, float((need - share) / need) if gap else 0.0
 
-    def _thresholds(self, ctx: JudgeContext) -> tuple[Thresholds, list[str]] | Verdict:
+    def _thresholds(
+        self, ctx: JudgeContext
+    ) -> tuple[Thresholds, list[str], EasierThresholds | None] | Verdict:
+        """The thresholds, notes on them, and the lower thresholds' rule when those apply."""
         normal = self.levels[ctx.level]
-        if self.easier_when is None:
-            return normal, []
-        flag = values.as_flag(values.raw(ctx.unit.facts, self.easier_when.fact))
+        easier = self.easier_when
+        if easier is None:
+            return normal, [], None
+        flag = values.as_flag(values.raw(ctx.unit.facts, easier.fact))
         if isinstance(flag, values.Invalid):
-            return missing(f"không xác định được {self.easier_when.label}: {flag.explanation}")
+            return missing(f"không xác định được {easier.label}: {flag.explanation}")
         if flag:
-            return self.easier_when.levels[ctx.level], [f"áp dụng ngưỡng {self.easier_when.label}"]
+            return easier.levels[ctx.level], [f"áp dụng ngưỡng {easier.label}"], easier
         if flag is None:
-            return normal, [f"chưa khai {self.easier_when.label} hay không — áp dụng ngưỡng thông thường"]
-        return normal, []
+            return normal, [f"chưa khai {easier.label} hay không — áp dụng ngưỡng thông thường"], None
+        return normal, [], None
 
     def _spec(self) -> CountSpec:
         facts = {part.key: part.fact for part in self.parts}
@@ -188,7 +228,8 @@ class ShareOfCitizensRule(RuleModel):
             "source": tally.source,
             "bases": list(tally.bases),
         }
-        if tally.unreported or tally.invalid:
+        if tally.unreported or tally.invalid or tally.recount:
             value["unreported"] = list(tally.unreported)
             value["invalid"] = list(tally.invalid)
+            value["recount"] = list(tally.recount)
         return value

@@ -6,6 +6,7 @@ Last year's figure comes from last year's facts of the same unit; when those are
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Literal
 
 from cdht.scoring import values
@@ -23,6 +24,10 @@ class TrendRule(RuleModel):
 
     def fact_keys(self) -> frozenset[str]:
         return frozenset({self.fact, self.previous_key})
+
+    def evidence_facts(self) -> Mapping[str, str]:
+        """This year's figure carries the statistics for both years (last year's is only compared)."""
+        return {self.fact: ""}
 
     @property
     def previous_key(self) -> str:

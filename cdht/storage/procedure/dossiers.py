@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -117,6 +118,16 @@ class SqlDossierRepository:
             query = query.where(Dossier.stage.in_(list(stages)))
         rows = await self._session.scalars(query.order_by(Dossier.id))
         return [_record(row) for row in rows]
+
+    async def stages(self, unit_ids: Sequence[int], year: int) -> dict[int, DossierStage]:
+        if not unit_ids:
+            return {}
+        rows = await self._session.execute(
+            select(Dossier.unit_id, Dossier.stage)
+            .where(Dossier.unit_id.in_(list(unit_ids)), Dossier.year == year)
+            .order_by(Dossier.id)
+        )
+        return {unit_id: cast(DossierStage, stage) for unit_id, stage in rows}  # the latest sending wins
 
     async def set_stage(
         self,

@@ -60,3 +60,19 @@ class SqlDifficultyRepository:
             .where(Difficulty.id == difficulty_id)
             .values(status="answered", answer=text, answered_by=answered_by, answered_at=now)
         )
+
+    async def raised_between(
+        self, unit_ids: Sequence[int], since: datetime, until: datetime
+    ) -> list[DifficultyRecord]:
+        if not unit_ids:
+            return []
+        rows = await self._session.scalars(
+            select(Difficulty)
+            .where(
+                Difficulty.unit_id.in_(list(unit_ids)),
+                Difficulty.created_at >= since,
+                Difficulty.created_at < until,
+            )
+            .order_by(Difficulty.created_at, Difficulty.id)
+        )
+        return [_record(row) for row in rows]

@@ -7,15 +7,16 @@ from pathlib import Path
 
 from tests.bot.telegram.harness import AN, BINH, register, running_bot
 
-EIGHT_ANSWERS = ("250", "1.000", "850", "620", "160", "240", "6", "4")  # up to "village_cdht" (yes/no)
+# Up to the first yes/no question, "village_cdht_assessed".
+TO_THE_YES_NO = ("250", "1.000", "850", "620", "160", "240", "200", "6", "5", "4")
 
 
 async def test_a_forged_callback_for_another_village_is_refused(tmp_path: Path) -> None:
     async with running_bot(tmp_path) as bot:
         an = await register(bot, AN)
-        await bot.send(*(an.text(answer) for answer in EIGHT_ANSWERS))
+        await bot.send(*(an.text(answer) for answer in TO_THE_YES_NO))
         an_session = await bot.session_of(AN[2])
-        assert an_session is not None and an_session.cursor == "village_cdht"
+        assert an_session is not None and an_session.cursor == "village_cdht_assessed"
         [an_question] = [
             m for m in bot.api.chat_messages(an.id) if "Cộng đồng học tập cấp thôn" in m.get("text", "")
         ]
@@ -24,12 +25,12 @@ async def test_a_forged_callback_for_another_village_is_refused(tmp_path: Path) 
         # Bình's client sends An's button data on Bình's own question: the engine only accepts an answer
         # to Bình's own current question, in Bình's own village.
         [binh_question] = [m for m in bot.api.chat_messages(binh.id) if "Câu 1/" in m.get("text", "")]
-        await bot.send(binh.callback("c|village_cdht|yes", binh_question))
+        await bot.send(binh.callback("c|village_cdht_assessed|yes", binh_question))
         assert "Nút này thuộc một câu hỏi trước" in bot.api.texts(binh.id)[-1]
         # Or attaches An's message itself (Telegram would not let a client do that): ignored, and An's
         # message keeps its keyboard.
         before = len(bot.api.calls_to("sendMessage"))
-        await bot.send(binh.callback("c|village_cdht|yes", an_question))
+        await bot.send(binh.callback("c|village_cdht_assessed|yes", an_question))
         assert len(bot.api.calls_to("sendMessage")) == before
         assert bot.api.messages[(str(an.id), an_question["message_id"])]["reply_markup"]
         assert bot.api.calls_to("answerCallbackQuery")[-1].params["text"] == "Nút này không còn dùng được"
@@ -47,7 +48,7 @@ async def test_a_forged_callback_for_another_village_is_refused(tmp_path: Path) 
             for phone in ("+84902000001", "+84902000002"):
                 person = await uow.people.by_phone(phone)
                 assert person is not None
-                assert "village_cdht" not in await uow.answers.latest(person.unit_id, 2025)
+                assert "village_cdht_assessed" not in await uow.answers.latest(person.unit_id, 2025)
         binh_session = await bot.session_of(BINH[2])
         assert binh_session is not None and binh_session.cursor == "households"
         assert (await bot.session_of(AN[2])) == an_session  # An's questionnaire did not move

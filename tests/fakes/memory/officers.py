@@ -104,6 +104,17 @@ class MemoryDifficultyRepository:
 
         self._tx.write(answer)
 
+    async def raised_between(
+        self, unit_ids: Sequence[int], since: datetime, until: datetime
+    ) -> list[DifficultyRecord]:
+        wanted = set(unit_ids)
+        found = [
+            record
+            for record in self._tx.tables.difficulties.values()
+            if record.unit_id in wanted and since <= record.created_at < until
+        ]
+        return sorted(found, key=lambda record: (record.created_at, record.id))
+
 
 class MemoryKeyValueRepository:
     """Small named state that must survive restarts (one JSON object per key)."""

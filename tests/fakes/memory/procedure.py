@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -72,6 +73,14 @@ class MemoryDossierRepository:
             and d.year == year
             and (stages is None or d.stage in stages)
         ]
+
+    async def stages(self, unit_ids: Sequence[int], year: int) -> dict[int, DossierStage]:
+        wanted = set(unit_ids)
+        found: dict[int, DossierStage] = {}
+        for dossier in sorted(self._tx.tables.dossiers.values(), key=lambda d: d.id):
+            if dossier.unit_id in wanted and dossier.year == year:
+                found[dossier.unit_id] = dossier.stage
+        return found
 
     async def set_stage(
         self,
