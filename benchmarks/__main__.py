@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from benchmarks import inbound, memory, replies, scoring, sending, stalls
+from benchmarks import inbound, memory, replies, scoring, sending, stalls, startup
 
 SUMMARY = {  # name: (measured, baseline, ratio)
     "replies": ("p99_during_broadcast_ms", "p99_before_broadcast_ms", "ratio_p99_during_vs_before"),
@@ -28,6 +28,7 @@ SUMMARY = {  # name: (measured, baseline, ratio)
     "sending": ("achieved_per_second", "baseline_paced_loop_per_second", "ratio_vs_limit"),
     "scoring": ("median_seconds", "baseline_load_only_seconds", "ratio_vs_baseline"),
     "memory": ("bot_peak_rss_mb", "baseline_peak_rss_mb", "ratio_vs_baseline"),
+    "startup": ("score_json_s", "baseline_import_typer_sqlalchemy_s", "ratio_score_vs_baseline"),
 }
 
 
@@ -45,6 +46,7 @@ def main() -> int:
         sending.run(people=300 if quick else 10_000),
         asyncio.run(scoring.run(communes=10 if quick else 100, villages=5 if quick else 20)),
         memory.run(people=1_000 if quick else 10_000, sessions=100 if quick else 1_000),
+        startup.run(runs=3 if quick else 7),
     ]
     machine = {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.platform()}
     out = Path(__file__).parent / "results"

@@ -56,12 +56,12 @@ async def _work(url: str, data_dir: str, process: bool) -> int:
     from cdht.handlers.context import Services
     from cdht.pipeline.inbox import process_batch
     from cdht.storage.database import Database
-    from cdht.storage.evidence_files import EvidenceFileStore
+    from cdht.storage.folder_files import FolderFileStore
 
     database = Database(url)
     done = 0
     if process:
-        services = Services(EvidenceFileStore(Path(data_dir)), LocalFileFetcher(), year=2025)
+        services = Services(FolderFileStore(Path(data_dir)), LocalFileFetcher(), year=2025)
         clock = lambda: datetime(2025, 11, 20, 3, 0, tzinfo=UTC)  # noqa: E731
         while processed := await process_batch(database.batch_uow, {CHANNEL: decode}, services, clock):
             done += processed

@@ -26,7 +26,7 @@ from cdht.bot.telegram.channel import TelegramChannel
 from cdht.config import Settings
 from cdht.handlers.officer import broadcast
 from cdht.pipeline.runner import Timing, run_channels, utc_now
-from cdht.storage.evidence_files import EvidenceFileStore
+from cdht.storage.folder_files import FolderFileStore
 from tests.fakes.telegram_api import TOKEN
 from tests.fakes.telegram_faults import FaultyTelegramAPI
 
@@ -54,7 +54,7 @@ async def _ours(people: int, folder: Path) -> dict[str, Any]:
                 rate_global_per_second=LIMIT,
                 **{k: v for k, v in location.items() if v is not None},
             )
-            app = App(settings=settings, database=database, files=EvidenceFileStore(settings.evidence_dir))
+            app = App(settings=settings, database=database, files=FolderFileStore(settings.evidence_dir))
             now = datetime.now(UTC)
             async with app.uow() as uow:
                 author = await uow.people.get(admin_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -47,6 +48,13 @@ class Settings(BaseSettings):
         default=None, description="Key signing file links; default: derived from the Zalo token"
     )
     file_url_ttl_hours: float = 72.0
+    file_store: Literal["folder", "database"] = Field(
+        default="folder",
+        description=(
+            "Where evidence, dossier documents and exports are kept: `folder` (under data_dir, one machine) "
+            "or `database` (rows of the database, which every worker on one PostgreSQL reaches)"
+        ),
+    )
 
     sqlite_inline: bool = Field(
         default=True,

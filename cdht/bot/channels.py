@@ -7,8 +7,6 @@ from collections.abc import Callable
 from datetime import datetime
 
 from cdht.bot.composition import App
-from cdht.bot.telegram.channel import TelegramChannel
-from cdht.bot.zalo.channel import ZaloChannel
 from cdht.pipeline.channel import Channel
 from cdht.pipeline.runner import utc_now
 
@@ -17,9 +15,13 @@ def configured_channels(app: App, clock: Callable[[], datetime] = utc_now) -> li
     settings = app.settings
     channels: list[Channel] = []
     if settings.telegram_token is not None:
+        from cdht.bot.telegram.channel import TelegramChannel  # aiogram: seconds, only when Telegram is on
+
         webhook = settings.telegram_webhook_url is not None
-        channels.append(TelegramChannel(settings, app.uow, clock, webhook=webhook))
+        channels.append(TelegramChannel(settings, app.uow, clock, webhook=webhook, files=app.files))
     if settings.zalo_token is not None:
+        from cdht.bot.zalo.channel import ZaloChannel
+
         webhook = settings.zalo_webhook_secret is not None
-        channels.append(ZaloChannel(settings, app.uow, clock, webhook=webhook))
+        channels.append(ZaloChannel(settings, app.uow, clock, webhook=webhook, files=app.files))
     return channels

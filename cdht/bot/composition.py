@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from cdht.config import Settings
-from cdht.handlers.context import MediaFetcher, Services
 from cdht.handlers.departments import configure_departments
-from cdht.handlers.officer.reminders import ReminderPolicy
 from cdht.handlers.ports import BatchUnitOfWork, FileStore, StorageAbilities, UnitOfWork
 from cdht.logs import configure_logging
 from cdht.storage.database import Database
-from cdht.storage.evidence_files import EvidenceFileStore
+from cdht.storage.database_files import DatabaseFileStore
+from cdht.storage.folder_files import FolderFileStore
 from cdht.storage.off_loop import ThreadReads
+
+if TYPE_CHECKING:  # imported where used: `cdht score` needs neither the officers' use cases nor their context
+    from cdht.handlers.context import MediaFetcher, Services
+    from cdht.handlers.officer.reminders import ReminderPolicy
 
 
 @dataclass
@@ -37,6 +42,8 @@ class App:
         return self.database.abilities
 
     def services(self, fetcher: MediaFetcher, today: date | None = None) -> Services:
+        from cdht.handlers.context import Services
+
         settings = self.settings
         local = today or datetime.now(ZoneInfo(settings.timezone)).date()
         return Services(
@@ -55,6 +62,8 @@ class App:
         )
 
     def reminder_policy(self) -> ReminderPolicy:
+        from cdht.handlers.officer.reminders import ReminderPolicy
+
         return ReminderPolicy(
             timezone=self.settings.timezone, recognition_validity=self.settings.recognition_validity
         )
@@ -68,11 +77,21 @@ async def open_app(settings: Settings | None = None) -> AsyncIterator[App]:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     database = _database(settings)
     reads = ThreadReads(lambda: _database(settings))
+    files = file_store(settings)
     try:
-        yield App(settings, database, EvidenceFileStore(settings.evidence_dir), reads)
+        yield App(settings, database, files, reads)
     finally:
         await reads.close()
+        if isinstance(files, DatabaseFileStore):
+            await asyncio.to_thread(files.close)
         await database.dispose()
+
+
+def file_store(settings: Settings) -> FolderFileStore | DatabaseFileStore:
+    """The file store `CDHT_FILE_STORE` names: the data folder (one machine), or the database (every worker)."""
+    if settings.file_store == "database":
+        return DatabaseFileStore(lambda: _database(settings).engine)
+    return FolderFileStore(settings.evidence_dir, settings.data_dir / "exports")
 
 
 def _database(settings: Settings) -> Database:

@@ -32,7 +32,7 @@ def command_words(command: Command) -> str:
     return f"{word} {command.arg}" if command.arg else word
 
 
-def number_buttons(message: OutboundMessage) -> NumberedMessage:
+def number_buttons(message: OutboundMessage, attachment_path: str | None = None) -> NumberedMessage:
     """'1. Có' / '2. Không', then 'Gõ: quay lại · bỏ qua': answering '2' means picking the second option."""
     lines = [message.text]
     actions: dict[str, Choice] = {}
@@ -49,8 +49,8 @@ def number_buttons(message: OutboundMessage) -> NumberedMessage:
                 lines.append(f"  • {button.label}: gõ «{command_words(button.action)}»")
     if typed:
         lines.append("Gõ: " + " · ".join(dict.fromkeys(typed)))
-    if message.attachment_path:
-        lines.append(f"📎 Tệp đính kèm: {message.attachment_path}")
+    if attachment_path:  # where the console wrote the attached file
+        lines.append(f"📎 Tệp đính kèm: {attachment_path}")
     if message.request_contact:
         lines.append("(gõ /contact để chia sẻ số điện thoại)")
     return NumberedMessage("\n".join(lines), actions)

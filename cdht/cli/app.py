@@ -26,6 +26,7 @@ app = typer.Typer(help="cdht: bot thu thập dữ liệu đánh giá Cộng đ�
 
 # The order of `cdht --help`.
 imports.register(app)  # import-roster, import-answers
+imports.register_units(app)  # the group `units`: import
 scores.register(app)  # score
 running.register(app)  # chat, run, worker
 database.register(app)  # seed-demo; the group `db`

@@ -1,4 +1,5 @@
-"""`cdht db upgrade` and `cdht seed-demo`: the database's schema and the demo district."""
+"""`cdht db upgrade`, `cdht db copy-files` and `cdht seed-demo`: the database's schema, the files moved into
+it, and the demo district."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from cdht.cli.common import DEMO_ROSTER, run_with_app
+from cdht.cli.common import DEMO_ROSTER, fail, run_with_app
 from cdht.cli.imports import import_roster_command
 
 if TYPE_CHECKING:
@@ -29,6 +30,27 @@ def db_upgrade() -> None:
 
     run_with_app(work)
     typer.echo("Cơ sở dữ liệu đã ở phiên bản mới nhất.")
+
+
+@db_app.command("copy-files")
+def db_copy_files() -> None:
+    """Chép các tệp đã lưu trong thư mục dữ liệu (minh chứng, hồ sơ, tệp xuất) vào cơ sở dữ liệu, để mọi
+    máy xử lý đều đọc được (CDHT_FILE_STORE=database)."""
+    import asyncio
+
+    from cdht.storage.database_files import DatabaseFileStore
+    from cdht.storage.folder_files import FolderFileStore
+
+    async def work(application: App) -> int:
+        if not isinstance(application.files, DatabaseFileStore):
+            raise fail("Chỉ dùng khi đã đặt CDHT_FILE_STORE=database: tệp sẽ được chép vào cơ sở dữ liệu.")
+        await application.database.upgrade()
+        settings = application.settings
+        folder = FolderFileStore(settings.evidence_dir, settings.data_dir / "exports")
+        return await asyncio.to_thread(folder.copy_into, application.files)
+
+    copied = run_with_app(work)
+    typer.echo(f"Đã chép {copied} tệp từ thư mục dữ liệu vào cơ sở dữ liệu.")
 
 
 def seed_demo_command() -> None:

@@ -1,4 +1,5 @@
-"""`cdht import-roster` and `cdht import-answers`: load a CSV/XLSX file in one transaction, all or nothing."""
+"""`cdht import-roster` and `cdht import-answers`: load a CSV/XLSX file in one transaction, all or nothing;
+`cdht units import`: a province and its communes from the official list (`vietnam-provinces`)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,12 @@ if TYPE_CHECKING:
 def register(app: typer.Typer) -> None:
     app.command("import-roster")(import_roster_command)
     app.command("import-answers")(import_answers_command)
+
+
+def register_units(app: typer.Typer) -> None:
+    units = typer.Typer(help="Đơn vị hành chính chính thức (sau 01/07/2025: tỉnh và xã, phường, đặc khu).")
+    units.command("import")(import_units_command)
+    app.add_typer(units, name="units")
 
 
 def import_roster_command(
@@ -74,3 +81,43 @@ def import_answers_command(file: Annotated[Path, typer.Argument(exists=True, dir
 
 def _refusal(file: Path, error: Exception) -> str:
     return f"Không nhập tệp {file.name}; cơ sở dữ liệu không thay đổi.\n{error}"
+
+
+def import_units_command(
+    province: Annotated[
+        str,
+        typer.Option(
+            "--province", help="Tên tỉnh, thành phố (có hoặc không dấu) hoặc mã, ví dụ «Lạng Sơn» hoặc 20"
+        ),
+    ],
+) -> None:
+    """Thêm tỉnh và các xã, phường, đặc khu của tỉnh với mã và tên chính thức; chạy lại không đổi gì."""
+    from cdht.cli.progress_bar import progress_bar
+    from cdht.handlers.admin.official_units import (
+        OfficialUnitsConflict,
+        UnknownProvince,
+        import_official_units,
+        packaged_catalogue,
+    )
+
+    catalogue = packaged_catalogue()  # vietnam_provinces: only once this command runs
+    try:
+        wanted = catalogue.find(province)
+    except UnknownProvince as error:
+        raise fail(str(error)) from error
+
+    async def work(application: App) -> str:
+        await application.database.upgrade()
+        moment = now()
+        year = application.settings.year_for(moment.date())
+        with progress_bar(f"Đang nhập {wanted.name}", total=len(wanted.communes) + 1) as advance:
+            async with application.uow() as uow:
+                report = await import_official_units(
+                    uow, wanted, moment, source=catalogue.source, year=year, advance=advance
+                )
+        return report.summary()
+
+    try:
+        typer.echo(run_with_app(work))
+    except OfficialUnitsConflict as error:
+        raise fail(f"Không nhập {wanted.name}; cơ sở dữ liệu không thay đổi.\n{error}") from error

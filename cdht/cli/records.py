@@ -68,13 +68,14 @@ def prune_command(
     async def work(application: App) -> tuple[int, PruneRun]:
         await application.database.upgrade()
         keep = period or application.settings.retention_days
-        exports = application.settings.data_dir / "exports"
         moment = now()
-        found = await retention.prunable(application.uow, moment, keep, exports_dir=exports)
+        found = await retention.prunable(application.uow, moment, keep, files=application.files)
         if dry_run:
             return keep, found
         with progress_bar("Đang xóa dữ liệu cũ", total=found.inbox + found.outbox) as advance:
-            run = await retention.prune(application.uow, moment, keep, exports_dir=exports, on_chunk=advance)
+            run = await retention.prune(
+                application.uow, moment, keep, files=application.files, on_chunk=advance
+            )
         return keep, run
 
     keep, run = run_with_app(work)

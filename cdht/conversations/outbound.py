@@ -14,10 +14,20 @@ class Button:
 
 
 @dataclass(frozen=True)
+class FileRef:
+    """A file in the file store as a message names it: the content's sha256 (its id in the store), the name
+    people see and its media type. Any worker reaches it through the store, wherever it was made."""
+
+    sha256: str
+    name: str
+    mime: str = "application/octet-stream"
+
+
+@dataclass(frozen=True)
 class OutboundMessage:
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
-    attachment_path: str | None = None
+    attachment: FileRef | None = None
     attachment_kind: str | None = None  # "photo" | "document"
     edit_key: str | None = None  # messages with the same key may be edited in place where the channel can
     request_contact: bool = False  # offer a 'share my phone number' button where the channel has one

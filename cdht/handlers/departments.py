@@ -9,12 +9,13 @@ questionnaire: they check and assemble it.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cdht.conversations.definition.errors import QuestionnaireError
-from cdht.conversations.definition.loader import builtin_questionnaires
-from cdht.conversations.definition.questionnaire import Questionnaire
 from cdht.scoring.criteria_set import criteria_set_for_tier
 from cdht.scoring.departments import Departments, active_departments, load_departments, use_departments
+
+if TYPE_CHECKING:  # the questionnaires are read when a split is first asked for, not when the app opens
+    from cdht.conversations.definition.questionnaire import Questionnaire
 
 # The questionnaire a tier's departments share.
 TIER_QUESTIONNAIRE = {"district": "district", "province": "province"}
@@ -58,6 +59,10 @@ def _split(questionnaire_id: str, departments: Departments) -> dict[str, Questio
     cached = _splits.get(key)
     if cached is not None and cached[0] is departments:
         return cached[1]
+    from cdht.conversations.definition.errors import QuestionnaireError
+    from cdht.conversations.definition.loader import builtin_questionnaires
+    from cdht.conversations.definition.questionnaire import Questionnaire
+
     full = builtin_questionnaires()[questionnaire_id]
     tier = QUESTIONNAIRE_TIER[questionnaire_id]
     owners = question_owners(full, tier, departments)
@@ -82,6 +87,8 @@ def _split(questionnaire_id: str, departments: Departments) -> dict[str, Questio
 def department_questionnaire(questionnaire_id: str, department: str | None) -> Questionnaire | None:
     """What a person of `department` answers of `questionnaire_id`: everything for the lead (or no
     department), their own part for another department, None when their department owns nothing of it."""
+    from cdht.conversations.definition.loader import builtin_questionnaires
+
     full = builtin_questionnaires()[questionnaire_id]
     departments = active_departments()
     if questionnaire_id not in QUESTIONNAIRE_TIER or departments.is_lead(department):
@@ -117,9 +124,12 @@ def check_departments(departments: Departments) -> None:
 
 
 def configure_departments(path: Path | None) -> Departments:
-    """Load the departments list (settings.departments_file, else the packaged one), check that it splits
-    the questionnaires cleanly, and put it in force. A bad file stops the start with its reason."""
+    """Load the departments list (settings.departments_file, else the packaged one), check that a file of
+    one's own splits the questionnaires cleanly, and put it in force. A bad file stops the start with its
+    reason. The packaged list is checked against the packaged questionnaires by the tests, not at every
+    start: reading and splitting the questionnaires is a tenth of `cdht score`'s run."""
     departments = load_departments(path)
-    check_departments(departments)
+    if path is not None:
+        check_departments(departments)
     use_departments(departments)
     return departments

@@ -25,9 +25,9 @@ class _Flow(BaseModel):
 
 
 class Attachment(_Flow):
-    """A photo or file sent with a broadcast, already in the file store."""
+    """A photo or file sent with a broadcast, already in the file store (its sha256 there)."""
 
-    path: str
+    sha256: str
     kind: MediaKind
     name: str | None = None
 

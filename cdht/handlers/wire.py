@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from cdht.conversations.inbound import Choice, Command, Contact, Inbound, Location, Media, Text
-from cdht.conversations.outbound import Button, OutboundMessage
+from cdht.conversations.outbound import Button, FileRef, OutboundMessage
 
 _INBOUND_TYPES: dict[str, type[Any]] = {
     "text": Text,
@@ -53,7 +53,7 @@ def outbound_to_json(message: OutboundMessage) -> dict[str, Any]:
         "buttons": [
             [{"label": b.label, "action": _action_to_json(b.action)} for b in row] for row in message.buttons
         ],
-        "attachment_path": message.attachment_path,
+        "attachment": None if message.attachment is None else vars(message.attachment),
         "attachment_kind": message.attachment_kind,
         "edit_key": message.edit_key,
         "request_contact": message.request_contact,
@@ -73,8 +73,21 @@ def outbound_from_json(data: dict[str, Any]) -> OutboundMessage:
     return OutboundMessage(
         text=data["text"],
         buttons=tuple(rows),
-        attachment_path=data.get("attachment_path"),
+        attachment=_file_from_json(data.get("attachment")),
         attachment_kind=data.get("attachment_kind"),
         edit_key=data.get("edit_key"),
         request_contact=bool(data.get("request_contact", False)),
     )
+
+
+def _file_from_json(data: Any) -> FileRef | None:
+    """A stored file's reference; None when there is none. (Rows queued before files were stored by id named
+    a local path, `attachment_path`: they are sent as text.)"""
+    if data is None:
+        return None
+    try:
+        return FileRef(
+            str(data["sha256"]), str(data["name"]), str(data.get("mime") or "application/octet-stream")
+        )
+    except (KeyError, TypeError) as error:
+        raise WireError(f"not a stored file: {error}") from error

@@ -59,7 +59,7 @@ async def scheduler_tick(
         await uow.commit()
     try:
         pruned = await retention.prune_once_a_day(
-            uow_factory, now, today.isoformat(), services.retention_days, exports_dir=services.exports_dir
+            uow_factory, now, today.isoformat(), services.retention_days, files=services.files
         )
     except Exception:  # what was pruned is committed; the rest is tried again at the next tick
         log.exception("retention prune failed")

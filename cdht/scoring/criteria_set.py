@@ -13,6 +13,9 @@ from cdht.scoring.facts import Tier
 from cdht.scoring.results import LEVELS
 from cdht.scoring.rules import Rule
 
+# PyYAML's safe loader, in C when libyaml is built in (about ten times faster on the packaged YAML).
+SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 SET_FILES: Mapping[str, str] = {
     "tt25_commune": "commune.yaml",
     "tt25_district": "district.yaml",
@@ -125,7 +128,7 @@ class CriteriaSet(_Frozen):
 
 
 def parse_criteria_set(text: str) -> CriteriaSet:
-    return CriteriaSet.model_validate(yaml.safe_load(text))
+    return CriteriaSet.model_validate(yaml.load(text, Loader=SAFE_LOADER))  # noqa: S506 - safe
 
 
 @cache

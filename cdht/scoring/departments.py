@@ -18,7 +18,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from cdht.scoring.criteria_set import SET_BY_TIER, criteria_set_for_tier
+from cdht.scoring.criteria_set import SAFE_LOADER, SET_BY_TIER, criteria_set_for_tier
 
 CODE_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"  # people.department is VARCHAR(64)
 DepartmentTier = Literal["district", "province"]
@@ -130,7 +130,7 @@ class Departments(BaseModel):
 
 def parse_departments(text: str, source: str = "departments.yaml") -> Departments:
     try:
-        return Departments.model_validate(yaml.safe_load(text))
+        return Departments.model_validate(yaml.load(text, Loader=SAFE_LOADER))  # noqa: S506 - safe
     except (yaml.YAMLError, ValidationError) as error:
         raise DepartmentsError(f"{source}: {error}") from error
 

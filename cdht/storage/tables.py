@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     SmallInteger,
     String,
@@ -362,7 +363,9 @@ class Broadcast(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
     text: Mapped[str] = mapped_column(Text)
-    attachment_path: Mapped[str | None] = mapped_column(String(512))
+    attachment_path: Mapped[str | None] = mapped_column(String(512))  # before 0011: a local path
+    attachment_sha256: Mapped[str | None] = mapped_column(String(64))  # the file store's id (0011)
+    attachment_name: Mapped[str | None] = mapped_column(String(255))
     attachment_kind: Mapped[str | None] = mapped_column(String(16))
     audience: Mapped[dict[str, Any]]
     status: Mapped[str] = mapped_column(String(16), default="draft")
@@ -443,6 +446,28 @@ class Dossier(Base):
     updated_at: Mapped[datetime]
     reasons: Mapped[str | None] = mapped_column(Text)
     outcome_documents: Mapped[list[Any]] = mapped_column(JSON)
+
+
+class StoredFile(Base):
+    """A file of the database file store (`CDHT_FILE_STORE=database`, migration 0011), by its content's sha256;
+    its bytes are the `stored_file_chunks` rows."""
+
+    __tablename__ = "stored_files"
+    __table_args__ = (Index("ix_stored_files_export_stored_at", "export", "stored_at"),)
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    chunks: Mapped[int] = mapped_column(Integer)
+    export: Mapped[bool] = mapped_column(Boolean)  # only ever stored as an export: pruned after retention
+    stored_at: Mapped[datetime]  # last stored: an export's retention period starts again
+
+
+class StoredFileChunk(Base):
+    __tablename__ = "stored_file_chunks"
+    sha256: Mapped[str] = mapped_column(
+        String(64), ForeignKey("stored_files.sha256", ondelete="CASCADE"), primary_key=True
+    )
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class KeyValue(Base):

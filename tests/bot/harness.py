@@ -94,6 +94,7 @@ class BotUnderTest(Generic[APIT, PersonT]):
             webhook=self.webhook,
             poll_timeout=POLL_SECONDS,
             retry_seconds=self.timing.retry_seconds,
+            files=self.app.files,
         )
         self._task = asyncio.create_task(
             run_channels(

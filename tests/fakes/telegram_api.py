@@ -254,15 +254,18 @@ def _shown(message: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _read_params(request: web.Request) -> tuple[dict[str, Any], dict[str, bytes]]:
-    """aiogram posts form fields (JSON-encoded when structured) and multipart files (`attach://key`)."""
+    """aiogram posts form fields (JSON-encoded when structured) and multipart files (`attach://key`); an
+    uploaded file's name is kept as the parameter `<key>_file_name`."""
     if request.content_type == "application/json":
         return await request.json(), {}
     form = await request.post()
     params: dict[str, Any] = {}
     uploads: dict[str, bytes] = {}
+    names: dict[str, str] = {}
     for key, value in form.items():
         if isinstance(value, web.FileField):
             uploads[key] = value.file.read()
+            names[key] = value.filename
         else:
             params[key] = _decode(str(value))
     files = {}
@@ -270,6 +273,7 @@ async def _read_params(request: web.Request) -> tuple[dict[str, Any], dict[str, 
         if isinstance(value, str) and value.startswith("attach://"):
             files[key] = uploads.get(value.removeprefix("attach://"), b"")
             params[key] = value
+            params[f"{key}_file_name"] = names.get(value.removeprefix("attach://"))
     return params, files
 
 

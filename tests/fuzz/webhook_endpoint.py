@@ -20,7 +20,7 @@ from cdht.bot.telegram.webhook import SECRET_HEADER, webhook_app
 from cdht.handlers.context import Services
 from cdht.pipeline.inbox import process_batch
 from cdht.storage.database import Database
-from cdht.storage.evidence_files import EvidenceFileStore
+from cdht.storage.folder_files import FolderFileStore
 from tests.fakes.telegram_api import TOKEN, FakeTelegramAPI
 
 SECRET = "fuzz-Secret_1"
@@ -60,7 +60,7 @@ class WebhookUnderTest:
         """Run the inbox worker over everything stored, as `cdht run` would; returns how many rows."""
         assert self.bot is not None
         services = Services(
-            files=EvidenceFileStore(self.folder / "evidence"),
+            files=FolderFileStore(self.folder / "evidence"),
             fetcher=TelegramMediaFetcher(self.bot),
             year=2025,
             exports_dir=self.folder / "exports",

@@ -20,7 +20,7 @@ from cdht.handlers.ports import JobRecord, NewAnswer, SelfAssessmentMeeting, Uni
 from cdht.handlers.procedure.rules import STAGE_NAMES
 from cdht.handlers.respondent import difficulties
 from cdht.reports.annual_stats import ISSUERS, RECIPIENTS
-from cdht.storage.evidence_files import EvidenceFileStore
+from cdht.storage.folder_files import FolderFileStore
 from tests.fakes.memory import MemoryDatabase, MemoryUnitOfWork
 from tests.reports.fixtures import docx_text
 
@@ -37,7 +37,7 @@ MEETING = SelfAssessmentMeeting(date(YEAR + 1, 1, 15), "Chủ tịch UBND xã", 
 
 def services(tmp_path: Path, **settings: object) -> Services:
     return Services(
-        files=EvidenceFileStore(tmp_path / "files"),
+        files=FolderFileStore(tmp_path / "files"),
         fetcher=LocalFileFetcher(),
         year=YEAR,
         exports_dir=tmp_path / "exports",

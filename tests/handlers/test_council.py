@@ -69,7 +69,7 @@ async def _checked_dossier(app: App, clock: FakeClock) -> DossierRecord:
         unit, district = await uow.units.by_code(X1), await uow.units.by_code("DEMO-SH")
         officer = await uow.people.by_phone(OFFICER_X1)
         assert unit and district and officer
-        sha256, path = app.files.put_bytes(b"to trinh")
+        sha256 = app.files.put_bytes(b"to trinh")
         dossier = await uow.dossiers.add(
             unit_id=unit.id,
             year=YEAR,
@@ -80,7 +80,7 @@ async def _checked_dossier(app: App, clock: FakeClock) -> DossierRecord:
                 "assessment": {**assessment_to_json(level_1_commune(X1)), "unit_name": unit.name},
                 "evidence": [],
             },
-            documents=(DossierDocument("request_letter", "Tờ trình đề nghị công nhận", str(path), sha256),),
+            documents=(DossierDocument("request_letter", "Tờ trình đề nghị công nhận", sha256),),
             content_hash="0" * 64,
             sent_by=officer.id,
             now=clock(),
@@ -238,10 +238,10 @@ async def test_written_opinions_then_the_draft_decision(app: App) -> None:
         "appraisal_report",
         "draft_decision",
     ]
-    report = _docx_text(done.outcome_documents[0].path)
+    report = _docx_text(app.files.read_bytes(done.outcome_documents[0].sha256))
     assert "BÁO CÁO THẨM ĐỊNH" in report and "lấy ý kiến bằng văn bản" in report
     assert "Thành viên 1: Chủ tịch Hội đồng" in report and "không quy định cách biểu quyết" in report
-    decision = _docx_text(done.outcome_documents[1].path)
+    decision = _docx_text(app.files.read_bytes(done.outcome_documents[1].sha256))
     assert "QUYẾT ĐỊNH" in decision and "Công nhận xã An Bình" in decision and "mức độ 1" in decision
     told = await district.notices()
     assert any("ĐẠT mức độ 1" in line and "/congnhan" in line for line in told)
@@ -281,16 +281,16 @@ async def test_a_majority_against_a_criterion_fails_the_dossier(app: App) -> Non
     done = await _get(app, dossier.id)
     assert done.stage == "failed" and done.reasons and "Tiêu chí 2" in done.reasons
     assert [d.kind for d in done.outcome_documents] == ["appraisal_report", "refusal_letter"]
-    letter = _docx_text(done.outcome_documents[1].path)
+    letter = _docx_text(app.files.read_bytes(done.outcome_documents[1].sha256))
     assert "Lý do không đạt" in letter and "thư viện chưa hoạt động" in letter and "3/5" in letter
-    assert "chưa đáp ứng đủ điều kiện" in _docx_text(done.outcome_documents[0].path)
+    assert "chưa đáp ứng đủ điều kiện" in _docx_text(app.files.read_bytes(done.outcome_documents[0].sha256))
     told = _text(await district.notices())
     assert "CHƯA ĐẠT" in told
     assert "CHƯA ĐẠT" in _text(await members[1].notices())  # the secretary gets the outcome too
     assert "CHƯA ĐẠT" not in _text(await members[2].notices())
 
 
-def _docx_text(path: str) -> str:
-    document = docx.Document(io.BytesIO(Path(path).read_bytes()))
+def _docx_text(content: bytes) -> str:
+    document = docx.Document(io.BytesIO(content))
     cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     return "\n".join([p.text for p in document.paragraphs] + cells)

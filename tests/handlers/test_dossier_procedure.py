@@ -74,8 +74,8 @@ async def _meeting(officer) -> list[str]:  # type: ignore[no-untyped-def]
     return replies
 
 
-def _files(dossier: DossierRecord) -> dict[str, bytes]:
-    return {d.path: Path(d.path).read_bytes() for d in dossier.documents}
+def _files(app: App, dossier: DossierRecord) -> dict[str, bytes]:
+    return {d.sha256: app.files.read_bytes(d.sha256) for d in dossier.documents}
 
 
 async def _latest(app: App, code: str = X1) -> DossierRecord | None:
@@ -120,9 +120,9 @@ async def test_a_commune_sends_the_district_returns_and_checks(
     assert "Tờ trình đề nghị công nhận" in sent and "Báo cáo tự đánh giá" in sent
     first = await _latest(app)
     assert first is not None and first.stage == "sent" and len(first.documents) == 3
-    stored = _files(first)
+    stored = _files(app, first)
     for document in first.documents:
-        assert hashlib.sha256(stored[document.path]).hexdigest() == document.sha256
+        assert hashlib.sha256(stored[document.sha256]).hexdigest() == document.sha256
     assert first.content_hash == content_hash(first.snapshot, first.documents)
     assert "đã gửi ngày" in "\n".join(await officer.send("/guihoso"))  # only once until returned
 
@@ -185,7 +185,7 @@ async def test_the_sent_dossier_does_not_change_when_an_answer_is_edited(
     assert "✅ Đã gửi hồ sơ" in "\n".join(await officer.send("/guihoso"))
     sent = await _latest(app)
     assert sent is not None
-    files = _files(sent)
+    files = _files(app, sent)
     async with app.uow() as uow:
         commune = await uow.units.by_code(X1)
         village = await uow.units.by_code("DEMO-SH-X1-T1")
@@ -197,7 +197,7 @@ async def test_the_sent_dossier_does_not_change_when_an_answer_is_edited(
         await uow.commit()
     after = await _latest(app)
     assert after == sent
-    assert _files(after) == files
+    assert _files(app, after) == files
     assert after.content_hash == content_hash(after.snapshot, after.documents)
 
 

@@ -50,7 +50,7 @@ EVERY_FLOW: list[Flow] = [
     BroadcastFlow(
         step="confirm",
         text="Họp giao ban thứ Hai lúc 8 giờ",
-        attachment=Attachment(path="/data/files/ab/abcd", kind="photo", name="giấy mời.jpg"),
+        attachment=Attachment(sha256="ab" * 32, kind="photo", name="giấy mời.jpg"),
         role="village_head",
         unit="DEMO-SH",
         unfinished=True,
@@ -74,7 +74,7 @@ PREVIOUS_VERSION = [  # the dicts the untyped flows stored, as the migration mov
             "name": "broadcast",
             "step": "confirm",
             "text": "Họp",
-            "attachment": {"path": "/f", "kind": "document", "name": None},
+            "attachment": {"sha256": "cd" * 32, "kind": "document", "name": None},
             "role": "all",
             "unit": "DEMO",
             "unfinished": False,
@@ -82,7 +82,7 @@ PREVIOUS_VERSION = [  # the dicts the untyped flows stored, as the migration mov
         BroadcastFlow(
             step="confirm",
             text="Họp",
-            attachment=Attachment(path="/f", kind="document"),
+            attachment=Attachment(sha256="cd" * 32, kind="document"),
             role="all",
             unit="DEMO",
         ),

@@ -15,7 +15,7 @@ from cdht.conversations.engine.events import AnswerRejected
 from cdht.conversations.inbound import Text
 from cdht.handlers.admin.answers_import import AnswersImportError, import_answers
 from cdht.handlers.admin.roster import import_roster
-from cdht.storage.evidence_files import EvidenceFileStore
+from cdht.storage.folder_files import FolderFileStore
 from cdht.storage.unit_of_work import SqlUnitOfWork
 from tests.conftest import NOW
 
@@ -45,7 +45,7 @@ async def village(uow_factory: Factory, tmp_path: Path) -> Factory:
 async def answers_file(factory: Factory, tmp_path: Path, rows: str) -> None:
     async with factory() as uow:
         path = write(tmp_path, "answers.csv", ANSWERS_HEADER + rows)
-        await import_answers(path, uow, EvidenceFileStore(tmp_path / "evidence"), NOW)
+        await import_answers(path, uow, FolderFileStore(tmp_path / "evidence"), NOW)
 
 
 async def stored(factory: Factory) -> dict[str, object]:

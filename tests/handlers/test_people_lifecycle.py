@@ -26,7 +26,7 @@ from cdht.handlers.flows import AccessFlow, current_flow, set_flow
 from cdht.handlers.officer.village_status import village_states
 from cdht.handlers.ports import AuditRecord, PersonRecord, UnitOfWork
 from cdht.handlers.respondent.registration import ACCESS_ENDED, ASK_CONTACT
-from cdht.storage.evidence_files import EvidenceFileStore
+from cdht.storage.folder_files import FolderFileStore
 from tests.conftest import NOW
 from tests.fakes.memory import MemoryDatabase, MemoryUnitOfWork
 
@@ -38,7 +38,7 @@ Factory = Callable[[], UnitOfWork]
 
 def services(tmp_path: Path) -> Services:
     return Services(
-        files=EvidenceFileStore(tmp_path / "files"),
+        files=FolderFileStore(tmp_path / "files"),
         fetcher=LocalFileFetcher(),
         year=YEAR,
         exports_dir=tmp_path / "exports",

@@ -88,9 +88,9 @@ def _text(lines: list[str]) -> str:
     return "\n".join(lines)
 
 
-def _docx_text(path: str) -> str:
+def _docx_text(content: bytes) -> str:
     """The document's title (its properties), paragraphs and table cells."""
-    document = docx.Document(io.BytesIO(Path(path).read_bytes()))
+    document = docx.Document(io.BytesIO(content))
     cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     return "\n".join([document.core_properties.title] + [p.text for p in document.paragraphs] + cells)
 
@@ -135,7 +135,7 @@ async def test_from_the_villages_answers_to_the_recorded_decision(app: App, tmp_
     assert "✅ Đã gửi hồ sơ đề nghị công nhận mức độ 1 năm 2025 đến Huyện Sơn Hà" in sent, sent
     dossier = await _latest(app)
     assert dossier.stage == "sent" and dossier.level == 1
-    kinds = {d.kind: d.path for d in dossier.documents}
+    kinds = {d.kind: app.files.read_bytes(d.sha256) for d in dossier.documents}
     assert set(kinds) == {"request_letter", "self_assessment", "summary_table"}
     letter = _docx_text(kinds["request_letter"])
     assert "Tờ trình".lower() in letter.lower() and "An Bình" in letter and "mức độ 1" in letter
@@ -180,7 +180,7 @@ async def test_from_the_villages_answers_to_the_recorded_decision(app: App, tmp_
     assert "Xã An Bình (dữ liệu mẫu): đã quyết định (đạt)" in await _progress(district)
 
     # 7. the appraisal report and the draft decision, as files
-    outcome = {d.kind: d.path for d in done.outcome_documents}
+    outcome = {d.kind: app.files.read_bytes(d.sha256) for d in done.outcome_documents}
     assert set(outcome) == {"appraisal_report", "draft_decision"}
     report = _docx_text(outcome["appraisal_report"])
     assert "báo cáo thẩm định" in report.lower() and "An Bình" in report and "mức độ 1" in report

@@ -28,7 +28,7 @@ from cdht.handlers.respondent.difficulties import responsible_admins
 from cdht.handlers.scope import units_in_scope
 from cdht.handlers.scores import score_unit
 from cdht.storage.database import create_engine, session_factory
-from cdht.storage.evidence_files import EvidenceFileStore
+from cdht.storage.folder_files import FolderFileStore
 from cdht.storage.unit_of_work import SqlUnitOfWork
 from tests.conftest import NOW
 
@@ -140,7 +140,7 @@ async def test_moves_are_listed_and_a_row_without_parent_keeps_its_place(
 
 def services(tmp_path: Path) -> Services:
     return Services(
-        files=EvidenceFileStore(tmp_path / "files"),
+        files=FolderFileStore(tmp_path / "files"),
         fetcher=LocalFileFetcher(),
         year=YEAR,
         exports_dir=tmp_path / "exports",

@@ -18,7 +18,7 @@ from cdht.handlers.context import Sender, Services
 from cdht.pipeline.inbox import process_batch
 from cdht.storage import sqlite_inline
 from cdht.storage.batch_unit_of_work import SqlBatchUnitOfWork
-from cdht.storage.evidence_files import EvidenceFileStore
+from cdht.storage.folder_files import FolderFileStore
 from cdht.storage.unit_of_work import SqlUnitOfWork
 from tests.conftest import NOW, statements
 
@@ -51,7 +51,7 @@ async def _states(uow_factory: Factory) -> dict[str, tuple[str, int]]:
 async def test_several_people_are_handled_in_one_batch_in_order(
     uow_factory: Factory, batch_uow_factory: BatchFactory, tmp_path: Path
 ) -> None:
-    services = Services(files=EvidenceFileStore(tmp_path), fetcher=LocalFileFetcher(), year=2025)
+    services = Services(files=FolderFileStore(tmp_path), fetcher=LocalFileFetcher(), year=2025)
     ids = await _queue(
         uow_factory,
         [
@@ -78,7 +78,7 @@ async def test_several_people_are_handled_in_one_batch_in_order(
 async def test_a_failing_update_rolls_back_its_batch_and_only_it_counts_an_attempt(
     uow_factory: Factory, batch_uow_factory: BatchFactory, tmp_path: Path
 ) -> None:
-    services = Services(files=EvidenceFileStore(tmp_path), fetcher=LocalFileFetcher(), year=2025)
+    services = Services(files=FolderFileStore(tmp_path), fetcher=LocalFileFetcher(), year=2025)
     ids = await _queue(
         uow_factory,
         [
@@ -126,7 +126,7 @@ async def test_a_photo_in_a_batch_is_downloaded_without_holding_the_database(
         await uow.people.link_identity(head.id, "telegram", "21", "21", NOW)
         await uow.commit()
     fetcher = OtherWriterDuringDownload(sqlite_uow_factory)
-    services = Services(files=EvidenceFileStore(tmp_path), fetcher=fetcher, year=2025)
+    services = Services(files=FolderFileStore(tmp_path), fetcher=fetcher, year=2025)
     await _queue(
         sqlite_uow_factory,
         [("1", {"chat": 11, "text": "xin chào"}), ("2", {"chat": 21, "photo": "file-1"})],
@@ -169,7 +169,7 @@ async def test_a_batch_of_answers_costs_a_few_statements_not_a_few_per_answer(
             )
             await uow.people.link_identity(head.id, "telegram", str(100 + number), str(100 + number), NOW)
         await uow.commit()
-    services = Services(files=EvidenceFileStore(tmp_path), fetcher=LocalFileFetcher(), year=2025)
+    services = Services(files=FolderFileStore(tmp_path), fetcher=LocalFileFetcher(), year=2025)
     for step, text_answer in enumerate(("250", "1.000")):  # the first two questions: households, citizens
         await _queue(
             uow_factory,

@@ -26,7 +26,7 @@ from cdht.pipeline import inbox
 from cdht.pipeline.background import scheduler_tick
 from cdht.pipeline.inbox import MAX_ATTEMPTS, process_batch
 from cdht.storage.batch_unit_of_work import SqlBatchUnitOfWork
-from cdht.storage.evidence_files import EvidenceFileStore
+from cdht.storage.folder_files import FolderFileStore
 from cdht.storage.unit_of_work import SqlUnitOfWork
 from tests.conftest import NOW
 
@@ -90,7 +90,7 @@ def _phone_in(payload: Any) -> bool:
 
 @pytest.fixture
 def services(tmp_path: Path) -> Services:
-    return Services(files=EvidenceFileStore(tmp_path), fetcher=LocalFileFetcher(), year=2025)
+    return Services(files=FolderFileStore(tmp_path), fetcher=LocalFileFetcher(), year=2025)
 
 
 async def test_a_shared_contact_is_not_kept_once_registration_is_done_or_refused(
@@ -216,7 +216,7 @@ async def test_the_scheduler_prunes_once_a_local_day(
     new_file.write_bytes(b"new")
     os.utime(old_file, (LONG_AGO.timestamp(), LONG_AGO.timestamp()))
     os.utime(new_file, (morning.timestamp(), morning.timestamp()))
-    services = dataclasses.replace(services, exports_dir=exports)
+    services = dataclasses.replace(services, files=FolderFileStore(tmp_path / "evidence", exports))
     policy = ReminderPolicy()
 
     await scheduler_tick(uow_factory, services, policy, morning)

@@ -29,7 +29,7 @@ from cdht.conversations.outbound import OutboundMessage
 from cdht.handlers.wire import outbound_to_json
 from cdht.pipeline.outbox import RetryPolicy
 from cdht.storage.database import Database
-from cdht.storage.evidence_files import EvidenceFileStore
+from cdht.storage.folder_files import FolderFileStore
 from tests.bot.harness import FAST
 from tests.bot.telegram.harness import TelegramBotUnderTest, settings_for
 from tests.conftest import POSTGRES_URL
@@ -60,7 +60,7 @@ async def bot_on(
     database: Database, api: FaultyTelegramAPI, folder: Path, *, webhook: bool, **settings: Any
 ) -> AsyncIterator[TelegramBotUnderTest]:
     config = settings_for(folder / "data", api, **(webhook_settings() if webhook else {}), **settings)
-    app = App(settings=config, database=database, files=EvidenceFileStore(config.evidence_dir))
+    app = App(settings=config, database=database, files=FolderFileStore(config.evidence_dir))
     bot = TelegramBotUnderTest(app, api, webhook=webhook, timing=PATIENT)
     await bot.start()
     try:

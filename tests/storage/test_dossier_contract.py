@@ -16,8 +16,8 @@ MEETING = SelfAssessmentMeeting(
     date(2026, 1, 15), "Ông Nguyễn Văn An, Chủ tịch UBND xã", "Đại diện các thôn", 1
 )
 DOCUMENTS = (
-    DossierDocument("request_letter", "to-trinh.docx", "/data/files/ab/abcd", "ab" * 32),
-    DossierDocument("summary_table", "bang-tong-hop.xlsx", "/data/files/cd/cdef", "cd" * 32),
+    DossierDocument("request_letter", "to-trinh.docx", "ab" * 32),
+    DossierDocument("summary_table", "bang-tong-hop.xlsx", "cd" * 32),
 )
 SNAPSHOT = {"assessment": {"level": 1, "levels": {"1": {"passed": True}}}, "evidence": ["Ảnh họp thôn"]}
 
@@ -93,9 +93,7 @@ class TestDossierContract:
             assert [d.id for d in waiting] == [elsewhere.id, again.id]
             assert await uow.dossiers.for_receiver(district, 2024) == []
             assert await uow.dossiers.for_receiver(commune, 2025) == []
-            outcome = (
-                DossierDocument("draft_decision", "du-thao-qd.docx", "/data/files/12/1234", "12" * 32),
-            )
+            outcome = (DossierDocument("draft_decision", "du-thao-qd.docx", "12" * 32),)
             await uow.dossiers.set_stage(again.id, "passed", later, outcome_documents=outcome)
             await uow.commit()
         async with backend_uow_factory() as uow:

@@ -20,7 +20,7 @@ BROADCAST = {
     "name": "broadcast",
     "step": "confirm",
     "text": "Họp giao ban thứ Hai lúc 8 giờ",
-    "attachment": {"path": "/data/files/ab/abcd", "kind": "photo", "name": None},
+    "attachment": {"sha256": "ab" * 32, "kind": "photo", "name": None},
     "role": "village_head",
     "unit": "DEMO-SH",
     "unfinished": True,

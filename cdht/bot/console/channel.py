@@ -20,8 +20,9 @@ from typing import Any
 from cdht.bot.composition import App
 from cdht.bot.numbered import number_buttons
 from cdht.conversations.inbound import Choice, Command, Contact, Inbound, Location, Media, Text
+from cdht.conversations.outbound import FileRef
 from cdht.handlers.context import Sender, Services
-from cdht.handlers.ports import OutboxRecord, PersonRecord
+from cdht.handlers.ports import FileStore, OutboxRecord, PersonRecord
 from cdht.handlers.wire import inbound_from_json, inbound_to_json, outbound_from_json
 from cdht.pipeline.background import drain_jobs
 from cdht.pipeline.inbox import process_batch
@@ -66,18 +67,31 @@ class ConsoleTransport:
     """Delivers to the screen: a message becomes printed lines, its options numbered (typing a number picks
     one, see `ConsoleChannel.to_inbound`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, files: FileStore, folder: Path) -> None:
+        """`folder`: where an attached file is written under its name, for the person at the console to open."""
         self.actions: dict[str, Choice] = {}
         self._printed: list[str] = []
+        self._files = files
+        self._folder = folder
 
     def is_group(self, chat_id: str) -> bool:
         return False
 
     async def send(self, row: OutboxRecord, person: PersonRecord | None) -> str:
-        numbered = number_buttons(outbound_from_json(row.payload))
+        message = outbound_from_json(row.payload)
+        path = None
+        if message.attachment is not None:
+            path = await asyncio.to_thread(self._write, message.attachment)
+        numbered = number_buttons(message, str(path) if path else None)
         self.actions = numbered.actions
         self._printed.append(numbered.text)
         return f"console-{row.id}"
+
+    def _write(self, stored: FileRef) -> Path:
+        target = self._folder / stored.name.replace("/", "-").replace("\\", "-")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(self._files.read_bytes(stored.sha256))
+        return target
 
     def printed(self) -> list[str]:
         """What was delivered since the last call."""
@@ -100,7 +114,7 @@ class ConsoleChannel:
         self._person = person
         self._clock = clock
         self._sender = Sender(CHANNEL, f"console:{person.phone}", f"console:{person.phone}", person.name)
-        self.transport = ConsoleTransport()
+        self.transport = ConsoleTransport(services.files, services.exports_dir)
         self.fetcher = services.fetcher
         self.intake = Intake(CHANNEL, app.uow, clock, read=_raw_update)
 

@@ -15,6 +15,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
 from aiohttp import web
 
+from cdht.bot.composition import file_store
 from cdht.bot.telegram.acknowledge import Acknowledger
 from cdht.bot.telegram.chat_menus import ChatMenus
 from cdht.bot.telegram.decode import ALLOWED_UPDATES, CHANNEL, decode, user_key
@@ -25,7 +26,7 @@ from cdht.bot.telegram.webhook import webhook_app
 from cdht.config import Settings
 from cdht.conversations.inbound import Inbound
 from cdht.handlers.context import Sender
-from cdht.handlers.ports import UnitOfWorkFactory
+from cdht.handlers.ports import FileStore, UnitOfWorkFactory
 from cdht.pipeline.intake import Intake, RawUpdate
 
 __all__ = ["CHANNEL", "TelegramChannel", "update_intake"]
@@ -68,6 +69,7 @@ class TelegramChannel:
         webhook: bool = False,
         poll_timeout: int = 25,
         retry_seconds: float = 5.0,
+        files: FileStore | None = None,
     ) -> None:
         """`webhook`: receive by webhook (`CDHT_TELEGRAM_WEBHOOK_URL`) instead of long polling, whose
         getUpdates waits up to `poll_timeout` seconds; `retry_seconds` after a failed poll."""
@@ -77,7 +79,8 @@ class TelegramChannel:
         self.retry_seconds = retry_seconds
         self.bot, self.session = make_bot(settings)
         self.menus = ChatMenus(self.bot)
-        self.transport = TelegramTransport(self.bot, self.menus)
+        self.files = files if files is not None else file_store(settings)
+        self.transport = TelegramTransport(self.bot, self.menus, self.files)
         self.fetcher = TelegramMediaFetcher(self.bot)
         self.acknowledger = Acknowledger(self.bot)
         self.intake = update_intake(uow_factory, clock, self.acknowledger)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from pathlib import Path
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -22,14 +21,14 @@ from aiogram.exceptions import (
     TelegramMigrateToChat,
     TelegramRetryAfter,
 )
-from aiogram.types import FSInputFile, InlineKeyboardMarkup, Message, ReplyKeyboardRemove
+from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, Message, ReplyKeyboardRemove
 
 from cdht.bot.telegram.chat_menus import ChatMenus
 from cdht.bot.telegram.keyboards import Markup, reply_markup
 from cdht.bot.telegram.responses import RESPONSE_MODELS
-from cdht.conversations.outbound import OutboundMessage
+from cdht.conversations.outbound import FileRef, OutboundMessage
 from cdht.conversations.render.replies import split_text
-from cdht.handlers.ports import OutboxRecord, PersonRecord
+from cdht.handlers.ports import FileStore, MissingFile, OutboxRecord, PersonRecord
 from cdht.handlers.wire import WireError, outbound_from_json
 from cdht.pipeline.transport import PermanentFailure, RecipientUnreachable, RetryAfter, TemporaryFailure
 
@@ -46,9 +45,10 @@ class _Shown:
 class TelegramTransport:
     response_models = RESPONSE_MODELS  # held for the life of the transport (see responses.py)
 
-    def __init__(self, bot: Bot, menus: ChatMenus) -> None:
+    def __init__(self, bot: Bot, menus: ChatMenus, files: FileStore) -> None:
         self._bot = bot
         self._menus = menus
+        self._files = files
         self._newest: dict[str, _Shown] = {}
         self._keyboard_settled: set[str] = set()  # chats where no registration keyboard can be showing
 
@@ -81,8 +81,8 @@ class TelegramTransport:
             self._keyboard_settled.discard(chat_id)
         remove = person is not None and chat_id not in self._keyboard_settled
         markup = reply_markup(message, remove_reply_keyboard=remove)
-        if message.attachment_path:
-            sent = await self._send_attachment(chat_id, message, markup)
+        if message.attachment is not None:
+            sent = await self._send_attachment(chat_id, message, message.attachment, markup)
         else:
             edited = await self._edit_in_place(chat_id, message, edit_key, markup)
             if edited is not None:
@@ -121,15 +121,16 @@ class TelegramTransport:
         return sent
 
     async def _send_attachment(
-        self, chat_id: str, message: OutboundMessage, markup: Markup | None
+        self, chat_id: str, message: OutboundMessage, stored: FileRef, markup: Markup | None
     ) -> Message | None:
-        path = Path(message.attachment_path or "")
-        if not await asyncio.to_thread(path.is_file):
-            raise PermanentFailure(f"attachment missing: {path}")
+        try:  # from the file store, wherever it was made: off the event loop (the database store: its thread)
+            content = await asyncio.to_thread(self._files.read_bytes, stored.sha256)
+        except (MissingFile, ValueError) as error:
+            raise PermanentFailure(f"attachment missing: {stored.sha256} ({stored.name})") from error
         caption = message.text if len(message.text) <= CAPTION_LIMIT else None
         if caption is None:
             await self._send_text(chat_id, message.text, None)
-        upload = FSInputFile(path, filename=path.name)
+        upload = BufferedInputFile(content, filename=stored.name)
         if message.attachment_kind == "photo":
             return await self._bot.send_photo(int(chat_id), upload, caption=caption, reply_markup=markup)
         return await self._bot.send_document(int(chat_id), upload, caption=caption, reply_markup=markup)

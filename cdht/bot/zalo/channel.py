@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import structlog
 from aiohttp import web
 
+from cdht.bot.composition import file_store
 from cdht.bot.files_server import FileLinks, add_file_routes, derive_secret
 from cdht.bot.zalo.client import ZaloBotClient
 from cdht.bot.zalo.decode import CHANNEL, decode
@@ -24,7 +25,7 @@ from cdht.bot.zalo.webhook import add_webhook_route, check_secret
 from cdht.config import Settings
 from cdht.conversations.inbound import Inbound
 from cdht.handlers.context import Sender
-from cdht.handlers.ports import UnitOfWorkFactory
+from cdht.handlers.ports import FileStore, UnitOfWorkFactory
 
 __all__ = ["CHANNEL", "ConfigurationError", "ZaloChannel", "file_links"]
 
@@ -38,7 +39,7 @@ class ConfigurationError(ValueError):
 
 
 def file_links(settings: Settings) -> FileLinks | None:
-    """Signed links under `CDHT_PUBLIC_URL` to the exports and evidence folders; None without a public URL."""
+    """Signed links under `CDHT_PUBLIC_URL` to the stored files; None without a public URL."""
     if not settings.public_url:
         return None
     if settings.file_url_secret is not None:
@@ -49,8 +50,7 @@ def file_links(settings: Settings) -> FileLinks | None:
         raise ConfigurationError("Cần CDHT_FILE_URL_SECRET (ít nhất 16 ký tự) để ký liên kết tải tệp.")
     if len(secret) < 16:
         raise ConfigurationError("CDHT_FILE_URL_SECRET cần ít nhất 16 ký tự.")
-    folders = {"exports": settings.data_dir / "exports", "evidence": settings.evidence_dir}
-    return FileLinks(settings.public_url, secret, folders, ttl_seconds=settings.file_url_ttl_hours * 3600)
+    return FileLinks(settings.public_url, secret, ttl_seconds=settings.file_url_ttl_hours * 3600)
 
 
 def webhook_url(settings: Settings) -> str | None:
@@ -78,6 +78,7 @@ class ZaloChannel:
         webhook: bool = False,
         poll_timeout: int = 8,
         retry_seconds: float = 5.0,
+        files: FileStore | None = None,
     ) -> None:
         """`webhook`: receive by webhook instead of long polling. The long poll is short (`poll_timeout`
         seconds): a stop waits for the poll in flight, since Zalo cannot hand an update out twice.
@@ -90,11 +91,13 @@ class ZaloChannel:
         self.retry_seconds = retry_seconds
         self.client = ZaloBotClient(settings.zalo_token.get_secret_value(), settings.zalo_api_base)
         self.links = file_links(settings)
+        self.files = files if files is not None else file_store(settings)
         self.transport = ZaloTransport(
             self.client,
             uow_factory,
             self.links,
             clock,
+            self.files,
             timezone=settings.timezone,
             retry_after_seconds=retry_seconds,
         )
@@ -116,7 +119,7 @@ class ZaloChannel:
         app = web.Application(client_max_size=1024 * 1024)
         hook = self._add_webhook(app) if self.webhook else None
         if self.links is not None:
-            add_file_routes(app, self.links)
+            add_file_routes(app, self.links, self.files)
         runner = web.AppRunner(app, access_log=None) if app.router.routes() else None
         try:
             if runner is not None:

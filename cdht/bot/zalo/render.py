@@ -38,8 +38,6 @@ class ZaloRendering:
     texts: list[str]
     numbered: dict[str, dict[str, Any]] = field(default_factory=dict)  # "1" -> the action, as JSON
     labels: dict[str, str] = field(default_factory=dict)  # folded option text -> its number
-    attachment_path: str | None = None
-    attachment_kind: str | None = None
 
 
 def label_key(text: str) -> str:
@@ -77,8 +75,6 @@ def render(message: OutboundMessage, *, link_lines: tuple[str, ...] = ()) -> Zal
         texts=texts or ["…"],
         numbered=numbered,
         labels=_labels(shown),
-        attachment_path=message.attachment_path,
-        attachment_kind=message.attachment_kind,
     )
 
 

@@ -13,14 +13,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from cdht.bot.files_server import FileLinks
 from cdht.bot.zalo import numbered_choices
 from cdht.bot.zalo.client import ZaloAPIError, ZaloBotClient, ZaloNetworkError
 from cdht.bot.zalo.render import TEXT_LIMIT, ZaloRendering, render
-from cdht.handlers.ports import OutboxRecord, PersonRecord, UnitOfWorkFactory
+from cdht.conversations.outbound import FileRef
+from cdht.handlers.ports import FileStore, OutboxRecord, PersonRecord, UnitOfWorkFactory
 from cdht.handlers.wire import outbound_from_json
 from cdht.pipeline.transport import PermanentFailure, RecipientUnreachable, RetryAfter, TemporaryFailure
 
@@ -43,6 +43,7 @@ class ZaloTransport:
         uow_factory: UnitOfWorkFactory,
         links: FileLinks | None,
         clock: Callable[[], datetime],
+        files: FileStore,
         *,
         timezone: str = "Asia/Ho_Chi_Minh",
         retry_after_seconds: float = 5.0,  # Zalo publishes no rate limits and sends no retry_after
@@ -52,6 +53,7 @@ class ZaloTransport:
         self._uow_factory = uow_factory
         self._links = links
         self._clock = clock
+        self._files = files
         self._zone = ZoneInfo(timezone)
 
     def is_group(self, chat_id: str) -> bool:
@@ -59,7 +61,7 @@ class ZaloTransport:
 
     async def send(self, row: OutboxRecord, person: PersonRecord | None) -> str | None:
         message = outbound_from_json(row.payload)
-        photo_url, link_lines = await self._attachment(message.attachment_path, message.attachment_kind)
+        photo_url, link_lines = await self._attachment(message.attachment, message.attachment_kind)
         rendering = render(message, link_lines=link_lines)
         try:
             sent = await self._deliver(row.chat_id, rendering, photo_url)
@@ -86,21 +88,25 @@ class ZaloTransport:
             message_id = sent.message_id
         return message_id
 
-    async def _attachment(self, path: str | None, kind: str | None) -> tuple[str | None, tuple[str, ...]]:
+    async def _attachment(
+        self, stored: FileRef | None, kind: str | None
+    ) -> tuple[str | None, tuple[str, ...]]:
         """(the photo's URL for sendPhoto, lines that link a document), both signed and expiring."""
-        if not path:
+        if stored is None:
             return None, ()
-        if not await asyncio.to_thread(Path(path).is_file):
-            raise PermanentFailure(f"attachment missing: {path}")
+        try:
+            present = await asyncio.to_thread(self._files.exists, stored.sha256)
+        except ValueError:
+            present = False
+        if not present:
+            raise PermanentFailure(f"attachment missing: {stored.sha256} ({stored.name})")
         if self._links is None:
             return None, ("", NO_PUBLIC_URL)
-        link = self._links.link(path)
-        if link is None:
-            raise PermanentFailure(f"attachment outside the served folders: {path}")
+        link = self._links.link(stored)
         if kind == "photo":
             return link.url, ()
         until = link.expires_at.astimezone(self._zone).strftime("%H:%M ngày %d/%m/%Y")
-        return None, ("", f"📎 Tải tệp «{Path(path).name}»:", link.url, f"(Liên kết dùng được đến {until}.)")
+        return None, ("", f"📎 Tải tệp «{stored.name}»:", link.url, f"(Liên kết dùng được đến {until}.)")
 
 
 def _failure(error: ZaloAPIError, retry_after: float, *, earlier_failures: int) -> Exception:

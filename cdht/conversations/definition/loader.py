@@ -14,11 +14,13 @@ from cdht.conversations.definition.errors import QuestionnaireError
 from cdht.conversations.definition.questionnaire import Questionnaire
 
 BUILTIN_PACKAGE = "cdht.conversations.definition.questionnaires"
+# PyYAML's safe loader, in C when libyaml is built in (about ten times faster on the packaged YAML).
+SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def parse_questionnaire(text: str, *, source: str = "<text>") -> Questionnaire:
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 - the safe loader, in C when built
     except yaml.YAMLError as error:
         raise QuestionnaireError("Q000", f"{source} is not valid YAML: {error}") from error
     if not isinstance(data, dict):

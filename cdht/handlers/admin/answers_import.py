@@ -6,6 +6,7 @@ already stored (`consistency`). A bad row is reported with its row number and wh
 
 from __future__ import annotations
 
+import asyncio
 import mimetypes
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -249,7 +250,8 @@ async def _apply(
             )
             report.answers_added += 1
     if plan.evidence is not None:
-        sha256, _ = files.put_file(plan.evidence)
+        source = plan.evidence
+        sha256 = await asyncio.to_thread(lambda: files.put_bytes(source.read_bytes()))
         known = await uow.evidence.for_unit(plan.unit.id, plan.year)
         if any(e.sha256 == sha256 and e.question_id == spec.question_id for e in known):
             return

@@ -128,7 +128,9 @@ def parse_roster(rows: list[Row]) -> tuple[list[UnitRow], list[PersonRow], list[
                 f"Dòng {n}: cấp '{cells.get('tier', '')}' không hợp lệ (dùng {', '.join(TIERS)})."
             )
             continue
-        unit = UnitRow(n, code, cells.get("unit_name", "") or code, tier, cells.get("parent_code", ""))
+        # An empty name keeps a stored unit's (an official commune named by its code alone); a new one is
+        # named by its code.
+        unit = UnitRow(n, code, cells.get("unit_name", ""), tier, cells.get("parent_code", ""))
         known = units.get(code)
         if known is None:
             units[code] = unit
@@ -205,8 +207,9 @@ def _department(raw: str, role: str, n: int, problems: list[str]) -> str | Liter
 
 async def import_roster(path: Path, uow: RosterImportUnitOfWork, now: datetime) -> RosterReport:
     """Validate the whole file, then apply it in one transaction; any problem raises and changes nothing."""
-    units, people, problems = parse_roster(read_rows(path, HEADER_ALIASES, REQUIRED))
     existing_units = {u.code: u for u in await uow.units.all()}
+    rows = official_codes(read_rows(path, HEADER_ALIASES, REQUIRED), set(existing_units))
+    units, people, problems = parse_roster(rows)
     existing_people = {p.phone: p for p in await uow.people.all() if p.active}  # phones of the inactive: free
     tree = plan_tree(units, list(existing_units.values()))
     problems += tree.problems + _people_left_behind(units, existing_units, existing_people, people)
@@ -227,6 +230,24 @@ async def import_roster(path: Path, uow: RosterImportUnitOfWork, now: datetime) 
         )
     await uow.commit()
     return report
+
+
+def official_codes(rows: list[Row], stored: set[str]) -> list[Row]:
+    """Official codes as a spreadsheet shows them: a unit or parent code of digits alone that is not stored
+    but is one stored code once its leading zeros are put back (Excel shows the commune 06385 as 6385, the
+    province 04 as 4) is read as that code; any other code is read as written."""
+
+    def restored(code: str) -> str:
+        if not code.isdigit() or code in stored:
+            return code
+        found = {code.zfill(width) for width in (2, 5)} & stored
+        return found.pop() if len(found) == 1 else code
+
+    keys = ("unit_code", "parent_code")
+    return [
+        Row(row.number, row.cells | {key: restored(row.cells[key]) for key in keys if key in row.cells})
+        for row in rows
+    ]
 
 
 def _people_left_behind(
@@ -268,11 +289,11 @@ async def _apply_unit(
 ) -> None:
     known = by_code.get(unit.code)
     if known is None:
-        by_code[unit.code] = await uow.units.add(unit.code, unit.name, unit.tier, parent_id, now)
+        by_code[unit.code] = await uow.units.add(unit.code, unit.name or unit.code, unit.tier, parent_id, now)
         report.units_added.append(unit.code)
-    elif (known.name, known.tier, known.parent_id) != (unit.name, unit.tier, parent_id):
-        await uow.units.update(known.id, name=unit.name, tier=unit.tier, parent_id=parent_id)
-        by_code[unit.code] = UnitRecord(known.id, unit.code, unit.name, unit.tier, parent_id)
+    elif (known.name, known.tier, known.parent_id) != (name := unit.name or known.name, unit.tier, parent_id):
+        await uow.units.update(known.id, name=name, tier=unit.tier, parent_id=parent_id)
+        by_code[unit.code] = UnitRecord(known.id, unit.code, name, unit.tier, parent_id)
         report.units_changed.append(unit.code)
     else:
         report.unchanged += 1

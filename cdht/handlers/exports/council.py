@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from pathlib import Path
 
-from cdht.handlers.ports import ReportUnitOfWork, UnitRecord
+from cdht.handlers.ports import FileStore, ReportUnitOfWork, UnitRecord
 from cdht.handlers.procedure.council import ROLE_NAMES
 from cdht.handlers.procedure.outcome import OUTCOME_NAMES
 from cdht.handlers.procedure.snapshot_view import criteria_of
@@ -18,7 +17,7 @@ NOTHING_YET = "Chưa có ý kiến Hội đồng về hồ sơ của {unit} năm
 
 
 async def council_parts(
-    uow: ReportUnitOfWork, unit: UnitRecord, year: int, stem: str
+    uow: ReportUnitOfWork, unit: UnitRecord, year: int, stem: str, files: FileStore
 ) -> tuple[Part, ...] | str:
     """The files, or why there are none yet (a sentence for the person who asked)."""
     dossier = await uow.dossiers.latest(unit.id, year)
@@ -54,7 +53,7 @@ async def council_parts(
             (
                 f"{stem}-{document.name}",
                 f"🏛 {OUTCOME_NAMES.get(document.kind, document.name)} — {unit.name}",
-                partial(Path(document.path).read_bytes),
+                partial(files.read_bytes, document.sha256),
             )
         )
     return tuple(parts)

@@ -1,5 +1,6 @@
-"""Background jobs: exports and charts are rendered off the event loop and delivered through the outbox,
-so the bot never waits for a workbook. A job left running by a dead worker is picked up again."""
+"""Background jobs: exports and charts are rendered off the event loop, kept in the file store and delivered
+through the outbox, which names each file by its id in the store, so the bot never waits for a workbook and
+any worker may send what another rendered. A job left running by a dead worker is picked up again."""
 
 from __future__ import annotations
 
@@ -7,17 +8,23 @@ import asyncio
 import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import structlog
 
-from cdht.conversations.outbound import OutboundMessage
+from cdht.conversations.outbound import FileRef, OutboundMessage
 from cdht.conversations.parsing.folding import fold
 from cdht.handlers.context import Services
 from cdht.handlers.exports.renderings import EXPORT_TIERS, Rendered, render_job
 from cdht.handlers.facts_loader import UnitTreeError
-from cdht.handlers.ports import ExportRequestUnitOfWork, JobRecord, PersonRecord, UnitOfWorkFactory
+from cdht.handlers.ports import (
+    ExportRequestUnitOfWork,
+    FileStore,
+    JobRecord,
+    PersonRecord,
+    UnitOfWorkFactory,
+    file_ref,
+)
 from cdht.handlers.wire import outbound_to_json
 
 log = structlog.get_logger(__name__)
@@ -77,7 +84,7 @@ async def run_next_job(
         async with uow_factory() as uow:
             work = await services.long_read(uow, lambda reader: render_job(reader, job, services, clock()))
         rendered = work
-        files = await asyncio.to_thread(_write, rendered, services.exports_dir, job.id)
+        files = await asyncio.to_thread(_store, rendered, services.files, job.id)
         error = None
     except UnitTreeError as broken:  # the stored tree loops: the answer is to say so, once; no retry helps
         log.warning("job refused: unit tree loops", job_id=job.id, kind=job.kind, unit=broken.unit_code)
@@ -93,23 +100,22 @@ async def run_next_job(
                 await uow.outbox.add(
                     job.channel, job.chat_id, outbound_to_json(message), now, person_id=job.requested_by
                 )
-        await uow.jobs.finish(job.id, now, result_path=str(files[0]) if files else None, error=error)
+        await uow.jobs.finish(job.id, now, result_path=files[0].sha256 if files else None, error=error)
         await uow.commit()
     return job.id
 
 
-def _write(work: Rendered, folder: Path, job_id: int) -> list[Path]:
-    """Render (CPU-bound: runs in a thread) and write each file under the exports folder."""
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
+def _store(work: Rendered, store: FileStore, job_id: int) -> list[FileRef]:
+    """Render (CPU-bound: runs in a thread) and keep each file in the file store as an export (dropped after
+    the retention period); the name people see carries the job's number, as the files in the folder did."""
+    stored = []
     for name, content in work.files():
-        path = folder / f"{job_id}-{safe_name(name)}"
-        path.write_bytes(content)
-        written.append(path)
-    return written
+        sha256 = store.put_bytes(content, export=True)
+        stored.append(file_ref(sha256, f"{job_id}-{safe_name(name)}", content))
+    return stored
 
 
-def _messages(work: Rendered | None, files: list[Path], error: str | None) -> list[OutboundMessage]:
+def _messages(work: Rendered | None, files: list[FileRef], error: str | None) -> list[OutboundMessage]:
     if error is not None or work is None:
         return [
             OutboundMessage(
@@ -120,7 +126,7 @@ def _messages(work: Rendered | None, files: list[Path], error: str | None) -> li
     return [
         *([work.message] if work.message is not None else []),
         *(
-            OutboundMessage(text=caption, attachment_path=str(path), attachment_kind=kind)
-            for path, caption in zip(files, work.captions(), strict=True)
+            OutboundMessage(text=caption, attachment=stored, attachment_kind=kind)
+            for stored, caption in zip(files, work.captions(), strict=True)
         ),
     ]

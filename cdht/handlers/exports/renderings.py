@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
+from cdht import reports  # the DOCX renderers: python-docx is imported when a job renders, in its thread
 from cdht.conversations.outbound import OutboundMessage
 from cdht.handlers.context import Services
 from cdht.handlers.exports.annual import annual_report_input
@@ -16,9 +17,6 @@ from cdht.handlers.officer import progress_report
 from cdht.handlers.officer.audit_view import audit_lines
 from cdht.handlers.ports import JobRecord, ReportUnitOfWork
 from cdht.reports import charts
-from cdht.reports.docx.annual import annual_report_document
-from cdht.reports.docx.letter import request_letter
-from cdht.reports.docx.self_assessment import self_assessment_report
 from cdht.reports.evidence.archive import evidence_index, evidence_layout, write_evidence_zip
 from cdht.reports.inputs import CommuneDossier, EvidenceRecord
 from cdht.reports.xlsx.annual import annual_report_workbook
@@ -141,18 +139,18 @@ async def render_job(uow: ReportUnitOfWork, job: JobRecord, services: Services, 
             records = await evidence_records(uow, unit, year)
         layout = evidence_layout(records)
         index = evidence_index(records)
-        opener = services.files.path_for
+        store = services.files
         return Rendered(
             (
                 (
                     f"{stem}-minh-chung.zip",
                     f"🗜 Minh chứng — {unit.name}",
-                    lambda: write_evidence_zip(layout, lambda sha: opener(sha).read_bytes(), index),
+                    lambda: write_evidence_zip(layout, store.read_bytes, index),
                 ),
             )
         )
     if fmt == "hoidong":  # the council's opinions and appraisal of the unit's dossier
-        parts = await council_parts(uow, unit, year, stem)
+        parts = await council_parts(uow, unit, year, stem, services.files)
         if isinstance(parts, str):
             return Rendered((), message=OutboundMessage(text=parts))
         return Rendered(parts)
@@ -172,7 +170,7 @@ async def render_job(uow: ReportUnitOfWork, job: JobRecord, services: Services, 
                 (
                     f"{stem}-bao-cao-nam.docx",
                     f"📑 Báo cáo kết quả đánh giá, công nhận “Cộng đồng học tập” cấp xã năm {year} — {unit.name}",
-                    lambda: annual_report_document(report),
+                    lambda: reports.annual_report_document(report),
                 ),
                 (
                     f"{stem}-bao-cao-nam.xlsx",
@@ -201,7 +199,7 @@ async def render_job(uow: ReportUnitOfWork, job: JobRecord, services: Services, 
                 (
                     f"{stem}-to-trinh.docx",
                     f"📝 Dự thảo tờ trình — {unit.name}",
-                    lambda: request_letter(dossier_any),
+                    lambda: reports.request_letter(dossier_any),
                 ),
             )
         )
@@ -211,7 +209,7 @@ async def render_job(uow: ReportUnitOfWork, job: JobRecord, services: Services, 
                 (
                     f"{stem}-bao-cao-tu-danh-gia.docx",
                     f"📝 Dự thảo báo cáo tự đánh giá — {unit.name}",
-                    lambda: self_assessment_report(dossier_any),
+                    lambda: reports.self_assessment_report(dossier_any),
                 ),
             )
         )

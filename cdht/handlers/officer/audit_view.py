@@ -20,6 +20,9 @@ ACTIONS = {
     "relink": "chuyển liên kết tài khoản",
     "deactivate": "khoá quyền dùng bot",
     "reactivate": "mở khoá quyền dùng bot",
+    "official_unit_added": "thêm đơn vị theo danh mục hành chính",
+    "official_unit_renamed": "đổi tên theo danh mục hành chính",
+    "official_unit_attached": "đặt vào tỉnh theo danh mục hành chính",
 }
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 

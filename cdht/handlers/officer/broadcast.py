@@ -21,6 +21,7 @@ from cdht.handlers.ports import (
     QueuedMessage,
     UnitOfWork,
     UnitOfWorkFactory,
+    file_ref,
 )
 from cdht.handlers.scope import unit_in_scope, units_in_scope
 from cdht.handlers.wire import outbound_to_json
@@ -62,8 +63,7 @@ async def step(
         if isinstance(inbound, Text) and inbound.text.strip():
             flow = flow.model_copy(update={"text": inbound.text.strip()[:3500]})
         elif isinstance(inbound, Media) and inbound.sha256:
-            path = str(services.files.path_for(inbound.sha256))
-            attachment = Attachment(path=path, kind=inbound.kind, name=inbound.file_name)
+            attachment = Attachment(sha256=inbound.sha256, kind=inbound.kind, name=inbound.file_name)
             flow = flow.model_copy(
                 update={"text": (inbound.caption or "").strip()[:1000], "attachment": attachment}
             )
@@ -163,7 +163,7 @@ async def send(
 ) -> OutboundMessage:
     """Record the broadcast and queue its first page of recipients; `fan_out` queues the rest, a page per
     transaction, so a broadcast to ten thousand people never holds the database or the event loop.
-    `broadcast`: its text, audience (role, unit, unfinished) and attachment (path, kind), as the /thongbao
+    `broadcast`: its text, audience (role, unit, unfinished) and attachment (sha256, kind, name), as the /thongbao
     flow (`draft`) or the command line composes it. `total`: the recipients, counted already (off the loop)."""
     audience = _audience(broadcast)
     if total is None:
@@ -176,7 +176,8 @@ async def send(
             audience=audience,
             status="queuing",
             created_at=now,
-            attachment_path=attachment.get("path"),
+            attachment_sha256=attachment.get("sha256"),
+            attachment_name=attachment.get("name"),
             attachment_kind=attachment.get("kind"),
             recipients=total,
         )
@@ -258,10 +259,14 @@ def _audience(broadcast: Mapping[str, Any]) -> dict[str, Any]:
 
 def _message(record: BroadcastRecord) -> OutboundMessage:
     kind = record.attachment_kind
+    stored = None
+    if record.attachment_sha256:
+        name = record.attachment_name or ("anh.jpg" if kind == "photo" else "tep")
+        stored = file_ref(record.attachment_sha256, name)
     return OutboundMessage(
         text=f"📣 Thông báo:\n{record.text}" if record.text else "📣 Thông báo",
-        attachment_path=record.attachment_path,
-        attachment_kind="photo" if kind == "photo" else ("document" if kind else None),
+        attachment=stored,
+        attachment_kind="photo" if kind == "photo" else ("document" if kind and stored else None),
     )
 
 

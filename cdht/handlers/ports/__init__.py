@@ -17,6 +17,7 @@ from cdht.handlers.ports.answers import (
     YearRecord,
     YearRepository,
 )
+from cdht.handlers.ports.files import FileStore, MissingFile, file_ref, media_type
 from cdht.handlers.ports.flows import FlowRepository
 from cdht.handlers.ports.officers import (
     AuditRecord,
@@ -66,7 +67,6 @@ from cdht.handlers.ports.roster import (
 from cdht.handlers.ports.unit_of_work import (
     BatchUnitOfWork,
     BatchUnitOfWorkFactory,
-    FileStore,
     SessionsOf,
     StorageAbilities,
     UnitOfWork,
@@ -81,6 +81,7 @@ from cdht.handlers.ports.uses import (
     InviteUnitOfWork,
     LifecycleUnitOfWork,
     NotifyUnitOfWork,
+    OfficialUnitsUnitOfWork,
     OutboxSenderUnitOfWork,
     OutboxSenderUnitOfWorkFactory,
     PersistUnitOfWork,
@@ -140,9 +141,11 @@ __all__ = [
     "KeyValueRepository",
     "Lane",
     "LifecycleUnitOfWork",
+    "MissingFile",
     "NewAnswer",
     "NewEvidence",
     "NotifyUnitOfWork",
+    "OfficialUnitsUnitOfWork",
     "OpinionRecord",
     "OpinionRepository",
     "OutboxRecord",
@@ -177,4 +180,6 @@ __all__ = [
     "VillageStatusUnitOfWork",
     "YearRecord",
     "YearRepository",
+    "file_ref",
+    "media_type",
 ]

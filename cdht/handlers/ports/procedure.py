@@ -35,8 +35,7 @@ class DossierDocument:
 
     kind: str  # "request_letter" | "self_assessment" | "summary_table" | "appraisal_report" | "draft_decision" | ...
     name: str  # the file name people see
-    path: str  # where the file store keeps it
-    sha256: str
+    sha256: str  # its id in the file store
 
 
 @dataclass(frozen=True)

@@ -168,7 +168,8 @@ class BroadcastRecord:
     audience: dict[str, Any]
     status: str
     created_at: datetime
-    attachment_path: str | None = None
+    attachment_sha256: str | None = None  # the file store's id of the file sent with it
+    attachment_name: str | None = None
     attachment_kind: str | None = None
     recipients: int = 0
     progress_channel: str | None = None

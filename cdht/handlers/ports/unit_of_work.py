@@ -1,10 +1,9 @@
-"""The unit of work a use case runs in, its factories, what the storage can do, and the file store."""
+"""The unit of work a use case runs in, its factories, and what the storage can do."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from types import TracebackType
 from typing import Protocol, Self
 
@@ -87,11 +86,3 @@ class StorageAbilities:
 
     row_locks: bool  # claims lock their rows (SKIP LOCKED): several workers and processes share the queues
     batch_sends: bool  # the sender may claim several rows at once: nothing stays locked from claim to record
-
-
-class FileStore(Protocol):
-    """Content-addressed evidence files."""
-
-    def put_bytes(self, content: bytes) -> tuple[str, Path]: ...
-    def put_file(self, source: Path) -> tuple[str, Path]: ...
-    def path_for(self, sha256: str) -> Path: ...

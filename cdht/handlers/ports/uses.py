@@ -162,6 +162,16 @@ class RosterImportUnitOfWork(Protocol):
     async def commit(self) -> None: ...
 
 
+class OfficialUnitsUnitOfWork(Protocol):
+    """Importing the official units of a province, audited (commits when it is done):
+    `official_units.import_official_units`."""
+
+    units: UnitRepository
+    audit: AuditRepository
+
+    async def commit(self) -> None: ...
+
+
 class RosterReplaceUnitOfWork(RosterImportUnitOfWork, LifecycleUnitOfWork, Protocol):
     """Importing a roster that replaces a subtree: those of it missing from the file are deactivated in the
     same transaction: `roster_replace.replace_subtree`."""
@@ -212,6 +222,7 @@ if TYPE_CHECKING:
         RosterReplaceUnitOfWork,
         AnswersImportUnitOfWork,
         OutboxSenderUnitOfWork,
+        OfficialUnitsUnitOfWork,
     ]:
         """Never called: mypy checks here that `UnitOfWork` satisfies each narrow protocol."""
-        return (uow, uow, uow, uow, uow, uow, uow, uow, uow, uow, uow, uow, uow, uow, uow)
+        return (uow, uow, uow, uow, uow, uow, uow, uow, uow, uow, uow, uow, uow, uow, uow, uow)

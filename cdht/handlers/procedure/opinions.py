@@ -8,16 +8,15 @@ from __future__ import annotations
 import asyncio
 import re
 from datetime import datetime
-from pathlib import Path
 
 from cdht.conversations.inbound import Command
-from cdht.conversations.outbound import Button, OutboundMessage
+from cdht.conversations.outbound import Button, FileRef, OutboundMessage
 from cdht.conversations.parsing.folding import fold
 from cdht.handlers.context import Services
 from cdht.handlers.exports.jobs import queue_job
 from cdht.handlers.flows import OpinionFlow, set_flow
 from cdht.handlers.notify import notify
-from cdht.handlers.ports import AuditRecord, PersonRecord, UnitOfWork
+from cdht.handlers.ports import AuditRecord, FileStore, PersonRecord, UnitOfWork, file_ref
 from cdht.handlers.ports.procedure import (
     CouncilRecord,
     DossierDocument,
@@ -193,8 +192,8 @@ async def documents(
     dossier, _ = found
     files = (*dossier.documents, *dossier.outcome_documents)
     messages = [OutboundMessage(text=summary(dossier))]
-    for caption, path in await asyncio.to_thread(_named_copies, files, services.exports_dir, dossier.id):
-        messages.append(OutboundMessage(text=caption, attachment_path=str(path), attachment_kind="document"))
+    for caption, stored in await asyncio.to_thread(_present, files, services.files):
+        messages.append(OutboundMessage(text=caption, attachment=stored, attachment_kind="document"))
     evidence = _evidence_lines(dossier)
     if evidence:
         messages.append(OutboundMessage(text="Minh chứng kèm hồ sơ:\n" + "\n".join(evidence[:50])))
@@ -208,22 +207,15 @@ async def documents(
     return messages
 
 
-def _named_copies(
-    files: tuple[DossierDocument, ...], folder: Path, dossier_id: int
-) -> list[tuple[str, Path]]:
-    """Copies of the stored files under readable names (the store names files by their hash)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
+def _present(files: tuple[DossierDocument, ...], store: FileStore) -> list[tuple[str, FileRef]]:
+    """(caption, file) of the stored files still in the store, under readable names (runs in a thread)."""
+    found = []
     for document in files:
-        source = Path(document.path)
-        if not source.is_file():
+        if not store.exists(document.sha256):
             continue
         name = re.sub(r"[^A-Za-z0-9_.-]+", "-", fold(document.name)).strip("-")[:80] or "tep"
-        target = folder / f"hoso{dossier_id}-{name}"
-        if not target.exists():
-            target.write_bytes(source.read_bytes())
-        written.append((document.name, target))
-    return written
+        found.append((document.name, file_ref(document.sha256, name)))
+    return found
 
 
 def _evidence_lines(dossier: DossierRecord) -> list[str]:

@@ -9,13 +9,12 @@ import asyncio
 import re
 from collections.abc import Sequence
 from datetime import datetime
-from pathlib import Path
 
-from cdht.conversations.outbound import OutboundMessage
+from cdht.conversations.outbound import FileRef, OutboundMessage
 from cdht.conversations.parsing.folding import fold
 from cdht.handlers.context import Services
 from cdht.handlers.notify import notify
-from cdht.handlers.ports import AuditRecord, PersonRecord, UnitOfWork
+from cdht.handlers.ports import AuditRecord, PersonRecord, UnitOfWork, file_ref
 from cdht.handlers.ports.procedure import (
     CouncilRecord,
     DossierDocument,
@@ -131,19 +130,16 @@ def render(appraisal: Appraisal) -> list[tuple[str, str, bytes]]:
 
 
 def _store(
-    files: list[tuple[str, str, bytes]], services: Services, dossier_id: int
-) -> tuple[list[DossierDocument], list[tuple[str, Path]]]:
-    """Keep each file in the file store (the dossier's record of it) and a copy under its name to send."""
+    files: list[tuple[str, str, bytes]], services: Services
+) -> tuple[list[DossierDocument], list[tuple[str, FileRef]]]:
+    """Keep each file in the file store (the dossier's record of it); (caption, file) of each to send."""
     documents: list[DossierDocument] = []
-    copies: list[tuple[str, Path]] = []
-    services.exports_dir.mkdir(parents=True, exist_ok=True)
+    sent: list[tuple[str, FileRef]] = []
     for kind, name, content in files:
-        sha256, path = services.files.put_bytes(content)
-        documents.append(DossierDocument(kind, name, str(path), sha256))
-        copy = services.exports_dir / f"hoso{dossier_id}-{name}"
-        copy.write_bytes(content)
-        copies.append((OUTCOME_NAMES.get(kind, name), copy))
-    return documents, copies
+        sha256 = services.files.put_bytes(content)
+        documents.append(DossierDocument(kind, name, sha256))
+        sent.append((OUTCOME_NAMES.get(kind, name), file_ref(sha256, name, content)))
+    return documents, sent
 
 
 async def conclude(
@@ -158,7 +154,7 @@ async def conclude(
     council's secretary."""
     appraisal = await appraisal_of(uow, dossier, council, opinions, now, services)
     files = await asyncio.to_thread(render, appraisal)
-    documents, copies = await asyncio.to_thread(_store, files, services, dossier.id)
+    documents, copies = await asyncio.to_thread(_store, files, services)
     stage: DossierStage = "passed" if appraisal.passed else "failed"
     reasons = None if appraisal.passed else "; ".join(failed_reasons(appraisal))
     await uow.dossiers.set_stage(dossier.id, stage, now, reasons=reasons, outcome_documents=tuple(documents))
@@ -189,8 +185,8 @@ async def conclude(
             f"Lý do: {reasons}. Gửi kèm báo cáo thẩm định và dự thảo văn bản trả lời xã."
         )
     messages = [OutboundMessage(text=head)] + [
-        OutboundMessage(text=caption, attachment_path=str(path), attachment_kind="document")
-        for caption, path in copies
+        OutboundMessage(text=caption, attachment=stored, attachment_kind="document")
+        for caption, stored in copies
     ]
     await notify(uow, await recipients(uow, dossier, council), messages, now, dedupe=f"outcome:{dossier.id}")
     return appraisal

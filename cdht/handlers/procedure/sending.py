@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
+from cdht import reports
 from cdht.conversations.outbound import OutboundMessage
 from cdht.handlers.context import Services
 from cdht.handlers.exports.dossier import area_dossier, commune_dossier, evidence_records
@@ -36,8 +37,6 @@ from cdht.handlers.procedure.rules import (
     receiving_unit,
     send_deadline,
 )
-from cdht.reports.docx.letter import request_letter
-from cdht.reports.docx.self_assessment import self_assessment_report
 from cdht.reports.inputs import CommuneDossier, DistrictDossier
 from cdht.reports.labels import in_sentence
 from cdht.reports.xlsx.commune import commune_workbook
@@ -115,8 +114,8 @@ def render_and_store(
 ) -> tuple[DossierDocument, ...]:
     """Runs in a worker thread: the renderers are pure and the file store writes to disk."""
     renderers: dict[str, Callable[[], bytes]] = {
-        "request_letter": lambda: request_letter(dossier),
-        "self_assessment": lambda: self_assessment_report(dossier),
+        "request_letter": lambda: reports.request_letter(dossier),  # python-docx: loaded here, in the thread
+        "self_assessment": lambda: reports.self_assessment_report(dossier),
         "summary_table": (
             (lambda: commune_workbook(dossier))
             if isinstance(dossier, CommuneDossier)
@@ -125,8 +124,8 @@ def render_and_store(
     }
     documents = []
     for kind, render in renderers.items():
-        sha256, path = files.put_bytes(render())
-        documents.append(DossierDocument(kind, f"{stem}-{FILE_NAMES[kind]}", str(path), sha256))
+        sha256 = files.put_bytes(render())
+        documents.append(DossierDocument(kind, f"{stem}-{FILE_NAMES[kind]}", sha256))
     return tuple(documents)
 
 

@@ -121,7 +121,7 @@ async def store_media(media: Media, services: Services) -> Media | OutboundMessa
     if len(content) > services.max_evidence_bytes:
         return FILE_TOO_LARGE
     # Hashing and writing 20 MB take tens of milliseconds: off the event loop, like reading the EXIF.
-    (sha256, _), exif = await asyncio.gather(
+    sha256, exif = await asyncio.gather(
         asyncio.to_thread(services.files.put_bytes, content), asyncio.to_thread(read_photo_metadata, content)
     )
     return dataclasses.replace(

@@ -1,23 +1,15 @@
 """The council's documents after its members' written opinions (TT 25/2023 Điều 9.2.c–đ): the appraisal
 report "Báo cáo thẩm định", then either the draft decision recognising the commune, for the head of Phòng
-GD&ĐT to sign, or the letter telling the commune why it did not pass. Pure: data in, bytes out."""
+GD&ĐT to sign, or the letter telling the commune why it did not pass. Pure: data in, bytes out.
+
+The records (`Appraisal`, `CriterionVerdict`) are read by the council's use cases, which the bot imports at its
+start; python-docx is imported only by the three renderers, when a document is made."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
-from cdht.reports.docx.base import (
-    CENTER,
-    LEFT,
-    header_block,
-    line,
-    new_document,
-    signature_block,
-    title_block,
-    to_bytes,
-)
-from cdht.reports.docx.sections import SHORT_CIRCULAR, legal_basis, table
 from cdht.reports.inputs import Signing
 from cdht.reports.labels import BLANK, community_title, in_sentence
 
@@ -110,6 +102,17 @@ def failed_reasons(appraisal: Appraisal) -> list[str]:
 
 
 def appraisal_report(appraisal: Appraisal) -> bytes:
+    from cdht.reports.docx.base import (
+        LEFT,
+        header_block,
+        line,
+        new_document,
+        signature_block,
+        title_block,
+        to_bytes,
+    )
+    from cdht.reports.docx.sections import SHORT_CIRCULAR, legal_basis, table
+
     title = community_title(appraisal.tier)
     unit, year = in_sentence(appraisal.unit_name), appraisal.year
     document = new_document(f"Báo cáo thẩm định — {appraisal.unit_name} — {year}", appraisal.signed_on)
@@ -190,6 +193,17 @@ def appraisal_report(appraisal: Appraisal) -> bytes:
 
 def draft_decision(appraisal: Appraisal) -> bytes:
     """ "dự thảo Quyết định công nhận xã đạt “Cộng đồng học tập” cấp xã" (Điều 9.2.đ)."""
+    from cdht.reports.docx.base import (
+        CENTER,
+        header_block,
+        line,
+        new_document,
+        signature_block,
+        title_block,
+        to_bytes,
+    )
+    from cdht.reports.docx.sections import legal_basis
+
     title = community_title(appraisal.tier)
     unit, year = in_sentence(appraisal.unit_name), appraisal.year
     document = new_document(
@@ -236,6 +250,17 @@ def draft_decision(appraisal: Appraisal) -> bytes:
 
 def refusal_letter(appraisal: Appraisal) -> bytes:
     """The letter to the commune "nêu rõ lý do không đạt" (Điều 9.2.d)."""
+    from cdht.reports.docx.base import (
+        CENTER,
+        LEFT,
+        header_block,
+        line,
+        new_document,
+        signature_block,
+        to_bytes,
+    )
+    from cdht.reports.docx.sections import SHORT_CIRCULAR
+
     title = community_title(appraisal.tier)
     unit, year = in_sentence(appraisal.unit_name), appraisal.year
     recipient = f"Ủy ban nhân dân {unit}"

@@ -13,8 +13,6 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
-import xlsxwriter
-
 from cdht.reports.figures import Cell
 from cdht.reports.labels import clean_text
 from cdht.scoring import Status
@@ -114,6 +112,8 @@ def workbook(created: date, title: str) -> Iterator[tuple[Callable[[str], Sheet]
 
     `created` is written as the document's creation date so that the same input gives the same file.
     """
+    import xlsxwriter  # here, not at the top: importing a report module (the bot does at start) stays cheap
+
     buffer = io.BytesIO()
     options = {
         "in_memory": True,

@@ -32,11 +32,11 @@ def meeting_from_json(data: dict[str, Any]) -> SelfAssessmentMeeting:
 
 
 def documents_to_json(documents: tuple[DossierDocument, ...]) -> list[Any]:
-    return [{"kind": d.kind, "name": d.name, "path": d.path, "sha256": d.sha256} for d in documents]
+    return [{"kind": d.kind, "name": d.name, "sha256": d.sha256} for d in documents]
 
 
 def documents_from_json(data: list[Any]) -> tuple[DossierDocument, ...]:
-    return tuple(DossierDocument(d["kind"], d["name"], d["path"], d["sha256"]) for d in data)
+    return tuple(DossierDocument(d["kind"], d["name"], d["sha256"]) for d in data)  # older rows: also "path"
 
 
 def _record(row: Dossier) -> DossierRecord:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from functools import cache
+from importlib import import_module
 from typing import Any
 
 from sqlalchemy import Table, insert
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cdht.storage.batching import BatchingSession
@@ -23,6 +23,12 @@ def _dialect_name(session: AsyncSession) -> str:
     return "postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"
 
 
+def _dialect_module(dialect: str) -> Any:
+    """sqlalchemy.dialects.postgresql or .sqlite, imported when first used: a SQLite command need not load
+    PostgreSQL's dialect (a tenth of its start-up)."""
+    return import_module(f"sqlalchemy.dialects.{dialect}")
+
+
 @cache
 def _insert(table: Table) -> Any:
     return insert(table)
@@ -30,8 +36,7 @@ def _insert(table: Table) -> Any:
 
 @cache
 def _upsert(dialect: str, table: Table, unique: tuple[str, ...], changed: tuple[str, ...]) -> Any:
-    module = postgresql if dialect == "postgresql" else sqlite
-    statement = module.insert(table)
+    statement = _dialect_module(dialect).insert(table)
     return statement.on_conflict_do_update(
         index_elements=list(unique), set_={name: statement.excluded[name] for name in changed}
     )
@@ -39,8 +44,12 @@ def _upsert(dialect: str, table: Table, unique: tuple[str, ...], changed: tuple[
 
 @cache
 def _unless_duplicate(dialect: str, table: Table, unique: tuple[str, ...], key: str = "id") -> Any:
-    module = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(table).on_conflict_do_nothing(index_elements=list(unique)).returning(table.c[key])
+    return (
+        _dialect_module(dialect)
+        .insert(table)
+        .on_conflict_do_nothing(index_elements=list(unique))
+        .returning(table.c[key])
+    )
 
 
 async def insert_unless_duplicate(

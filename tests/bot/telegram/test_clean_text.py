@@ -14,7 +14,7 @@ from cdht.bot.composition import App
 from cdht.cli.common import DEMO_ROSTER
 from cdht.handlers.admin.roster import import_roster
 from cdht.storage.database import Database
-from cdht.storage.evidence_files import EvidenceFileStore
+from cdht.storage.folder_files import FolderFileStore
 from tests.bot.telegram.harness import AN, TelegramBotUnderTest, register, settings_for
 from tests.conftest import POSTGRES_URL
 from tests.fakes.telegram_api import FakeTelegramAPI
@@ -42,7 +42,7 @@ async def bot(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[T
     api = FakeTelegramAPI()
     await api.start()
     settings = settings_for(tmp_path / "data", api)
-    app = App(settings=settings, database=database, files=EvidenceFileStore(settings.evidence_dir))
+    app = App(settings=settings, database=database, files=FolderFileStore(settings.evidence_dir))
     async with app.uow() as uow:
         await import_roster(DEMO_ROSTER, uow, datetime(2025, 11, 1, tzinfo=UTC))
     under_test = TelegramBotUnderTest(app, api)

@@ -16,7 +16,7 @@ from cdht.bot.composition import App
 from cdht.cli.common import DEMO_ROSTER
 from cdht.handlers.admin.roster import import_roster
 from cdht.storage.database import Database
-from cdht.storage.evidence_files import EvidenceFileStore
+from cdht.storage.folder_files import FolderFileStore
 from tests.bot.harness import FAST
 from tests.bot.telegram.harness import AN, TelegramBotUnderTest, register, running_bot, settings_for
 from tests.conftest import POSTGRES_URL
@@ -137,7 +137,7 @@ async def test_two_quick_messages_from_one_person_are_handled_in_order(
     api = FakeTelegramAPI()
     await api.start()
     settings = settings_for(tmp_path / "data", api)
-    app = App(settings=settings, database=any_database, files=EvidenceFileStore(settings.evidence_dir))
+    app = App(settings=settings, database=any_database, files=FolderFileStore(settings.evidence_dir))
     async with app.uow() as uow:
         await import_roster(DEMO_ROSTER, uow, datetime(2025, 11, 1, tzinfo=UTC))
     workers = 4 if "postgresql" in any_database.url else 1

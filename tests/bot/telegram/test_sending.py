@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from cdht.conversations.outbound import OutboundMessage
+from cdht.conversations.outbound import FileRef, OutboundMessage
 from cdht.handlers.wire import outbound_to_json
 from tests.bot.telegram.harness import AN, TelegramBotUnderTest, register, running_bot
 from tests.fakes.telegram_user import TelegramUser
@@ -85,13 +85,15 @@ async def test_long_texts_are_split_and_files_are_uploaded(tmp_path: Path) -> No
     chart.write_bytes(b"\x89PNG chart")
     async with running_bot(tmp_path) as bot:
         an = await register(bot, AN)
+        stored_report = FileRef(bot.app.files.put_bytes(report.read_bytes(), export=True), "bao-cao.xlsx")
+        stored_chart = FileRef(bot.app.files.put_bytes(chart.read_bytes(), export=True), "bieu-do.png")
         long_text = "\n".join(f"Dòng {i}: Thôn Đông — số liệu <b>&</b> ghi chú" for i in range(300))
         await queue(
             bot,
             an,
             OutboundMessage(long_text),
-            OutboundMessage("Báo cáo tổng hợp", attachment_path=str(report), attachment_kind="document"),
-            OutboundMessage("Biểu đồ tiến độ", attachment_path=str(chart), attachment_kind="photo"),
+            OutboundMessage("Báo cáo tổng hợp", attachment=stored_report, attachment_kind="document"),
+            OutboundMessage("Biểu đồ tiến độ", attachment=stored_chart, attachment_kind="photo"),
         )
         parts = [c for c in bot.api.calls_to("sendMessage", an.id) if c.params["text"].startswith("Dòng")]
         assert len(parts) == 4 and all(len(c.params["text"]) <= 4096 for c in parts)
@@ -101,9 +103,31 @@ async def test_long_texts_are_split_and_files_are_uploaded(tmp_path: Path) -> No
         assert (
             document.files["document"] == report.read_bytes()
             and document.params["caption"] == "Báo cáo tổng hợp"
+            and document.params["document_file_name"] == "bao-cao.xlsx"  # the name, not the store's hash
         )
         [photo] = bot.api.calls_to("sendPhoto", an.id)
         assert photo.files["photo"] == chart.read_bytes()
+
+
+async def test_a_file_not_in_the_store_fails_for_good_and_an_old_path_row_goes_as_text(
+    tmp_path: Path,
+) -> None:
+    """The outbox names files by their id in the store: one the store lacks (an export pruned before it was
+    sent) is a permanent failure, not an upload of nothing; a row queued by an older version, which named a
+    local path, is sent as its text."""
+    async with running_bot(tmp_path) as bot:
+        an = await register(bot, AN)
+        gone = FileRef("0" * 64, "bang-tong-hop.xlsx")
+        await queue(bot, an, OutboundMessage("Bảng tổng hợp", attachment=gone, attachment_kind="document"))
+        row = await last_outbox_row(bot)
+        assert row["status"] == "failed" and "attachment missing" in row["error"]
+        assert not bot.api.calls_to("sendDocument", an.id)
+        async with bot.app.uow() as uow:
+            legacy = {"text": "Biểu đồ tiến độ", "attachment_path": "/data/exports/3-bieu-do.png"}
+            await uow.outbox.add("telegram", str(an.id), legacy, datetime.now(UTC))
+            await uow.commit()
+        await bot.settle()
+        assert bot.api.texts(an.id)[-1] == "Biểu đồ tiến độ" and not bot.api.calls_to("sendPhoto", an.id)
 
 
 async def test_one_chat_is_sent_at_most_the_configured_rate_after_a_short_burst(tmp_path: Path) -> None:

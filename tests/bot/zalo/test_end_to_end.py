@@ -112,7 +112,7 @@ async def test_village_head_answers_everything_on_zalo_then_officer_gets_chart_a
         assert answers["citizens"].value == 1000 and answers["village_cdht"].value is True
         assert len(answers["lifelong_week_activities"].value) == 2  # type: ignore[arg-type]
         assert {e.channel for e in evidence} == {"zalo"} and len(evidence) == len(photos)
-        stored = {bot.app.files.path_for(e.sha256).read_bytes() for e in evidence if e.sha256}
+        stored = {bot.app.files.read_bytes(e.sha256) for e in evidence if e.sha256}
         assert stored == set(photos)  # fetched from the photo URLs at once, stored by content hash
 
         # The commune officer registers by just sending the code, then asks for the progress.

@@ -17,8 +17,9 @@ from cdht.bot.zalo import numbered_choices
 from cdht.bot.zalo.client import ZaloAPIError, ZaloBotClient, ZaloNetworkError
 from cdht.bot.zalo.render import render
 from cdht.conversations.inbound import Choice, Command
-from cdht.conversations.outbound import Button, OutboundMessage
+from cdht.conversations.outbound import Button, FileRef, OutboundMessage
 from cdht.handlers.wire import inbound_from_json
+from cdht.storage.folder_files import FolderFileStore
 from cdht.storage.unit_of_work import SqlUnitOfWork
 from tests.bot.zalo.harness import free_port
 from tests.fakes.clock import FakeClock
@@ -27,65 +28,58 @@ from tests.fakes.zalo_api import TOKEN, FakeZaloAPI, ZaloUser
 SECRET = b"0123456789abcdef-test"
 
 
+Served = tuple[FileLinks, FakeClock, FileRef, FileRef]
+
+
 @pytest.fixture
-async def served(tmp_path: Path) -> AsyncIterator[tuple[FileLinks, FakeClock, Path]]:
-    data = tmp_path / "data"
-    (data / "exports").mkdir(parents=True)
-    (data / "evidence" / "ab").mkdir(parents=True)
-    (data / "exports" / "3-bieu do.png").write_bytes(b"\x89PNG\r\n\x1a\n chart")
-    (data / "evidence" / "ab" / "ab12").write_bytes(b"\xff\xd8\xff\xe0 photo")
-    (data / "cdht.sqlite3").write_bytes(b"SQLite format 3\0 secrets")
+async def served(tmp_path: Path) -> AsyncIterator[Served]:
+    """A chart (an export) and a photo (evidence, whose name people gave has no extension) in the store."""
+    files = FolderFileStore(tmp_path / "data" / "evidence", tmp_path / "data" / "exports")
+    chart = FileRef(files.put_bytes(b"\x89PNG\r\n\x1a\n chart", export=True), "3-bieu do.png")
+    photo = FileRef(files.put_bytes(b"\xff\xd8\xff\xe0 photo"), "anh")
     port = free_port()
     clock = FakeClock()
-    links = FileLinks(
-        f"http://127.0.0.1:{port}/",
-        SECRET,
-        {"exports": data / "exports", "evidence": data / "evidence"},
-        ttl_seconds=3600,
-        clock=clock.timestamp,
-    )
+    links = FileLinks(f"http://127.0.0.1:{port}/", SECRET, ttl_seconds=3600, clock=clock.timestamp)
     app = web.Application()
-    add_file_routes(app, links)
+    add_file_routes(app, links, files)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", port).start()
     try:
-        yield links, clock, data
+        yield links, clock, chart, photo
     finally:
         await runner.cleanup()
 
 
-async def test_signed_links_serve_only_their_file_until_they_expire(
-    served: tuple[FileLinks, FakeClock, Path],
-) -> None:
-    links, clock, data = served
-    chart = links.link(data / "exports" / "3-bieu do.png")
-    photo = links.link(str(data / "evidence" / "ab" / "ab12"))
-    assert chart is not None and photo is not None
+async def test_signed_links_serve_only_their_file_until_they_expire(served: Served) -> None:
+    links, clock, stored_chart, stored_photo = served
+    chart = links.link(stored_chart)
+    photo = links.link(stored_photo)
     assert chart.expires_at == datetime.fromtimestamp(clock.timestamp() + 3600, UTC)
-    assert links.link(data / "cdht.sqlite3") is None and links.link(data / "exports") is None
     async with httpx.AsyncClient() as http:
         got = await http.get(chart.url)
         assert got.status_code == 200 and got.content.startswith(b"\x89PNG")
         assert got.headers["content-type"] == "image/png"
+        assert got.headers["content-disposition"] == "inline; filename*=UTF-8''3-bieu%20do.png"
         got = await http.get(photo.url)  # stored by hash, no extension: the type comes from the content
         assert got.status_code == 200 and got.headers["content-type"] == "image/jpeg"
 
         parts = urlsplit(chart.url)
         base = f"{parts.scheme}://{parts.netloc}"
-        other = (await http.get(f"{base}/files/exports/4-other.png?{parts.query}")).status_code
+        other = (
+            await http.get(f"{base}/files/{stored_photo.sha256}/3-bieu%20do.png?{parts.query}")
+        ).status_code
         tampered = (
             await http.get(chart.url[:-2] + ("AA" if not chart.url.endswith("AA") else "BB"))
         ).status_code
-        escape = f"{base}/files/exports/..%2Fcdht.sqlite3?{parts.query}"
-        assert (other, tampered, (await http.get(escape)).status_code) == (403, 403, 403)
-        forged = links.link(data / "exports" / "3-bieu do.png")
-        assert forged is not None
-        route = "/files/exports/../cdht.sqlite3"
-        assert (
-            links.verify("exports", "../cdht.sqlite3", "9999999999", links._sign(route, 9999999999)) is None
-        )
-        assert (await http.get(f"{base}/files/exports/3-bieu%20do.png")).status_code == 403  # unsigned
+        renamed = (await http.get(f"{base}/files/{stored_chart.sha256}/x.png?{parts.query}")).status_code
+        assert (other, tampered, renamed) == (403, 403, 403)
+        route = "/files/../cdht.sqlite3"
+        assert not links.verify("..", "cdht.sqlite3", "9999999999", links._sign(route, 9999999999))
+        gone = FileRef("0" * 64, "gone.png")  # signed, but not in the store
+        assert (await http.get(links.link(gone).url)).status_code == 404
+        unsigned = f"{base}/files/{stored_chart.sha256}/3-bieu%20do.png"
+        assert (await http.get(unsigned)).status_code == 403
         clock.advance(3601)
         assert (await http.get(chart.url)).status_code == 403  # expired
 
