@@ -88,11 +88,11 @@ async def run_channels(application: App, *, receive: bool) -> None:
 
     settings = application.settings
     stop = asyncio.Event()
-    freeze_startup_heap()
+    channels = configured_channels(application)  # imports aiogram: before the heap is frozen
+    freeze_startup_heap(renderers=receive)  # the receiving process runs the export jobs
     await application.database.checkpoint_off_the_loop()
     watcher = asyncio.create_task(watch_stalls(stop, threshold=settings.slow_ms / 1000))
     try:
-        channels = configured_channels(application)
         if channels:  # `cdht worker` without a token has nothing to do
             await runner.run_channels(application, channels, stop=stop, receive=receive, background=receive)
     finally:
