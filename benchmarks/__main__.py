@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from benchmarks import inbound, memory, replies, scoring, sending, stalls, startup
+from benchmarks import data_export, import_audit, inbound, memory, replies, scoring, sending, stalls, startup
 
 SUMMARY = {  # name: (measured, baseline, ratio)
     "replies": ("p99_during_broadcast_ms", "p99_before_broadcast_ms", "ratio_p99_during_vs_before"),
@@ -29,6 +29,8 @@ SUMMARY = {  # name: (measured, baseline, ratio)
     "scoring": ("median_seconds", "baseline_load_only_seconds", "ratio_vs_baseline"),
     "memory": ("bot_peak_rss_mb", "baseline_peak_rss_mb", "ratio_vs_baseline"),
     "startup": ("score_json_s", "baseline_import_typer_sqlalchemy_s", "ratio_score_vs_baseline"),
+    "data_export": ("export_seconds", "baseline_csv_seconds", "ratio_vs_csv"),
+    "import_audit": ("audited_import_s", "baseline_unaudited_import_s", "ratio_audited_vs_unaudited"),
 }
 
 
@@ -47,6 +49,8 @@ def main() -> int:
         asyncio.run(scoring.run(communes=10 if quick else 100, villages=5 if quick else 20)),
         memory.run(people=1_000 if quick else 10_000, sessions=100 if quick else 1_000),
         startup.run(runs=3 if quick else 7),
+        data_export.run(communes=5, repeats=1) if quick else data_export.run(),
+        asyncio.run(import_audit.run(communes=10, villages=10, repeats=1) if quick else import_audit.run()),
     ]
     machine = {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.platform()}
     out = Path(__file__).parent / "results"

@@ -14,7 +14,13 @@ if TYPE_CHECKING:
     from cdht.bot.composition import App
     from cdht.handlers.exports.renderings import Rendered
 
-FORMATS = {"xlsx": ["xlsx"], "docx": ["totrinh", "baocao"], "zip": ["zip"], "annual": ["nam"]}
+FORMATS = {
+    "xlsx": ["xlsx"],
+    "docx": ["totrinh", "baocao"],
+    "zip": ["zip"],
+    "annual": ["nam"],
+    "data": ["data"],  # every answer as a table, streamed straight into the folder (`_write_data`)
+}
 
 
 def register(app: typer.Typer) -> None:
@@ -24,10 +30,11 @@ def register(app: typer.Typer) -> None:
 def export_command(
     unit: Annotated[str, typer.Argument(help="Mã đơn vị")],
     year: Annotated[int, typer.Option("--year")],
-    format: Annotated[str, typer.Option("--format", help="xlsx | docx | zip | annual")] = "xlsx",
+    format: Annotated[str, typer.Option("--format", help="xlsx | docx | zip | annual | data")] = "xlsx",
     out: Annotated[Path, typer.Option("--out", help="Thư mục ghi tệp")] = Path("exports"),
 ) -> None:
-    """Tạo hồ sơ: bảng tổng hợp (xlsx), tờ trình + báo cáo tự đánh giá (docx), minh chứng (zip), báo cáo năm."""
+    """Tạo hồ sơ: bảng tổng hợp (xlsx), tờ trình + báo cáo tự đánh giá (docx), minh chứng (zip), báo cáo năm,
+    toàn bộ câu trả lời của các đơn vị (data: XLSX + CSV)."""
     from cdht.bot.console.channel import LocalFileFetcher
     from cdht.handlers.exports.renderings import JobInputError, render_job
     from cdht.handlers.facts_loader import UnitTreeError
@@ -38,6 +45,8 @@ def export_command(
 
     async def work(application: App) -> list[Path]:
         await application.database.upgrade()
+        if format == "data":
+            return await _write_data(application, unit, year, out)
         services = application.services(LocalFileFetcher())
         written: list[Path] = []
         for fmt in FORMATS[format]:
@@ -56,6 +65,42 @@ def export_command(
         ) from error
     except UnitTreeError as error:
         raise fail(f"Không tạo được hồ sơ cho {unit}. {error}") from error
+
+
+async def _write_data(application: App, code: str, year: int, folder: Path) -> list[Path]:
+    """Every current answer of the unit's subtree, read in batches and written straight into the two files
+    as it comes (memory stays flat), with a progress bar."""
+    from zoneinfo import ZoneInfo
+
+    from cdht.cli.progress_bar import progress_bar
+    from cdht.handlers.exports.data import plan_answer_table, write_answer_table
+    from cdht.handlers.exports.renderings import EXPORT_TIERS, JobInputError
+
+    async with application.uow() as uow:
+        unit = await uow.units.by_code(code)
+        if unit is None or unit.tier not in EXPORT_TIERS["data"]:
+            raise JobInputError(
+                f"unknown unit {code}" if unit is None else f"data is not made for a {unit.tier}"
+            )
+        plan = await plan_answer_table(uow, unit, year)
+        await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
+        paths = [folder / f"{plan.stem}.xlsx", folder / f"{plan.stem}.csv"]
+        settings = application.settings
+        with (
+            progress_bar("Đang ghi các câu trả lời", total=plan.total) as advance,
+            paths[0].open("wb") as book,
+            paths[1].open("wb") as table,
+        ):
+            await write_answer_table(
+                uow,
+                plan,
+                book,
+                table,
+                timezone=settings.timezone,
+                created=now().astimezone(ZoneInfo(settings.timezone)).date(),
+                advance=advance,
+            )
+    return paths
 
 
 def _write(rendered: Rendered, folder: Path) -> list[Path]:

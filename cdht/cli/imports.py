@@ -12,6 +12,7 @@ from cdht.cli.common import fail, now, run_with_app
 
 if TYPE_CHECKING:
     from cdht.bot.composition import App
+    from cdht.handlers.admin.import_audit import ImportSource
 
 
 def register(app: typer.Typer) -> None:
@@ -44,16 +45,19 @@ def import_roster_command(
 
     if yes and replace is None:
         raise fail("--yes chỉ dùng cùng --replace MÃ_ĐƠN_VỊ.")
+    source = _source(file)
 
     async def work(application: App) -> str:
         await application.database.upgrade()
         moment = now()
+        year = application.settings.year_for(moment.date())
         async with application.uow() as uow:
             if replace is not None:
-                year = application.settings.year_for(moment.date())
-                replaced = await replace_subtree(file, uow, replace, moment, apply=yes, year=year)
+                replaced = await replace_subtree(
+                    file, uow, replace, moment, apply=yes, year=year, source=source
+                )
                 return replaced.summary(file.name)
-            report = await import_roster(file, uow, moment)
+            report = await import_roster(file, uow, moment, source=source, year=year)
         return report.summary()
 
     try:
@@ -67,16 +71,37 @@ def import_answers_command(file: Annotated[Path, typer.Argument(exists=True, dir
     from cdht.handlers.admin.answers_import import AnswersImportError, import_answers
     from cdht.handlers.admin.spreadsheet import SpreadsheetError
 
+    source = _source(file)
+
     async def work(application: App) -> str:
         await application.database.upgrade()
         async with application.uow() as uow:
-            report = await import_answers(file, uow, application.files, now())
+            report = await import_answers(file, uow, application.files, now(), source=source)
         return report.summary()
 
     try:
         typer.echo(run_with_app(work))
     except (AnswersImportError, SpreadsheetError) as error:
         raise fail(_refusal(file, error)) from error
+
+
+def _source(file: Path) -> ImportSource:
+    """The file's name and sha256 (read before the transaction), and who runs the command: the audit log's
+    «admin@may-chu» (the operating-system user and host; the command line has no person of the roster)."""
+    import getpass
+    import socket
+
+    from cdht.handlers.admin.import_audit import ImportSource, file_sha256
+
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a bare container)
+        user = "?"
+    try:
+        digest = file_sha256(file)
+    except OSError as error:
+        raise fail(f"Không đọc được tệp {file.name}: {error.strerror or error}.") from error
+    return ImportSource(file.name, digest, actor_name=f"{user}@{socket.gethostname()}"[:128])
 
 
 def _refusal(file: Path, error: Exception) -> str:

@@ -25,7 +25,7 @@ def audit_command(
     out: Annotated[Path | None, typer.Option("--out", help="Ghi ra tệp XLSX")] = None,
 ) -> None:
     """Xem hoặc xuất nhật ký thay đổi số liệu của một đơn vị và các đơn vị trực thuộc."""
-    from cdht.handlers.officer.audit_view import audit_lines
+    from cdht.handlers.officer.audit_view import audit_groups, audit_lines, change_text
     from cdht.reports.xlsx.audit import audit_workbook
 
     async def work(application: App) -> str:
@@ -37,13 +37,18 @@ def audit_command(
         if out is not None:
             out.write_bytes(audit_workbook(target.name, year, rows))
             return f"Đã ghi {len(rows)} mục vào {out}"
-        return (
-            "\n".join(
-                f"{r.when:%d/%m/%Y %H:%M} · {r.unit} · {r.who} · {r.action} · {r.question} · {r.old} → {r.new} · {r.reason}"
-                for r in rows
-            )
-            or "Chưa có thay đổi nào."
-        )
+        shown: list[str] = []
+        for group in audit_groups(rows):  # an import: its summary, then each change with the file and who
+            r = group.first
+            if not group.imported:
+                shown.append(
+                    f"{r.when:%d/%m/%Y %H:%M} · {r.unit} · {r.who} · {r.action} · {r.question} · {r.old} → {r.new} · {r.reason}"
+                )
+                continue
+            head = f"{r.when:%d/%m/%Y %H:%M} · {group.heading()}"
+            shown.append(f"{head}: {group.counts()}")
+            shown += [f"{head}: {change_text(line)}" for line in group.changes]
+        return "\n".join(shown) or "Chưa có thay đổi nào."
 
     typer.echo(run_with_app(work))
 

@@ -356,6 +356,7 @@ class AuditEntry(Base):
     new_value: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
+    actor_name: Mapped[str | None] = mapped_column(String(128))  # «admin@may-chu»: an import's OS user (0012)
 
 
 class Broadcast(Base):

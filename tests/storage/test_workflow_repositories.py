@@ -52,6 +52,29 @@ class TestWorkflowRepositories:
             assert second.old_value is None and second.new_value == date(2024, 10, 5)
             assert await uow.audit.for_units([unit], 2023) == []
 
+    async def test_audit_entries_added_together_keep_their_order_and_actor_name(
+        self, backend_uow_factory: Factory
+    ) -> None:
+        async with backend_uow_factory() as uow:
+            unit, _ = await _person(uow)
+            await uow.commit()
+        many = [
+            AuditRecord("import_answer", NOW, unit, 2024, None, f"q{n}", n, n + 1, "tệp", actor_name="ad@may")
+            for n in range(2_500)  # more than one statement's batch
+        ]
+        async with backend_uow_factory() as uow:
+            await uow.audit.add_many(many[:10])  # never committed: gone with the transaction
+        async with backend_uow_factory() as uow:
+            assert await uow.audit.for_units([unit]) == []
+            await uow.audit.add_many(many)
+            await uow.audit.add_many([])
+            await uow.commit()
+        async with backend_uow_factory() as uow:
+            stored = await uow.audit.for_units([unit], 2024)
+        assert [entry.question_id for entry in stored] == [f"q{n}" for n in range(2_500)]
+        assert [(e.old_value, e.new_value) for e in stored[:2]] == [(0, 1), (1, 2)]
+        assert {(e.actor_name, e.actor_id, e.reason) for e in stored} == {("ad@may", None, "tệp")}
+
     async def test_broadcast_progress_and_cancel(self, backend_uow_factory: Factory) -> None:
         async with backend_uow_factory() as uow:
             _, person = await _person(uow)

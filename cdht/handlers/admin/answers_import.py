@@ -2,7 +2,8 @@
 
 An answer is checked exactly as the chat checks it (the same functions): its bounds and type, then the
 questionnaire's relations with the unit's other answers of that year, those of the same file and those
-already stored (`consistency`). A bad row is reported with its row number and why; nothing is imported."""
+already stored (`consistency`). A bad row is reported with its row number and why; nothing is imported.
+Each answer changed is an entry of the audit log, with who imported which file (`import_audit`)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,14 @@ from cdht.conversations.definition.values import AnswerValue as ChatValue
 from cdht.conversations.definition.values import GeoPoint, coerce, display, to_json
 from cdht.conversations.parsing.answers import Parsed, format_value, parse_answer
 from cdht.conversations.parsing.clean_text import clean_line
+from cdht.handlers.admin.import_audit import (
+    ANSWER,
+    ImportAudit,
+    ImportSource,
+    counted,
+    covering_units,
+    source_of,
+)
 from cdht.handlers.admin.items import ItemSpec, item_catalog
 from cdht.handlers.admin.spreadsheet import Row, read_rows
 from cdht.handlers.ports import (
@@ -73,6 +82,13 @@ class AnswersReport:
     evidence_added: int = 0
     recounting: list[str] = field(default_factory=list)
     """Villages told to count their citizens again: their commune's imported base is not what they counted."""
+
+    def counts(self) -> str:
+        """The audit log's summary of an import: «Câu trả lời: đổi 9.400, không đổi 0; minh chứng: thêm 12»."""
+        return (
+            f"Câu trả lời: đổi {counted(self.answers_added)}, không đổi {counted(self.answers_unchanged)}; "
+            f"minh chứng: thêm {counted(self.evidence_added)}"
+        )
 
     def summary(self) -> str:
         told = (
@@ -135,8 +151,15 @@ def _plan_row(
 
 
 async def import_answers(
-    path: Path, uow: AnswersImportUnitOfWork, files: FileStore, now: datetime
+    path: Path,
+    uow: AnswersImportUnitOfWork,
+    files: FileStore,
+    now: datetime,
+    *,
+    source: ImportSource | None = None,
 ) -> AnswersReport:
+    """Check every row, then store the answers and evidence in one transaction, each changed answer in the
+    audit log with `source` (the file's name and hash; who ran it), and a summary entry per year."""
     rows = read_rows(path, HEADER_ALIASES, ("unit_code", "year", "item", "value"), multiline=("value",))
     units = await uow.units.by_codes(sorted({row.cells.get("unit_code", "") for row in rows}))
     catalog = item_catalog(builtin_questionnaires().values())
@@ -151,11 +174,20 @@ async def import_answers(
     problems += await _relation_problems(plans, uow)
     if problems:
         raise AnswersImportError([problem for _, problem in sorted(problems, key=lambda p: p[0])])
+    audit = ImportAudit(uow.audit, await source_of(path, source), now)
     report = AnswersReport()
+    by_year: dict[int, AnswersReport] = {}
     for plan in plans:
-        await _apply(plan, uow, files, now, report)
+        await _apply(plan, uow, files, now, by_year.setdefault(plan.year, AnswersReport()), audit)
     for (commune, year), settings in _declared_bases(plans).items():  # as when the officer answers in chat
         report.recounting += await carry_down(uow, None, units[commune], year, settings, now, "import")
+    parents = {unit.id: unit.parent_id for unit in await uow.units.all()}
+    for year, counts in sorted(by_year.items()):
+        report.answers_added += counts.answers_added
+        report.answers_unchanged += counts.answers_unchanged
+        report.evidence_added += counts.evidence_added
+        touched = covering_units((plan.unit.id for plan in plans if plan.year == year), parents)
+        await audit.summary(touched, year, counts.counts())
     await uow.commit()
     return report
 
@@ -227,7 +259,12 @@ def _broken_relations(
 
 
 async def _apply(
-    plan: PlannedAnswer, uow: AnswersImportUnitOfWork, files: FileStore, now: datetime, report: AnswersReport
+    plan: PlannedAnswer,
+    uow: AnswersImportUnitOfWork,
+    files: FileStore,
+    now: datetime,
+    report: AnswersReport,
+    audit: ImportAudit,
 ) -> None:
     spec = plan.spec
     if plan.has_value:
@@ -249,6 +286,14 @@ async def _apply(
                 )
             )
             report.answers_added += 1
+            old = (
+                None
+                if latest is None
+                else latest.display or format_value(spec.qtype, latest.value, choices=spec.choices)
+            )
+            await audit.change(
+                ANSWER, plan.unit.id, plan.year, question_id=spec.question_id, old=old, new=display
+            )
     if plan.evidence is not None:
         source = plan.evidence
         sha256 = await asyncio.to_thread(lambda: files.put_bytes(source.read_bytes()))

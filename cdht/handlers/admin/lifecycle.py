@@ -57,6 +57,7 @@ async def deactivate(
     actor: PersonRecord | None,
     reason: str,
     year: int | None,
+    actor_name: str | None = None,
 ) -> int:
     """End the person's access (see the module's note); returns how many chat accounts were unlinked.
     Raises `LifecycleRefused` when they are inactive already. The caller commits."""
@@ -66,7 +67,7 @@ async def deactivate(
     await notify(uow, [current], [farewell(current)], now)
     unlinked = await uow.people.deactivate(current.id, now)
     await uow.flows.clear(current.id)
-    await _audit(uow, DEACTIVATE, current, now, actor, reason, year)
+    await _audit(uow, DEACTIVATE, current, now, actor, reason, year, actor_name)
     return len(unlinked)
 
 
@@ -99,6 +100,7 @@ async def _audit(
     actor: PersonRecord | None,
     reason: str,
     year: int | None,
+    actor_name: str | None = None,
 ) -> None:
     await uow.audit.add(
         AuditRecord(
@@ -109,5 +111,6 @@ async def _audit(
             actor.id if actor else None,
             new_value=await describe(uow, person),
             reason=reason.strip() or None,
+            actor_name=actor_name,
         )
     )

@@ -1,4 +1,5 @@
-"""Roster import: units and people from CSV/XLSX, all or nothing, idempotent, with a report."""
+"""Roster import: units and people from CSV/XLSX, all or nothing, idempotent, with a report; each unit or
+person added or changed is an entry of the audit log, with who imported which file (`import_audit`)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ from pathlib import Path
 from typing import Literal
 
 from cdht.conversations.parsing.folding import fold
+from cdht.handlers.admin import import_audit
+from cdht.handlers.admin.import_audit import ImportAudit, ImportSource, counted, covering_units, source_of
 from cdht.handlers.admin.phones import normalise_phone
 from cdht.handlers.admin.spreadsheet import Row, read_rows
 from cdht.handlers.admin.unit_tree import TIER_NAMES, Move, plan_tree
+from cdht.handlers.command_table import ROLE_NAMES
 from cdht.handlers.ports import ROLES, TIERS, PersonRecord, RosterImportUnitOfWork, UnitRecord
 from cdht.scoring.departments import active_departments
 
@@ -101,6 +105,14 @@ class RosterReport:
                 f"Không đổi: {self.unchanged}.",
                 *(move.text() for move in self.units_moved),
             ]
+        )
+
+    def counts(self) -> str:
+        """The audit log's summary of an import: «Đơn vị: thêm 3, sửa 1; người: thêm 3, sửa 0; không đổi 2»."""
+        return (
+            f"Đơn vị: thêm {counted(len(self.units_added))}, sửa {counted(len(self.units_changed))}; "
+            f"người: thêm {counted(len(self.people_added))}, sửa {counted(len(self.people_changed))}; "
+            f"không đổi {counted(self.unchanged)}"
         )
 
 
@@ -205,8 +217,17 @@ def _department(raw: str, role: str, n: int, problems: list[str]) -> str | Liter
     return code
 
 
-async def import_roster(path: Path, uow: RosterImportUnitOfWork, now: datetime) -> RosterReport:
-    """Validate the whole file, then apply it in one transaction; any problem raises and changes nothing."""
+async def import_roster(
+    path: Path,
+    uow: RosterImportUnitOfWork,
+    now: datetime,
+    *,
+    source: ImportSource | None = None,
+    year: int | None = None,
+) -> RosterReport:
+    """Validate the whole file, then apply it in one transaction; any problem raises and changes nothing.
+    Each change is audited with `source` (the file's name and hash; who ran it) under the assessment `year`
+    (the log of that year shows it; None: no year's log, only the unit's whole log)."""
     existing_units = {u.code: u for u in await uow.units.all()}
     rows = official_codes(read_rows(path, HEADER_ALIASES, REQUIRED), set(existing_units))
     units, people, problems = parse_roster(rows)
@@ -219,17 +240,39 @@ async def import_roster(path: Path, uow: RosterImportUnitOfWork, now: datetime) 
             problems.append(f"Dòng {person.row}: số {person.phone} đã thuộc về {known.name}.")
     if problems:
         raise RosterError(problems)
+    audit = _RosterAudit(ImportAudit(uow.audit, await source_of(path, source), now), year)
     report = RosterReport(units_moved=tree.moves)
     by_code = dict(existing_units)
+    by_id = {unit.id: unit for unit in existing_units.values()}
     for unit in sorted(units, key=lambda u: TIERS.index(u.tier)):  # a parent's tier is higher: added first
         parent = tree.parents[unit.code]
-        await _apply_unit(uow, unit, by_code[parent].id if parent else None, by_code, report, now)
+        await _apply_unit(uow, unit, by_code[parent] if parent else None, by_code, by_id, report, now, audit)
     for person in people:
-        await _apply_person(
-            uow, person, by_code[person.unit_code].id, existing_people.get(person.phone), report, now
-        )
+        known = existing_people.get(person.phone)
+        await _apply_person(uow, person, by_code[person.unit_code].id, known, report, now, audit, by_id)
+    parents = {unit.id: unit.parent_id for unit in by_id.values()}
+    touched = covering_units([by_code[unit.code].id for unit in units], parents)
+    await audit.log.summary(touched or [None], audit.year, report.counts())
     await uow.commit()
     return report
+
+
+@dataclass(frozen=True)
+class _RosterAudit:
+    log: ImportAudit
+    year: int | None
+
+    async def unit(self, action: str, unit_id: int, old: str | None, new: str) -> None:
+        await self.log.change(action, unit_id, self.year, old=old, new=new)
+
+
+def _unit_text(unit: UnitRecord | None) -> str:
+    return "—" if unit is None else f"{unit.name} ({unit.code})"
+
+
+def _person_text(name: str, role: str, phone: str) -> str:
+    """«Nguyễn Văn An (trưởng thôn, +84902000001)»: whom, as the audit log names them."""
+    return f"{name} ({ROLE_NAMES.get(role, role)}, {phone})"
 
 
 def official_codes(rows: list[Row], stored: set[str]) -> list[Row]:
@@ -282,21 +325,39 @@ def _people_left_behind(
 async def _apply_unit(
     uow: RosterImportUnitOfWork,
     unit: UnitRow,
-    parent_id: int | None,
+    parent: UnitRecord | None,
     by_code: dict[str, UnitRecord],
+    by_id: dict[int, UnitRecord],
     report: RosterReport,
     now: datetime,
+    audit: _RosterAudit,
 ) -> None:
     known = by_code.get(unit.code)
+    parent_id = parent.id if parent else None
     if known is None:
-        by_code[unit.code] = await uow.units.add(unit.code, unit.name or unit.code, unit.tier, parent_id, now)
+        added = await uow.units.add(unit.code, unit.name or unit.code, unit.tier, parent_id, now)
+        by_code[unit.code] = by_id[added.id] = added
         report.units_added.append(unit.code)
+        where = f", thuộc {_unit_text(parent)}" if parent else ""
+        shown = f"{added.name} ({added.code}, cấp {_tier(unit.tier)}{where})"
+        await audit.unit(import_audit.UNIT_ADDED, added.id, None, shown)
     elif (known.name, known.tier, known.parent_id) != (name := unit.name or known.name, unit.tier, parent_id):
         await uow.units.update(known.id, name=name, tier=unit.tier, parent_id=parent_id)
-        by_code[unit.code] = UnitRecord(known.id, unit.code, name, unit.tier, parent_id)
+        by_code[unit.code] = by_id[known.id] = UnitRecord(known.id, unit.code, name, unit.tier, parent_id)
         report.units_changed.append(unit.code)
+        if known.name != name:
+            await audit.unit(import_audit.UNIT_RENAMED, known.id, known.name, name)
+        if known.tier != unit.tier:
+            await audit.unit(import_audit.UNIT_TIER, known.id, _tier(known.tier), _tier(unit.tier))
+        if known.parent_id != parent_id:
+            old = by_id.get(known.parent_id) if known.parent_id is not None else None
+            await audit.unit(import_audit.UNIT_MOVED, known.id, _unit_text(old), _unit_text(parent))
     else:
         report.unchanged += 1
+
+
+def _tier(tier: str) -> str:
+    return TIER_NAMES.get(tier, tier)
 
 
 async def _apply_person(
@@ -306,12 +367,16 @@ async def _apply_person(
     known: PersonRecord | None,
     report: RosterReport,
     now: datetime,
+    audit: _RosterAudit,
+    units: dict[int, UnitRecord],
 ) -> None:
     if known is None:
         added = await uow.people.add(person.name, person.phone, person.role, unit_id, now)
         if person.department is not None:
             await uow.people.set_department(added.id, person.department)
         report.people_added.append(person.phone)
+        shown = _person_text(person.name, person.role, person.phone)
+        await audit.unit(import_audit.PERSON_ADDED, unit_id, None, shown)
         return
     # No department column: a person keeps theirs (unless their role no longer has one).
     department = person.department if person.department_given else known.department
@@ -321,9 +386,31 @@ async def _apply_person(
     if (known.name, known.role, known.unit_id) != (person.name, person.role, unit_id):
         await uow.people.update(known.id, name=person.name, role=person.role, unit_id=unit_id)
         changed = True
+        if known.name != person.name:
+            await audit.unit(import_audit.PERSON_RENAMED, unit_id, known.name, person.name)
+        if known.role != person.role:
+            old_role, new_role = (
+                ROLE_NAMES.get(known.role, known.role),
+                ROLE_NAMES.get(person.role, person.role),
+            )
+            await audit.unit(
+                import_audit.PERSON_ROLE, unit_id, f"{person.name}: {old_role}", f"{person.name}: {new_role}"
+            )
+        if known.unit_id != unit_id:
+            old_unit, new_unit = _unit_text(units.get(known.unit_id)), _unit_text(units.get(unit_id))
+            await audit.unit(
+                import_audit.PERSON_MOVED, unit_id, f"{person.name}: {old_unit}", f"{person.name}: {new_unit}"
+            )
     if department != known.department:
         await uow.people.set_department(known.id, department)
         changed = True
+        old_department, new_department = known.department or "—", department or "—"
+        await audit.unit(
+            import_audit.PERSON_DEPARTMENT,
+            unit_id,
+            f"{person.name}: {old_department}",
+            f"{person.name}: {new_department}",
+        )
     if changed:
         report.people_changed.append(person.phone)
     else:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from cdht.conversations.parsing.folding import fold
 from cdht.handlers.admin import lifecycle
+from cdht.handlers.admin.import_audit import ImportSource, source_of
 from cdht.handlers.admin.roster import (
     HEADER_ALIASES,
     REQUIRED,
@@ -47,10 +48,18 @@ class Replacement:
 
 
 async def replace_subtree(
-    path: Path, uow: RosterReplaceUnitOfWork, unit_code: str, now: datetime, *, apply: bool, year: int | None
+    path: Path,
+    uow: RosterReplaceUnitOfWork,
+    unit_code: str,
+    now: datetime,
+    *,
+    apply: bool,
+    year: int | None,
+    source: ImportSource | None = None,
 ) -> Replacement:
     """Who of `unit_code`'s subtree the file leaves out; with `apply`, deactivate them and import the file
-    (committed). Raises `RosterError` for an unknown unit or a file the import refuses."""
+    (committed), all audited with `source` (the file's name and hash; who ran it). Raises `RosterError` for
+    an unknown unit or a file the import refuses."""
     unit = await uow.units.by_code(unit_code)
     if unit is None:
         raise RosterError([f"Không có đơn vị {unit_code} để thay thế."])
@@ -58,10 +67,14 @@ async def replace_subtree(
     replacement = Replacement(unit, [await lifecycle.describe(uow, person) for person in leaving])
     if not apply:
         return replacement
+    source = await source_of(path, source)
     reason = f"Không có trong danh sách mới {path.name} khi nhập thay thế {unit.name} ({unit.code})"
     for person in leaving:
-        await lifecycle.deactivate(uow, person, now, actor=None, reason=reason, year=year)
-    replacement.report = await import_roster(path, uow, now)  # validates all, then commits with the above
+        await lifecycle.deactivate(
+            uow, person, now, actor=None, reason=reason, year=year, actor_name=source.actor_name
+        )
+    # validates all, then commits with the above
+    replacement.report = await import_roster(path, uow, now, source=source, year=year)
     return replacement
 
 

@@ -5,6 +5,7 @@ any worker may send what another rendered. A job left running by a dead worker i
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -15,17 +16,21 @@ import structlog
 from cdht.conversations.outbound import FileRef, OutboundMessage
 from cdht.conversations.parsing.folding import fold
 from cdht.handlers.context import Services
-from cdht.handlers.exports.renderings import EXPORT_TIERS, Rendered, render_job
+from cdht.handlers.exports.data import LABEL as DATA_LABEL
+from cdht.handlers.exports.data import RowProgress
+from cdht.handlers.exports.renderings import EXPORT_TIERS, Rendered, progress_key, render_job
 from cdht.handlers.facts_loader import UnitTreeError
 from cdht.handlers.ports import (
     ExportRequestUnitOfWork,
     FileStore,
     JobRecord,
     PersonRecord,
+    UnitOfWork,
     UnitOfWorkFactory,
     file_ref,
 )
 from cdht.handlers.wire import outbound_to_json
+from cdht.scoring.vn_format import format_int
 
 log = structlog.get_logger(__name__)
 
@@ -36,11 +41,14 @@ LABELS = {
     "zip": "Minh chứng theo tiêu chí (ZIP)",
     "nam": "Báo cáo kết quả đánh giá, công nhận “Cộng đồng học tập” cấp xã (tháng 5; DOCX + XLSX)",
     "hoidong": "Ý kiến Hội đồng và báo cáo thẩm định (XLSX + DOCX)",
+    "data": DATA_LABEL,
 }
 EXPORT_FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {
     fmt: (LABELS[fmt], EXPORT_TIERS[fmt]) for fmt in LABELS
 }
 STALE_AFTER = timedelta(minutes=15)
+PROGRESS_EVERY = 3.0  # seconds between edits of a long export's «⏳ Đang tạo …» message
+REPORTS_PROGRESS = frozenset({"data"})  # the export formats that report rows written while they run
 
 
 async def queue_job(
@@ -80,9 +88,21 @@ async def run_next_job(
     if job is None:
         return None
     work: Rendered | None = None
+    progress = RowProgress()
+    ticker = (
+        asyncio.create_task(_report_progress(uow_factory, job, progress, clock))
+        if job.kind == "export"
+        and job.params.get("format") in REPORTS_PROGRESS
+        and job.channel
+        and job.chat_id
+        else None
+    )
     try:
         async with uow_factory() as uow:
-            work = await services.long_read(uow, lambda reader: render_job(reader, job, services, clock()))
+            work = await services.long_read(
+                uow, lambda reader: render_job(reader, job, services, clock(), progress=progress)
+            )
+        await _stop(ticker)
         rendered = work
         files = await asyncio.to_thread(_store, rendered, services.files, job.id)
         error = None
@@ -93,6 +113,8 @@ async def run_next_job(
     except Exception as failure:
         log.exception("job failed", job_id=job.id, kind=job.kind)
         files, error = [], f"{type(failure).__name__}: {failure}"
+    finally:
+        await _stop(ticker)
     async with uow_factory() as uow:
         now = clock()
         if job.channel and job.chat_id:
@@ -103,6 +125,55 @@ async def run_next_job(
         await uow.jobs.finish(job.id, now, result_path=files[0].sha256 if files else None, error=error)
         await uow.commit()
     return job.id
+
+
+async def _stop(ticker: asyncio.Task[None] | None) -> None:
+    if ticker is not None and not ticker.done():
+        ticker.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await ticker
+
+
+def progress_message(job: JobRecord, progress: RowProgress) -> OutboundMessage:
+    label = LABELS.get(str(job.params.get("format")), "tệp")
+    done = min(progress.done, progress.total) if progress.total else progress.done
+    counted = f"{format_int(done)}/{format_int(progress.total)}" if progress.total else format_int(done)
+    return OutboundMessage(
+        text=f"⏳ Đang tạo «{label}»: đã ghi {counted} câu trả lời…",
+        edit_key=progress_key(job),
+    )
+
+
+async def show_progress(uow: UnitOfWork, job: JobRecord, message: OutboundMessage, now: datetime) -> None:
+    """Edit the job's progress message: one still waiting in the outbox is updated in place, so a slow
+    chat never builds a backlog of stale counts."""
+    if not job.channel or not job.chat_id or message.edit_key is None:
+        return
+    payload = outbound_to_json(message)
+    waiting = await uow.outbox.pending_with_key(job.channel, job.chat_id, message.edit_key)
+    if waiting is not None and await uow.outbox.replace_payload(waiting.id, payload):
+        return
+    await uow.outbox.add(
+        job.channel, job.chat_id, payload, now, person_id=job.requested_by, edit_key=message.edit_key
+    )
+
+
+async def _report_progress(
+    uow_factory: UnitOfWorkFactory, job: JobRecord, progress: RowProgress, clock: Callable[[], datetime]
+) -> None:
+    """Every few seconds while the job runs, the rows written so far (when they changed)."""
+    shown = 0
+    while True:
+        await asyncio.sleep(PROGRESS_EVERY)
+        if progress.done == shown:
+            continue
+        shown = progress.done
+        try:
+            async with uow_factory() as uow:
+                await show_progress(uow, job, progress_message(job, progress), clock())
+                await uow.commit()
+        except Exception:  # a count that could not be shown is not worth failing the export for
+            log.warning("job progress not shown", job_id=job.id, exc_info=True)
 
 
 def _store(work: Rendered, store: FileStore, job_id: int) -> list[FileRef]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import partial
 
 from cdht import reports  # the DOCX renderers: python-docx is imported when a job renders, in its thread
@@ -12,10 +13,12 @@ from cdht.conversations.outbound import OutboundMessage
 from cdht.handlers.context import Services
 from cdht.handlers.exports.annual import annual_report_input
 from cdht.handlers.exports.council import council_parts
+from cdht.handlers.exports.data import LABEL as DATA_LABEL
+from cdht.handlers.exports.data import RowProgress, plan_answer_table, write_answer_table
 from cdht.handlers.exports.dossier import area_dossier, commune_dossier, evidence_records
 from cdht.handlers.officer import progress_report
 from cdht.handlers.officer.audit_view import audit_lines
-from cdht.handlers.ports import JobRecord, ReportUnitOfWork
+from cdht.handlers.ports import JobRecord, ReportUnitOfWork, UnitRecord
 from cdht.reports import charts
 from cdht.reports.evidence.archive import evidence_index, evidence_layout, write_evidence_zip
 from cdht.reports.inputs import CommuneDossier, EvidenceRecord
@@ -23,6 +26,7 @@ from cdht.reports.xlsx.annual import annual_report_workbook
 from cdht.reports.xlsx.audit import audit_workbook
 from cdht.reports.xlsx.commune import commune_workbook
 from cdht.reports.xlsx.district import district_workbook
+from cdht.scoring.vn_format import format_int
 
 Render = Callable[[], bytes]
 AREA = ("district", "province")
@@ -33,6 +37,7 @@ EXPORT_TIERS: dict[str, tuple[str, ...]] = {
     "zip": ("commune", *AREA),
     "nam": AREA,
     "hoidong": ("commune", *AREA),
+    "data": ("commune", *AREA),
 }
 
 
@@ -73,7 +78,57 @@ async def _dossier_evidence(uow: ReportUnitOfWork, job: JobRecord) -> list[Evide
     ]
 
 
-async def render_job(uow: ReportUnitOfWork, job: JobRecord, services: Services, now: datetime) -> Rendered:
+def progress_key(job: JobRecord) -> str:
+    """The edit key of a job's «⏳ Đang tạo …» message: its progress and its end edit it in place."""
+    return f"export:{job.id}"
+
+
+async def _answer_table(
+    uow: ReportUnitOfWork,
+    job: JobRecord,
+    unit: UnitRecord,
+    services: Services,
+    today: date,
+    progress: RowProgress,
+) -> Rendered:
+    """Every current answer of the unit's subtree, streamed into both files (see `exports.data`)."""
+    year = int(job.params["year"])
+    plan = await plan_answer_table(uow, unit, year)
+    progress.total = plan.total
+    book, table = io.BytesIO(), io.BytesIO()
+    rows = await write_answer_table(
+        uow, plan, book, table, timezone=services.timezone, created=today, advance=progress.advance
+    )
+    workbook, text = book.getvalue(), table.getvalue()
+    counted = f"{format_int(rows)} câu trả lời của {format_int(len(plan.units))} đơn vị"
+    return Rendered(
+        (
+            (
+                f"{plan.stem}.xlsx",
+                f"🧾 Toàn bộ câu trả lời năm {year} — {unit.name} (XLSX: {counted}; trang 2 dạng bảng ngang)",
+                lambda: workbook,
+            ),
+            (
+                f"{plan.stem}.csv",
+                f"🧾 Toàn bộ câu trả lời năm {year} — {unit.name} (CSV, UTF-8, cùng các dòng)",
+                lambda: text,
+            ),
+        ),
+        message=OutboundMessage(
+            text=f"✅ Đã tạo «{DATA_LABEL}» cho {unit.name}: {counted}.", edit_key=progress_key(job)
+        ),
+    )
+
+
+async def render_job(
+    uow: ReportUnitOfWork,
+    job: JobRecord,
+    services: Services,
+    now: datetime,
+    *,
+    progress: RowProgress | None = None,
+) -> Rendered:
+    """What the job makes. `progress`: rows written so far, for a long export (the raw data) to report."""
     unit = await uow.units.by_code(str(job.params.get("unit")))
     if unit is None:
         raise JobInputError(f"unknown unit {job.params.get('unit')}")
@@ -133,6 +188,8 @@ async def render_job(uow: ReportUnitOfWork, job: JobRecord, services: Services, 
     allowed_tiers = EXPORT_TIERS.get(str(fmt), ())
     if unit.tier not in allowed_tiers:
         raise JobInputError(f"{fmt} is not made for a {unit.tier}")
+    if fmt == "data":
+        return await _answer_table(uow, job, unit, services, today, progress or RowProgress())
     if fmt == "zip":
         records = await _dossier_evidence(uow, job) if "dossier" in job.params else None
         if records is None:

@@ -11,7 +11,8 @@ from cdht.handlers.admin import lifecycle_chat
 from cdht.handlers.admin.invites import invite_in_chat
 from cdht.handlers.command_table import NOT_IN_SCOPE, commands_for
 from cdht.handlers.context import Services
-from cdht.handlers.exports.jobs import EXPORT_FORMATS, queue_job
+from cdht.handlers.exports.jobs import EXPORT_FORMATS, REPORTS_PROGRESS, queue_job
+from cdht.handlers.exports.renderings import progress_key
 from cdht.handlers.facts_loader import UnitTreeError
 from cdht.handlers.flows import BroadcastFlow, RecognitionFlow, current_flow, set_flow
 from cdht.handlers.officer import broadcast, progress_report, review
@@ -157,7 +158,10 @@ async def _export(
     spec = EXPORT_FORMATS.get(fmt)
     if spec is None or unit.tier not in spec[1]:
         return OutboundMessage(text="Loại tệp này không có cho đơn vị đã chọn.")
-    await queue_job(
+    job = await queue_job(
         uow, person, "export", {"unit": unit.code, "year": services.year, "format": fmt}, channel, now
     )
-    return OutboundMessage(text=f"⏳ Đang tạo «{spec[0]}» cho {unit.name}; bot sẽ gửi tệp ngay khi xong.")
+    return OutboundMessage(
+        text=f"⏳ Đang tạo «{spec[0]}» cho {unit.name}; bot sẽ gửi tệp ngay khi xong.",
+        edit_key=progress_key(job) if fmt in REPORTS_PROGRESS else None,  # its progress edits it in place
+    )

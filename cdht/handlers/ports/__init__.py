@@ -2,6 +2,7 @@
 them; each name is importable from here."""
 
 from cdht.handlers.ports.answers import (
+    AnswerOfRecord,
     AnswerRecord,
     AnswerRepository,
     AnswerValue,
@@ -100,6 +101,7 @@ from cdht.handlers.ports.uses import (
 __all__ = [
     "ROLES",
     "TIERS",
+    "AnswerOfRecord",
     "AnswerRecord",
     "AnswerRepository",
     "AnswerValue",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -59,6 +59,14 @@ class EvidenceRecord(NewEvidence):
     id: int = 0
 
 
+@dataclass(frozen=True)
+class AnswerOfRecord:
+    """A unit's current answer to one question and the name of who gave it (the raw data export)."""
+
+    answer: AnswerRecord
+    answered_by: str | None  # the person's name; None: no person recorded (an import, a carried-down total)
+
+
 FactsByQuestion = Mapping[str, AnswerRecord]
 
 
@@ -69,12 +77,27 @@ class AnswerRepository(Protocol):
         self, unit_ids: Sequence[int], year: int
     ) -> dict[int, dict[str, AnswerRecord]]: ...
     async def history(self, unit_id: int, year: int, question_id: str) -> list[AnswerRecord]: ...
+    async def count_current(self, unit_ids: Sequence[int], year: int) -> int:
+        """How many (unit, question) pairs of these units have an answer in `year`: what `stream_current`
+        yields at most (an answer withdrawn since is counted here and not yielded there)."""
+        ...
+
+    def stream_current(
+        self, unit_ids: Sequence[int], year: int, *, units_per_batch: int = 100
+    ) -> AsyncIterator[list[AnswerOfRecord]]:
+        """The current answers of these units in `year` (withdrawn ones left out) with who gave them, in
+        batches read one after another: in the order of `unit_ids`, then by question id, each unit's answers
+        in one batch, at most `units_per_batch` units a batch. Nothing is read before it is asked for."""
+        ...
 
 
 class EvidenceRepository(Protocol):
     async def add(self, evidence: NewEvidence) -> EvidenceRecord: ...
     async def for_unit(self, unit_id: int, year: int) -> list[EvidenceRecord]: ...
     async def counts(self, unit_ids: Sequence[int], year: int) -> dict[int, dict[str, int]]: ...
+    async def for_units(self, unit_ids: Sequence[int], year: int) -> list[EvidenceRecord]:
+        """The evidence of these units in `year`, oldest first."""
+        ...
 
 
 @dataclass(frozen=True)

@@ -20,10 +20,17 @@ class AuditRecord:
     new_value: Any = None
     reason: str | None = None
     id: int = 0
+    actor_name: str | None = None
+    """Who acted when nobody of the roster did: an import run on the command line records its operating-system
+    user and host («admin@may-chu»)."""
 
 
 class AuditRepository(Protocol):
     async def add(self, entry: AuditRecord) -> None: ...
+    async def add_many(self, entries: Sequence[AuditRecord]) -> None:
+        """Append entries together (an import's thousands of changes), in their order, in this transaction."""
+        ...
+
     async def for_units(self, unit_ids: Sequence[int], year: int | None = None) -> list[AuditRecord]: ...
 
 

@@ -154,10 +154,11 @@ class ExportRequestUnitOfWork(Protocol):
 
 
 class RosterImportUnitOfWork(Protocol):
-    """Importing the roster (commits when it is done): `roster.import_roster`."""
+    """Importing the roster, audited (commits when it is done): `roster.import_roster`."""
 
     units: UnitRepository
     people: PersonRepository
+    audit: AuditRepository
 
     async def commit(self) -> None: ...
 
@@ -178,7 +179,7 @@ class RosterReplaceUnitOfWork(RosterImportUnitOfWork, LifecycleUnitOfWork, Proto
 
 
 class AnswersImportUnitOfWork(CarryDownUnitOfWork, Protocol):
-    """Importing answers from a spreadsheet (commits when it is done): `answers_import.import_answers`; a
+    """Importing answers from a spreadsheet, audited (commits when it is done): `answers_import.import_answers`; a
     commune's citizen base imported is carried down to its villages as in chat."""
 
     async def commit(self) -> None: ...

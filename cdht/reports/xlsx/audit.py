@@ -31,6 +31,8 @@ class AuditRow:
     old: str
     new: str
     reason: str
+    batch: str = ""  # the entries of one import share it (the audit view groups them); "" for the others
+    summary: bool = False  # an import's summary entry (the file, its hash, the counts)
 
 
 def audit_workbook(unit_name: str, year: int, rows: Sequence[AuditRow], created: date | None = None) -> bytes:

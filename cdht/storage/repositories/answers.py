@@ -1,18 +1,20 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cdht.handlers.ports import AnswerRecord, NewAnswer
+from cdht.handlers.ports import AnswerOfRecord, AnswerRecord, NewAnswer
 from cdht.storage.repositories.codec import decode_value, encode_value
 from cdht.storage.repositories.inserts import insert_later
-from cdht.storage.tables import Answer, table_of
+from cdht.storage.tables import Answer, Person, table_of
 
 _TABLE = table_of(Answer)
+_PEOPLE = table_of(Person)
+_COUNT_UNITS = 1_000  # units per counting query: well within both backends' limits on bound parameters
 _NEW_FIELDS = dataclasses.fields(NewAnswer)
 
 
@@ -73,3 +75,44 @@ class SqlAnswerRepository:
             .order_by(Answer.id)
         )
         return [_record(row) for row in rows]
+
+    async def count_current(self, unit_ids: Sequence[int], year: int) -> int:
+        total = 0
+        ids = list(dict.fromkeys(unit_ids))
+        for start in range(0, len(ids), _COUNT_UNITS):
+            pairs = (
+                select(Answer.unit_id, Answer.question_id)
+                .where(Answer.unit_id.in_(ids[start : start + _COUNT_UNITS]), Answer.year == year)
+                .group_by(Answer.unit_id, Answer.question_id)
+                .subquery()
+            )
+            total += (await self._session.execute(select(func.count()).select_from(pairs))).scalar_one()
+        return total
+
+    async def stream_current(
+        self, unit_ids: Sequence[int], year: int, *, units_per_batch: int = 100
+    ) -> AsyncIterator[list[AnswerOfRecord]]:
+        """One query per batch of units (the newest row per question, with its person's name); each batch
+        is read whole before it is handed on, so no cursor stays open while the caller writes."""
+        ids = list(dict.fromkeys(unit_ids))
+        place = {unit_id: index for index, unit_id in enumerate(ids)}
+        size = max(1, units_per_batch)
+        for start in range(0, len(ids), size):
+            newest = (
+                select(func.max(Answer.id).label("id"))
+                .where(Answer.unit_id.in_(ids[start : start + size]), Answer.year == year)
+                .group_by(Answer.unit_id, Answer.question_id)
+                .subquery()
+            )
+            rows = (
+                await self._session.execute(
+                    select(_TABLE, _PEOPLE.c.name.label("answered_by"))
+                    .join(newest, newest.c.id == _TABLE.c.id)
+                    .outerjoin(_PEOPLE, _PEOPLE.c.id == _TABLE.c.person_id)
+                )
+            ).all()
+            batch = [AnswerOfRecord(_record(row), row.answered_by) for row in rows]
+            batch = [item for item in batch if item.answer.value is not None]
+            batch.sort(key=lambda item: (place[item.answer.unit_id], item.answer.question_id))
+            if batch:
+                yield batch

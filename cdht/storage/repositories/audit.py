@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cdht.handlers.ports import AuditRecord
@@ -12,10 +12,27 @@ from cdht.storage.repositories.inserts import insert_later
 from cdht.storage.tables import AuditEntry, table_of
 
 _TABLE = table_of(AuditEntry)
+_INSERT = insert(_TABLE)
+BATCH = 1_000  # rows of one executemany: an import's 9,400 changes in ten statements
 
 
 def _wrap(value: Any) -> dict[str, Any] | None:
     return None if value is None else encode_value(value)
+
+
+def _values(entry: AuditRecord) -> dict[str, Any]:
+    return {
+        "unit_id": entry.unit_id,
+        "year": entry.year,
+        "actor_id": entry.actor_id,
+        "actor_name": entry.actor_name,
+        "action": entry.action,
+        "question_id": entry.question_id,
+        "old_value": _wrap(entry.old_value),
+        "new_value": _wrap(entry.new_value),
+        "reason": entry.reason,
+        "created_at": entry.created_at,
+    }
 
 
 class SqlAuditRepository:
@@ -25,18 +42,12 @@ class SqlAuditRepository:
         self._session = session
 
     async def add(self, entry: AuditRecord) -> None:
-        values = {
-            "unit_id": entry.unit_id,
-            "year": entry.year,
-            "actor_id": entry.actor_id,
-            "action": entry.action,
-            "question_id": entry.question_id,
-            "old_value": _wrap(entry.old_value),
-            "new_value": _wrap(entry.new_value),
-            "reason": entry.reason,
-            "created_at": entry.created_at,
-        }
-        await insert_later(self._session, _TABLE, values)
+        await insert_later(self._session, _TABLE, _values(entry))
+
+    async def add_many(self, entries: Sequence[AuditRecord]) -> None:
+        rows = [_values(entry) for entry in entries]
+        for start in range(0, len(rows), BATCH):
+            await self._session.execute(_INSERT, rows[start : start + BATCH])
 
     async def for_units(self, unit_ids: Sequence[int], year: int | None = None) -> list[AuditRecord]:
         if not unit_ids:
@@ -57,6 +68,7 @@ class SqlAuditRepository:
                 old_value=None if row.old_value is None else decode_value(row.old_value),
                 new_value=None if row.new_value is None else decode_value(row.new_value),
                 reason=row.reason,
+                actor_name=row.actor_name,
             )
             for row in rows
         ]

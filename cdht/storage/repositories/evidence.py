@@ -32,6 +32,16 @@ class SqlEvidenceRepository:
         )
         return [_record(row) for row in rows]
 
+    async def for_units(self, unit_ids: Sequence[int], year: int) -> list[EvidenceRecord]:
+        if not unit_ids:
+            return []
+        rows = await self._session.scalars(
+            select(Evidence)
+            .where(Evidence.unit_id.in_(list(unit_ids)), Evidence.year == year)
+            .order_by(Evidence.id)
+        )
+        return [_record(row) for row in rows]
+
     async def counts(self, unit_ids: Sequence[int], year: int) -> dict[int, dict[str, int]]:
         """Evidence files per unit and per fact (or question id when the evidence names no fact)."""
         if not unit_ids:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import asdict, fields, replace
 from datetime import datetime
 
 from cdht.handlers.ports import (
+    AnswerOfRecord,
     AnswerRecord,
     EvidenceRecord,
     NewAnswer,
@@ -65,6 +66,29 @@ class MemoryAnswerRepository:
             if (answer.unit_id, answer.year, answer.question_id) == (unit_id, year, question_id)
         ]
 
+    async def count_current(self, unit_ids: Sequence[int], year: int) -> int:
+        wanted = set(unit_ids)
+        answers = self._tx.tables.answers.values()
+        return len({(a.unit_id, a.question_id) for a in answers if a.unit_id in wanted and a.year == year})
+
+    async def stream_current(
+        self, unit_ids: Sequence[int], year: int, *, units_per_batch: int = 100
+    ) -> AsyncIterator[list[AnswerOfRecord]]:
+        ids = list(dict.fromkeys(unit_ids))
+        size = max(1, units_per_batch)
+        for start in range(0, len(ids), size):
+            chunk = ids[start : start + size]
+            latest = await self.latest_for_units(chunk, year)
+            people = self._tx.tables.people
+            batch = [
+                AnswerOfRecord(answer, people[answer.person_id].name if answer.person_id in people else None)
+                for unit_id in chunk
+                for _, answer in sorted(latest.get(unit_id, {}).items())
+                if answer.value is not None
+            ]
+            if batch:
+                yield batch
+
 
 class MemoryEvidenceRepository:
     def __init__(self, transaction: Transaction) -> None:
@@ -86,6 +110,14 @@ class MemoryEvidenceRepository:
             record
             for _, record in sorted(self._tx.tables.evidence.items())
             if record.unit_id == unit_id and record.year == year
+        ]
+
+    async def for_units(self, unit_ids: Sequence[int], year: int) -> list[EvidenceRecord]:
+        wanted = set(unit_ids)
+        return [
+            record
+            for _, record in sorted(self._tx.tables.evidence.items())
+            if record.unit_id in wanted and record.year == year
         ]
 
     async def counts(self, unit_ids: Sequence[int], year: int) -> dict[int, dict[str, int]]:

@@ -29,6 +29,17 @@ class MemoryAuditRepository:
 
         self._tx.write(add)
 
+    async def add_many(self, entries: Sequence[AuditRecord]) -> None:
+        records = [copy.deepcopy(replace(entry, id=self._tx.new_id("audit"))) for entry in entries]
+
+        def add(tables: Tables) -> None:
+            for record in records:
+                require(tables.units, record.unit_id, "unit")
+                require(tables.people, record.actor_id, "person")
+                tables.audit[record.id] = record
+
+        self._tx.write(add)
+
     async def for_units(self, unit_ids: Sequence[int], year: int | None = None) -> list[AuditRecord]:
         wanted = set(unit_ids)
         return [
