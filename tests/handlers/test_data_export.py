@@ -188,10 +188,9 @@ async def test_the_menu_offers_it_and_the_job_delivers_both_files(tmp_path: Path
     assert book.sheetnames == [LONG_SHEET, WIDE_SHEET]
 
 
-async def test_the_progress_message_is_edited_not_piled_up() -> None:
-    database = MemoryDatabase()
-    people = await _province(database)
-    job = JobRecord(
+def _district_export_job(people: People, job_id: int) -> JobRecord:
+    """The district admin's `/xuat data:D1`, as the job queue holds it while it runs."""
+    return JobRecord(
         "export",
         {"unit": "D1", "year": YEAR, "format": "data"},
         "running",
@@ -199,8 +198,14 @@ async def test_the_progress_message_is_edited_not_piled_up() -> None:
         requested_by=people["district"].id,
         channel="console",
         chat_id="d1",
-        id=7,
+        id=job_id,
     )
+
+
+async def test_the_progress_message_is_edited_not_piled_up() -> None:
+    database = MemoryDatabase()
+    people = await _province(database)
+    job = _district_export_job(people, 7)
     progress = RowProgress()
     progress.total = 32_000
     for done in (1_600, 3_200):
@@ -243,16 +248,7 @@ async def test_in_chat_an_officer_gets_both_files_and_a_village_head_is_refused(
 async def test_while_the_job_runs_the_ticker_edits_the_count(monkeypatch: pytest.MonkeyPatch) -> None:
     database = MemoryDatabase()
     people = await _province(database)
-    job = JobRecord(
-        "export",
-        {"unit": "D1", "year": YEAR, "format": "data"},
-        "running",
-        NOW,
-        requested_by=people["district"].id,
-        channel="console",
-        chat_id="d1",
-        id=9,
-    )
+    job = _district_export_job(people, 9)
     monkeypatch.setattr(jobs, "PROGRESS_EVERY", 0.001)
     progress = RowProgress()
     progress.total = 10
