@@ -4,7 +4,6 @@ then the issue's reproductions on the console."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from cdht.handlers.ports import ROLES, AuditRecord, Lane, PersonRecord
 from cdht.handlers.respondent.registration import BAD_CODE, register, relinked_notice
 from tests.conftest import NOW
 from tests.fakes.memory import MemoryDatabase, MemoryUnitOfWork
+from tests.handlers.people_tree import people_tree
 from tests.support import YEAR, chat, console_clock, demo_app, open_demo_app
 
 TZ = "Asia/Ho_Chi_Minh"
@@ -26,48 +26,6 @@ OFFICER_X1 = "+84901000001"
 DISTRICT = "+84900000002"
 PROVINCE = "+84900000001"
 FELLOW = "+84901000099"  # a second commune officer of Xã An Bình, added by the tests
-
-
-@dataclass(frozen=True)
-class Tree:
-    province: PersonRecord
-    district: PersonRecord
-    sibling_district: PersonRecord
-    officer: PersonRecord
-    fellow: PersonRecord
-    other_officer: PersonRecord
-    head: PersonRecord
-    other_head: PersonRecord
-    far_head: PersonRecord
-
-
-async def _tree(database: MemoryDatabase) -> Tree:
-    """A province with two districts; the first has two communes (two officers in the first) and villages."""
-    async with MemoryUnitOfWork(database) as uow:
-        p = await uow.units.add("P", "Tỉnh Một", "province", None, NOW)
-        d1 = await uow.units.add("D1", "Huyện Một", "district", p.id, NOW)
-        d2 = await uow.units.add("D2", "Huyện Hai", "district", p.id, NOW)
-        c1 = await uow.units.add("C1", "Xã Một", "commune", d1.id, NOW)
-        c2 = await uow.units.add("C2", "Xã Hai", "commune", d1.id, NOW)
-        c3 = await uow.units.add("C3", "Xã Ba", "commune", d2.id, NOW)
-        v1 = await uow.units.add("V1", "Thôn Một", "village", c1.id, NOW)
-        v2 = await uow.units.add("V2", "Thôn Hai", "village", c2.id, NOW)
-        v3 = await uow.units.add("V3", "Thôn Ba", "village", c3.id, NOW)
-        add = uow.people.add
-        tree = Tree(
-            province=await add("Quản trị tỉnh", "+84900000001", "province_admin", p.id, NOW),
-            district=await add("Quản trị huyện", "+84900000002", "district_admin", d1.id, NOW),
-            sibling_district=await add("Huyện bên", "+84900000003", "district_admin", d2.id, NOW),
-            officer=await add("Cán bộ Một", "+84901000001", "commune_officer", c1.id, NOW),
-            fellow=await add("Cán bộ Một B", "+84901000002", "commune_officer", c1.id, NOW),
-            other_officer=await add("Cán bộ Hai", "+84901000003", "commune_officer", c2.id, NOW),
-            head=await add("Trưởng thôn Một", "+84902000001", "village_head", v1.id, NOW),
-            other_head=await add("Trưởng thôn Hai", "+84902000002", "village_head", v2.id, NOW),
-            far_head=await add("Trưởng thôn Ba", "+84902000003", "village_head", v3.id, NOW),
-        )
-        await uow.people.link_identity(tree.head.id, "telegram", "501", "501", NOW)
-        await uow.commit()
-    return tree
 
 
 def test_who_may_make_a_code_for_whom() -> None:
@@ -85,7 +43,7 @@ def test_who_may_make_a_code_for_whom() -> None:
 
 async def test_a_code_is_made_only_for_a_lower_rank_inside_the_issuers_area() -> None:
     database = MemoryDatabase()
-    t = await _tree(database)
+    t = await people_tree(database)
     allowed = {
         t.officer: [t.head],
         t.district: [t.head, t.other_head],
@@ -129,7 +87,7 @@ async def test_a_code_is_made_only_for_a_lower_rank_inside_the_issuers_area() ->
 
 async def test_making_redeeming_and_relinking_are_audited_and_the_old_chat_is_told_first() -> None:
     database = MemoryDatabase()
-    t = await _tree(database)
+    t = await people_tree(database)
     async with MemoryUnitOfWork(database) as uow:
         reply = await invite_in_chat(uow, t.officer, "0902 000 001", NOW, TZ, year=YEAR)
         await uow.commit()
@@ -194,7 +152,7 @@ async def test_making_redeeming_and_relinking_are_audited_and_the_old_chat_is_to
 
 async def test_a_relink_by_phone_contact_tells_the_old_chat_too_and_a_new_channel_is_no_relink() -> None:
     database = MemoryDatabase()
-    t = await _tree(database)
+    t = await people_tree(database)
     async with MemoryUnitOfWork(database) as uow:
         zalo = Sender("zalo", "z-1", "z-1")
         code, _ = await create_invite(uow, t.head, NOW, timezone=TZ, year=YEAR)  # from the command line
@@ -224,7 +182,7 @@ async def test_a_relink_by_phone_contact_tells_the_old_chat_too_and_a_new_channe
 
 async def test_a_code_expires_after_the_configured_hours() -> None:
     database = MemoryDatabase()
-    t = await _tree(database)
+    t = await people_tree(database)
     async with MemoryUnitOfWork(database) as uow:
         default, _ = await create_invite(uow, t.head, NOW)
         short, _ = await create_invite(uow, t.other_head, NOW, hours=2)

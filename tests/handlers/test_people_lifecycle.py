@@ -6,7 +6,6 @@ and reactivate people below them in chat, audited, and learn nothing of anyone e
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -29,6 +28,7 @@ from cdht.handlers.respondent.registration import ACCESS_ENDED, ASK_CONTACT
 from cdht.storage.folder_files import FolderFileStore
 from tests.conftest import NOW
 from tests.fakes.memory import MemoryDatabase, MemoryUnitOfWork
+from tests.handlers.people_tree import people_tree
 
 YEAR = 2025
 HEAD_T1 = "+84902000001"  # Nguyễn Văn An, Thôn Đông of Xã An Bình (DEMO-SH-X1)
@@ -148,49 +148,6 @@ async def test_a_replacement_the_import_refuses_changes_nothing(uow_factory: Fac
         assert await uow.outbox.due("telegram", NOW, limit=10) == []
 
 
-@dataclass(frozen=True)
-class Tree:
-    province: PersonRecord
-    district: PersonRecord
-    sibling_district: PersonRecord
-    officer: PersonRecord
-    fellow: PersonRecord
-    other_officer: PersonRecord
-    head: PersonRecord
-    other_head: PersonRecord
-    far_head: PersonRecord
-
-
-async def _tree(database: MemoryDatabase) -> Tree:
-    """A province with two districts; the first has two communes (two officers in the first), each a village.
-    The village head of V1 is on Telegram (chat 501)."""
-    async with MemoryUnitOfWork(database) as uow:
-        p = await uow.units.add("P", "Tỉnh Một", "province", None, NOW)
-        d1 = await uow.units.add("D1", "Huyện Một", "district", p.id, NOW)
-        d2 = await uow.units.add("D2", "Huyện Hai", "district", p.id, NOW)
-        c1 = await uow.units.add("C1", "Xã Một", "commune", d1.id, NOW)
-        c2 = await uow.units.add("C2", "Xã Hai", "commune", d1.id, NOW)
-        c3 = await uow.units.add("C3", "Xã Ba", "commune", d2.id, NOW)
-        v1 = await uow.units.add("V1", "Thôn Một", "village", c1.id, NOW)
-        v2 = await uow.units.add("V2", "Thôn Hai", "village", c2.id, NOW)
-        v3 = await uow.units.add("V3", "Thôn Ba", "village", c3.id, NOW)
-        add = uow.people.add
-        tree = Tree(
-            province=await add("Quản trị tỉnh", "+84900000001", "province_admin", p.id, NOW),
-            district=await add("Quản trị huyện", "+84900000002", "district_admin", d1.id, NOW),
-            sibling_district=await add("Huyện bên", "+84900000003", "district_admin", d2.id, NOW),
-            officer=await add("Cán bộ xã Một", "+84901000001", "commune_officer", c1.id, NOW),
-            fellow=await add("Cán bộ xã Một (2)", "+84901000099", "commune_officer", c1.id, NOW),
-            other_officer=await add("Cán bộ xã Hai", "+84901000002", "commune_officer", c2.id, NOW),
-            head=await add("Trưởng thôn Một", "+84902000001", "village_head", v1.id, NOW),
-            other_head=await add("Trưởng thôn Hai", "+84902000002", "village_head", v2.id, NOW),
-            far_head=await add("Trưởng thôn Ba", "+84902000003", "village_head", v3.id, NOW),
-        )
-        await uow.people.link_identity(tree.head.id, "telegram", "501", "501", NOW)
-        await uow.commit()
-    return tree
-
-
 async def _say(database: MemoryDatabase, who: PersonRecord, name: str, arg: str) -> OutboundMessage:
     async with MemoryUnitOfWork(database) as uow:
         reply = await lifecycle_chat.run(uow, who, name, arg, NOW, YEAR)
@@ -200,7 +157,7 @@ async def _say(database: MemoryDatabase, who: PersonRecord, name: str, arg: str)
 
 async def test_an_officer_deactivates_a_village_head_of_their_commune_after_confirming() -> None:
     database = MemoryDatabase()
-    t = await _tree(database)
+    t = await people_tree(database)
     asked = await _say(database, t.officer, "khoa", "0902 000 001  đã chuyển công tác")
     assert asked.text.splitlines() == [
         "🔒 Khoá quyền dùng bot của Trưởng thôn Một (trưởng thôn, Thôn Một, +84902000001)?",
@@ -276,7 +233,7 @@ async def test_an_officer_cannot_touch_anyone_outside_their_area_or_not_below_th
     actor: str, target: str
 ) -> None:
     database = MemoryDatabase()
-    t = await _tree(database)
+    t = await people_tree(database)
     who, whom = getattr(t, actor), getattr(t, target)
     for name in ("khoa", "mokhoa"):
         assert await _say(database, who, name, f"{whom.phone} lý do") == NOT_YOURS
@@ -306,7 +263,7 @@ async def test_an_officer_cannot_touch_anyone_outside_their_area_or_not_below_th
 )
 async def test_an_officer_may_deactivate_anyone_below_them_in_their_area(actor: str, target: str) -> None:
     database = MemoryDatabase()
-    t = await _tree(database)
+    t = await people_tree(database)
     who, whom = getattr(t, actor), getattr(t, target)
     assert (await _say(database, who, "khoa", f"{whom.phone} nghỉ hưu")).buttons
     assert (await _say(database, who, "khoa_ok", str(whom.id))).text.startswith("✅")
@@ -316,7 +273,7 @@ async def test_an_officer_may_deactivate_anyone_below_them_in_their_area(actor: 
 
 async def test_usage_and_bad_input_get_polite_answers() -> None:
     database = MemoryDatabase()
-    t = await _tree(database)
+    t = await people_tree(database)
     usage = await _say(database, t.officer, "khoa", "")
     assert (
         usage.text
@@ -334,7 +291,7 @@ async def test_in_chat_the_commands_are_officers_and_a_typed_message_waits_for_t
     tmp_path: Path,
 ) -> None:
     database = MemoryDatabase()
-    t = await _tree(database)
+    t = await people_tree(database)
     svc = services(tmp_path)
     async with MemoryUnitOfWork(database) as uow:
         await uow.people.link_identity(t.officer.id, "telegram", "601", "601", NOW)
@@ -358,7 +315,7 @@ async def test_an_ended_account_is_linked_again_by_a_valid_invite_code_only(tmp_
     """The phone of a deactivated person's account may be their successor's now: sharing it opens nothing. A
     code an officer made on purpose does (the same person back under a new record, say)."""
     database = MemoryDatabase()
-    t = await _tree(database)
+    t = await people_tree(database)
     svc = services(tmp_path)
     account = Sender("telegram", "501", "501")
     async with MemoryUnitOfWork(database) as uow:
@@ -381,7 +338,7 @@ async def test_a_deactivated_person_hears_only_that_their_access_ended_until_rea
     tmp_path: Path,
 ) -> None:
     database = MemoryDatabase()
-    t = await _tree(database)
+    t = await people_tree(database)
     svc = services(tmp_path)
     account = Sender("telegram", "501", "501")
     async with MemoryUnitOfWork(database) as uow:
