@@ -40,7 +40,7 @@ class Settings(BaseSettings):
     zalo_webhook_secret: SecretStr | None = None
     public_url: str | None = Field(
         default=None,
-        description="Public HTTPS address of the bot's own HTTP server (Zalo webhook, file links)",
+        description="Public HTTPS address of the bot's own HTTP server (Zalo webhook, file links, Mini App)",
     )
     http_host: str = "127.0.0.1"
     http_port: int = 8081
@@ -48,6 +48,31 @@ class Settings(BaseSettings):
         default=None, description="Key signing file links; default: derived from the Zalo token"
     )
     file_url_ttl_hours: float = 72.0
+    miniapp: bool = Field(
+        default=True,
+        description="Serve the Mini App (progress, review, dossier pages) under <public_url>/app when a public URL is set",
+    )
+    miniapp_secret: SecretStr | None = Field(
+        default=None,
+        description="Key signing Mini App sessions and links; default: derived from the file-link secret or a bot token",
+    )
+    miniapp_init_max_age_seconds: int = Field(
+        default=3600,
+        gt=0,
+        description="How old Telegram's initData (its auth_date) may be when a Mini App opens",
+    )
+    miniapp_session_minutes: float = Field(
+        default=30.0, gt=0, description="How long a Mini App session lasts without being used"
+    )
+    miniapp_link_minutes: float = Field(
+        default=15.0,
+        gt=0,
+        description="How long a signed Mini App link sent on Zalo or the console stays valid",
+    )
+    miniapp_cookie_samesite: Literal["Lax", "Strict", "None"] = Field(
+        default="Lax",
+        description="SameSite of the session cookie; `None` (sent with Secure and Partitioned) lets Telegram Web open the app in its frame",
+    )
     file_store: Literal["folder", "database"] = Field(
         default="folder",
         description=(

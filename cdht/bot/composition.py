@@ -59,6 +59,7 @@ class App:
             recognition_validity=settings.recognition_validity,
             annual_issuers=settings.annual_report_issuers,
             annual_recipients=settings.annual_report_recipients,
+            miniapp=miniapp_url(settings) is not None,
         )
 
     def reminder_policy(self) -> ReminderPolicy:
@@ -85,6 +86,11 @@ async def open_app(settings: Settings | None = None) -> AsyncIterator[App]:
         if isinstance(files, DatabaseFileStore):
             await asyncio.to_thread(files.close)
         await database.dispose()
+
+
+def miniapp_url(settings: Settings) -> str | None:
+    """The public base the Mini App is served under, or None when it is off (no public URL, or turned off)."""
+    return settings.public_url.rstrip("/") if settings.public_url and settings.miniapp else None
 
 
 def file_store(settings: Settings) -> FolderFileStore | DatabaseFileStore:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cdht.conversations.inbound import Choice, Command
-from cdht.conversations.outbound import OutboundMessage
+from cdht.conversations.outbound import OpenApp, OutboundMessage
 
 COMMAND_WORDS = {
     "back": "quay lại",
@@ -32,13 +32,18 @@ def command_words(command: Command) -> str:
     return f"{word} {command.arg}" if command.arg else word
 
 
-def number_buttons(message: OutboundMessage, attachment_path: str | None = None) -> NumberedMessage:
-    """'1. Có' / '2. Không', then 'Gõ: quay lại · bỏ qua': answering '2' means picking the second option."""
-    lines = [message.text]
+def number_buttons(
+    message: OutboundMessage, attachment_path: str | None = None, link_lines: tuple[str, ...] = ()
+) -> NumberedMessage:
+    """'1. Có' / '2. Không', then 'Gõ: quay lại · bỏ qua': answering '2' means picking the second option.
+    `link_lines`: the signed links to the message's Mini App pages (they are never numbered)."""
+    lines = [message.text, *link_lines]
     actions: dict[str, Choice] = {}
     typed: list[str] = []
     for row in message.buttons:
         for button in row:
+            if isinstance(button.action, OpenApp):
+                continue
             if isinstance(button.action, Choice):
                 key = str(len(actions) + 1)
                 actions[key] = button.action

@@ -83,8 +83,8 @@ async def run_channels(application: App, *, receive: bool) -> None:
     (in the receiving process only)."""
     from cdht.bot.channels import configured_channels  # aiogram and the Zalo client: seconds to import
     from cdht.bot.heap import freeze_startup_heap
+    from cdht.bot.serving import serve
     from cdht.bot.stalls import watch_stalls
-    from cdht.pipeline import runner
 
     settings = application.settings
     stop = asyncio.Event()
@@ -94,7 +94,7 @@ async def run_channels(application: App, *, receive: bool) -> None:
     watcher = asyncio.create_task(watch_stalls(stop, threshold=settings.slow_ms / 1000))
     try:
         if channels:  # `cdht worker` without a token has nothing to do
-            await runner.run_channels(application, channels, stop=stop, receive=receive, background=receive)
+            await serve(application, channels, stop=stop, receive=receive, background=receive)
     finally:
         stop.set()
         await watcher

@@ -3,14 +3,37 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import quote
 
 from cdht.conversations.inbound import Choice, Command
+
+AppPage = Literal["progress", "review", "dossier"]
+APP_PAGES: tuple[AppPage, ...] = ("progress", "review", "dossier")
+
+
+@dataclass(frozen=True)
+class OpenApp:
+    """A Mini App page of a unit: a web_app button on Telegram, a signed link on Zalo and the console."""
+
+    page: AppPage
+    unit: str | None = None  # a unit code; None: the person's own unit
+
+    def __post_init__(self) -> None:
+        if self.page not in APP_PAGES:
+            raise ValueError(f"not a Mini App page: {self.page!r}")
+
+    @property
+    def path(self) -> str:
+        """`/app/progress` or `/app/progress/DEMO-SH-X1`."""
+        base = f"/app/{self.page}"
+        return f"{base}/{quote(self.unit, safe='')}" if self.unit else base
 
 
 @dataclass(frozen=True)
 class Button:
     label: str
-    action: Choice | Command
+    action: Choice | Command | OpenApp
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,7 @@ class Services:
     recognition_validity: RecognitionValidity = "assessed_year"  # how «bảo lưu … 3 năm» is read (settings)
     annual_issuers: Mapping[str, str] = field(default_factory=lambda: dict(ISSUERS))  # the May report's
     annual_recipients: Mapping[str, Sequence[str]] = field(default_factory=lambda: dict(RECIPIENTS))
+    miniapp: bool = False  # the Mini App is served (a public URL and settings.miniapp): offer its pages
 
     async def long_read(self, uow: UnitOfWork, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
         """`work` off the event loop where the composition root gives a way (`reads`), else on `uow`."""

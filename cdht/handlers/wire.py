@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from cdht.conversations.inbound import Choice, Command, Contact, Inbound, Location, Media, Text
-from cdht.conversations.outbound import Button, FileRef, OutboundMessage
+from cdht.conversations.outbound import Button, FileRef, OpenApp, OutboundMessage
 
 _INBOUND_TYPES: dict[str, type[Any]] = {
     "text": Text,
@@ -43,8 +43,22 @@ def inbound_from_json(data: dict[str, Any]) -> Inbound:
     return event
 
 
-def _action_to_json(action: Choice | Command) -> dict[str, Any]:
+def _action_to_json(action: Choice | Command | OpenApp) -> dict[str, Any]:
+    if isinstance(action, OpenApp):
+        return {"type": "open_app", "page": action.page, "unit": action.unit}
     return inbound_to_json(action)
+
+
+def _action_from_json(data: dict[str, Any]) -> Choice | Command | OpenApp:
+    if data.get("type") == "open_app":
+        try:
+            return OpenApp(data["page"], data.get("unit"))
+        except (KeyError, TypeError, ValueError) as error:
+            raise WireError(f"not a Mini App page: {error}") from error
+    action = inbound_from_json(data)
+    if not isinstance(action, Choice | Command):
+        raise WireError("a button must carry a choice, a command or a Mini App page")
+    return action
 
 
 def outbound_to_json(message: OutboundMessage) -> dict[str, Any]:
@@ -65,10 +79,7 @@ def outbound_from_json(data: dict[str, Any]) -> OutboundMessage:
     for row in data.get("buttons", []):
         buttons = []
         for button in row:
-            action = inbound_from_json(button["action"])
-            if not isinstance(action, Choice | Command):
-                raise WireError("a button must carry a choice or a command")
-            buttons.append(Button(button["label"], action))
+            buttons.append(Button(button["label"], _action_from_json(button["action"])))
         rows.append(tuple(buttons))
     return OutboundMessage(
         text=data["text"],

@@ -12,12 +12,13 @@ from typing import Any, ClassVar, Generic, Protocol, TypeVar
 from sqlalchemy import text
 
 from cdht.bot.composition import App
+from cdht.bot.serving import serve
 from cdht.conversations.engine.session import Session
 from cdht.handlers.admin.invites import new_code
 from cdht.handlers.admin.phones import normalise_phone
 from cdht.pipeline.channel import Channel
 from cdht.pipeline.outbox import RetryPolicy
-from cdht.pipeline.runner import Timing, run_channels
+from cdht.pipeline.runner import Timing
 from tests.fakes.clock import SYSTEM_CLOCK, Clock
 from tests.fakes.http_server import FakeBotAPI
 from tests.support import YEAR
@@ -97,7 +98,7 @@ class BotUnderTest(Generic[APIT, PersonT]):
             files=self.app.files,
         )
         self._task = asyncio.create_task(
-            run_channels(
+            serve(
                 self.app,
                 [channel],
                 timing=self.timing,

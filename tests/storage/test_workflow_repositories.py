@@ -141,3 +141,38 @@ class TestWorkflowRepositories:
                 await uow.commit()
         async with backend_uow_factory() as uow:
             assert await uow.jobs.claim_next() is None
+
+    async def test_a_persons_jobs_are_read_back_newest_first_with_their_result(
+        self, backend_uow_factory: Factory
+    ) -> None:
+        async with backend_uow_factory() as uow:
+            unit, person = await _person(uow)
+            other = await uow.people.add("B", "+84912345679", "commune_officer", unit, NOW)
+            older = await uow.jobs.add(
+                JobRecord("export", {"format": "xlsx"}, "pending", NOW, person, "tg", "1")
+            )
+            await uow.jobs.add(JobRecord("chart", {}, "pending", NOW, person))
+            await uow.jobs.add(JobRecord("export", {}, "pending", NOW, other.id))
+            newer = await uow.jobs.add(JobRecord("export", {"format": "zip"}, "pending", NOW, person))
+            await uow.commit()
+        async with backend_uow_factory() as uow:
+            assert [job.id for job in await uow.jobs.for_person(person, "export", limit=5)] == [
+                newer.id,
+                older.id,
+            ]
+            assert [job.id for job in await uow.jobs.for_person(person, "export", limit=1)] == [newer.id]
+            assert await uow.jobs.for_person(person, "audit", limit=5) == []
+            claimed = await uow.jobs.claim_next()
+            assert claimed is not None and claimed.id == older.id
+            await uow.jobs.finish(older.id, NOW, result_path="ab" * 32, error=None)
+            done = await uow.jobs.get(older.id)
+            assert done is not None and (done.status, done.result_path, done.attempts) == (
+                "done",
+                "ab" * 32,
+                1,
+            )
+            assert done.params == {"format": "xlsx"} and (done.requested_by, done.chat_id) == (person, "1")
+            await uow.commit()
+        async with backend_uow_factory() as uow:
+            assert (await uow.jobs.for_person(person, "export", limit=5))[1] == done
+            assert await uow.jobs.get(newer.id + 100) is None

@@ -16,7 +16,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from cdht.bot.app_links import AppLinkSigner, app_link_lines, open_links
 from cdht.bot.composition import App
 from cdht.bot.numbered import number_buttons
 from cdht.conversations.inbound import Choice, Command, Contact, Inbound, Location, Media, Text
@@ -67,12 +69,22 @@ class ConsoleTransport:
     """Delivers to the screen: a message becomes printed lines, its options numbered (typing a number picks
     one, see `ConsoleChannel.to_inbound`)."""
 
-    def __init__(self, files: FileStore, folder: Path) -> None:
-        """`folder`: where an attached file is written under its name, for the person at the console to open."""
+    def __init__(
+        self,
+        files: FileStore,
+        folder: Path,
+        *,
+        app_links: AppLinkSigner | None = None,
+        timezone: str = "Asia/Ho_Chi_Minh",
+    ) -> None:
+        """`folder`: where an attached file is written under its name, for the person at the console to open.
+        `app_links`: signs the links to Mini App pages (None: the Mini App is off, its pages are left out)."""
         self.actions: dict[str, Choice] = {}
         self._printed: list[str] = []
         self._files = files
         self._folder = folder
+        self._app_links = app_links
+        self._zone = ZoneInfo(timezone)
 
     def is_group(self, chat_id: str) -> bool:
         return False
@@ -82,7 +94,10 @@ class ConsoleTransport:
         path = None
         if message.attachment is not None:
             path = await asyncio.to_thread(self._write, message.attachment)
-        numbered = number_buttons(message, str(path) if path else None)
+        links = app_link_lines(
+            message, self._app_links, None if person is None else person.id, CHANNEL, self._zone
+        )
+        numbered = number_buttons(message, str(path) if path else None, links)
         self.actions = numbered.actions
         self._printed.append(numbered.text)
         return f"console-{row.id}"
@@ -114,7 +129,12 @@ class ConsoleChannel:
         self._person = person
         self._clock = clock
         self._sender = Sender(CHANNEL, f"console:{person.phone}", f"console:{person.phone}", person.name)
-        self.transport = ConsoleTransport(services.files, services.exports_dir)
+        self.transport = ConsoleTransport(
+            services.files,
+            services.exports_dir,
+            app_links=open_links(app.settings),
+            timezone=services.timezone,
+        )
         self.fetcher = services.fetcher
         self.intake = Intake(CHANNEL, app.uow, clock, read=_raw_update)
 
@@ -190,7 +210,7 @@ class ConsoleChannel:
         async with self._app.uow() as uow:
             for row in await uow.outbox.due(CHANNEL, self._clock(), limit=1000):
                 if row.chat_id == self._sender.chat_id:
-                    message_id = await self.transport.send(row, None)
+                    message_id = await self.transport.send(row, self._person)
                     await uow.outbox.mark_sent(row.id, message_id, self._clock(), sent_payload=row.payload)
             await uow.commit()
         return self.transport.printed()

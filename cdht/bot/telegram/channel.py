@@ -15,7 +15,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
 from aiohttp import web
 
-from cdht.bot.composition import file_store
+from cdht.bot.composition import file_store, miniapp_url
 from cdht.bot.telegram.acknowledge import Acknowledger
 from cdht.bot.telegram.chat_menus import ChatMenus
 from cdht.bot.telegram.decode import ALLOWED_UPDATES, CHANNEL, decode, user_key
@@ -78,9 +78,10 @@ class TelegramChannel:
         self.poll_timeout = poll_timeout
         self.retry_seconds = retry_seconds
         self.bot, self.session = make_bot(settings)
-        self.menus = ChatMenus(self.bot)
+        app_url = miniapp_url(settings)
+        self.menus = ChatMenus(self.bot, app_url=app_url)
         self.files = files if files is not None else file_store(settings)
-        self.transport = TelegramTransport(self.bot, self.menus, self.files)
+        self.transport = TelegramTransport(self.bot, self.menus, self.files, app_url=app_url)
         self.fetcher = TelegramMediaFetcher(self.bot)
         self.acknowledger = Acknowledger(self.bot)
         self.intake = update_intake(uow_factory, clock, self.acknowledger)

@@ -45,10 +45,12 @@ class _Shown:
 class TelegramTransport:
     response_models = RESPONSE_MODELS  # held for the life of the transport (see responses.py)
 
-    def __init__(self, bot: Bot, menus: ChatMenus, files: FileStore) -> None:
+    def __init__(self, bot: Bot, menus: ChatMenus, files: FileStore, *, app_url: str | None = None) -> None:
+        """`app_url`: the Mini App's public HTTPS base, for its web_app buttons; None when it is off."""
         self._bot = bot
         self._menus = menus
         self._files = files
+        self._app_url = app_url
         self._newest: dict[str, _Shown] = {}
         self._keyboard_settled: set[str] = set()  # chats where no registration keyboard can be showing
 
@@ -80,7 +82,9 @@ class TelegramTransport:
         if message.request_contact:
             self._keyboard_settled.discard(chat_id)
         remove = person is not None and chat_id not in self._keyboard_settled
-        markup = reply_markup(message, remove_reply_keyboard=remove)
+        markup = reply_markup(
+            message, remove_reply_keyboard=remove, app_url=self._app_url, private=not self.is_group(chat_id)
+        )
         if message.attachment is not None:
             sent = await self._send_attachment(chat_id, message, message.attachment, markup)
         else:

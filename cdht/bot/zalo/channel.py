@@ -1,5 +1,5 @@
 """The Zalo channel (a `cdht.pipeline.channel.Channel`): the client (pointed at `CDHT_ZALO_API_BASE`), the transport and
-media fetcher, the bot's own HTTP server (the webhook, and the signed file links Zalo needs to fetch charts),
+media fetcher, its routes on the bot's HTTP server (the webhook, and the signed file links Zalo fetches charts from),
 and receiving by long polling or by webhook."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import structlog
 from aiohttp import web
 
+from cdht.bot.app_links import open_links
 from cdht.bot.composition import file_store
 from cdht.bot.files_server import FileLinks, add_file_routes, derive_secret
 from cdht.bot.zalo.client import ZaloBotClient
@@ -100,6 +101,7 @@ class ZaloChannel:
             self.files,
             timezone=settings.timezone,
             retry_after_seconds=retry_seconds,
+            app_links=open_links(settings),
         )
         self.fetcher = ZaloMediaFetcher(self.client)
         self.typing = PhotoTyping(self.client)
@@ -115,35 +117,34 @@ class ZaloChannel:
         if self.links is None:
             log.warning("CDHT_PUBLIC_URL is not set: charts and exports cannot be sent on Zalo")
 
-    async def receive(self, stop: asyncio.Event) -> None:
-        app = web.Application(client_max_size=1024 * 1024)
-        hook = self._add_webhook(app) if self.webhook else None
+    def add_routes(self, app: web.Application) -> None:
+        """Zalo's routes on the bot's HTTP server (`cdht.bot.web.server`): the webhook in webhook mode, and the
+        signed file links Zalo fetches photos and exports from."""
+        if self.webhook:
+            url, secret = self._webhook_settings()
+            add_webhook_route(
+                app, self.intake, secret=secret, path=_route_path(url, self.settings.public_url)
+            )
         if self.links is not None:
             add_file_routes(app, self.links, self.files)
-        runner = web.AppRunner(app, access_log=None) if app.router.routes() else None
-        try:
-            if runner is not None:
-                await runner.setup()
-                await web.TCPSite(runner, self.settings.http_host, self.settings.http_port).start()
-                log.info("zalo http server listening", port=self.settings.http_port, webhook=self.webhook)
-            if hook is not None:
-                # Set only once we listen; it stays set when we stop, so Zalo keeps trying to deliver.
-                await self.client.set_webhook(*hook)
-                await stop.wait()
-            else:
-                await poll_updates(
-                    self.client,
-                    self.intake,
-                    stop,
-                    poll_seconds=self.poll_timeout,
-                    retry_seconds=self.retry_seconds,
-                )
-        finally:
-            if runner is not None:
-                await runner.cleanup()
 
-    def _add_webhook(self, app: web.Application) -> tuple[str, str]:
-        """Route the webhook on our server; returns (URL, secret) for setWebhook."""
+    async def receive(self, stop: asyncio.Event) -> None:
+        """The HTTP server is listening already (it starts before the channels do)."""
+        if self.webhook:
+            # Set only once we listen; it stays set when we stop, so Zalo keeps trying to deliver.
+            await self.client.set_webhook(*self._webhook_settings())
+            await stop.wait()
+        else:
+            await poll_updates(
+                self.client,
+                self.intake,
+                stop,
+                poll_seconds=self.poll_timeout,
+                retry_seconds=self.retry_seconds,
+            )
+
+    def _webhook_settings(self) -> tuple[str, str]:
+        """(URL, secret) of the webhook, for its route and for setWebhook."""
         url, secret = webhook_url(self.settings), self.settings.zalo_webhook_secret
         if not url or secret is None:
             raise ConfigurationError(
@@ -153,8 +154,6 @@ class ZaloChannel:
             check_secret(secret.get_secret_value())
         except ValueError as error:
             raise ConfigurationError(str(error)) from error
-        path = _route_path(url, self.settings.public_url)
-        add_webhook_route(app, self.intake, secret=secret.get_secret_value(), path=path)
         return url, secret.get_secret_value()
 
     async def close(self) -> None:

@@ -2,7 +2,8 @@
 
 Options and menu entries become numbered lines ("1. Có"), answered by typing the number or the option's text;
 navigation buttons become the words to type ("Gõ: «quay lại» · «bỏ qua»"), the same words the engine reads on
-every channel. Lines stay short for a phone screen. The numbered actions go with the rendering so the sender
+every channel. Mini App pages become signed links (made by the transport, which knows the recipient) and are
+never numbered. Lines stay short for a phone screen. The numbered actions go with the rendering so the sender
 can remember them for the chat (see `numbered_choices`).
 """
 
@@ -14,7 +15,7 @@ from typing import Any
 
 from cdht.bot.numbered import COMMAND_WORDS
 from cdht.conversations.inbound import Choice, Command
-from cdht.conversations.outbound import OutboundMessage
+from cdht.conversations.outbound import OpenApp, OutboundMessage
 from cdht.conversations.parsing.folding import fold
 from cdht.conversations.render.replies import split_text
 from cdht.handlers.command_table import BY_NAME
@@ -46,13 +47,16 @@ def label_key(text: str) -> str:
 
 
 def render(message: OutboundMessage, *, link_lines: tuple[str, ...] = ()) -> ZaloRendering:
-    """`link_lines`: where an attachment can be downloaded (added by the transport, which signs the link)."""
+    """`link_lines`: where an attachment can be downloaded and the Mini App pages open (added by the
+    transport, which signs the links)."""
     numbered: dict[str, dict[str, Any]] = {}
     shown: list[tuple[str, str]] = []
     typed: list[str] = []
     instead: dict[str, str] = {}  # a button's label -> what to type instead of pressing it
     for row in message.buttons:
         for button in row:
+            if isinstance(button.action, OpenApp):
+                continue
             words = _typed_words(button.action)
             if words is None:
                 key = str(len(numbered) + 1)

@@ -1,7 +1,8 @@
 """Delivering one outbox row to Zalo: text split under 2000 characters with options as numbered lines, charts
 by sendPhoto with a signed link to our own server (Zalo fetches photos by URL only), and exports as a signed
-download link in a text message. After a successful send the message's numbered options are remembered for
-the chat, so that the number the person types next is read against it.
+download link in a text message, Mini App pages as a signed link for the recipient. After a successful send
+the message's numbered options are remembered for the chat, so that the number the person types next is read
+against it.
 
 Zalo errors become the outbox sender's failure kinds: 429 retry later, 400/404 permanent, 403 temporary for
 the first attempts and then unreachable (see `FORBIDDEN_ATTEMPTS`), anything else (5xx, timeouts, codes not
@@ -15,9 +16,11 @@ from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from cdht.bot.app_links import AppLinkSigner, app_link_lines
 from cdht.bot.files_server import FileLinks
 from cdht.bot.zalo import numbered_choices
 from cdht.bot.zalo.client import ZaloAPIError, ZaloBotClient, ZaloNetworkError
+from cdht.bot.zalo.decode import CHANNEL
 from cdht.bot.zalo.render import TEXT_LIMIT, ZaloRendering, render
 from cdht.conversations.outbound import FileRef
 from cdht.handlers.ports import FileStore, OutboxRecord, PersonRecord, UnitOfWorkFactory
@@ -47,8 +50,10 @@ class ZaloTransport:
         *,
         timezone: str = "Asia/Ho_Chi_Minh",
         retry_after_seconds: float = 5.0,  # Zalo publishes no rate limits and sends no retry_after
+        app_links: AppLinkSigner | None = None,  # None: the Mini App is off, its pages are left out
     ) -> None:
         self._client = client
+        self._app_links = app_links
         self._retry_after = retry_after_seconds
         self._uow_factory = uow_factory
         self._links = links
@@ -62,7 +67,10 @@ class ZaloTransport:
     async def send(self, row: OutboxRecord, person: PersonRecord | None) -> str | None:
         message = outbound_from_json(row.payload)
         photo_url, link_lines = await self._attachment(message.attachment, message.attachment_kind)
-        rendering = render(message, link_lines=link_lines)
+        app_lines = app_link_lines(
+            message, self._app_links, None if person is None else person.id, CHANNEL, self._zone
+        )
+        rendering = render(message, link_lines=link_lines + app_lines)
         try:
             sent = await self._deliver(row.chat_id, rendering, photo_url)
         except ZaloAPIError as error:

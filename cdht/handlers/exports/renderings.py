@@ -137,7 +137,10 @@ async def render_job(
     validity = services.recognition_validity
     stem = f"{unit.code}-{year}"
     if job.kind == "progress":
-        return Rendered((), message=await progress_report.area_progress(uow, unit, year, today, validity))
+        message = await progress_report.area_progress(
+            uow, unit, year, today, validity, miniapp=services.miniapp
+        )
+        return Rendered((), message=message)
     if job.kind == "chart":
         if unit.tier == "commune":
             dossier = await commune_dossier(uow, unit, year, today, validity=validity)

@@ -6,7 +6,7 @@ import dataclasses
 from datetime import datetime
 
 from cdht.conversations.inbound import Command
-from cdht.conversations.outbound import Button, OutboundMessage
+from cdht.conversations.outbound import Button, OpenApp, OutboundMessage
 from cdht.handlers.admin import lifecycle_chat
 from cdht.handlers.admin.invites import invite_in_chat
 from cdht.handlers.command_table import NOT_IN_SCOPE, commands_for
@@ -99,15 +99,16 @@ async def run_command(
                 message = await services.long_read(
                     uow,
                     lambda reader: progress_report.commune_progress(
-                        reader, unit, year, today, services.recognition_validity
+                        reader, unit, year, today, services.recognition_validity, miniapp=services.miniapp
                     ),
                 )
             except UnitTreeError as broken:  # stored data loops: say so, and draw no chart of it
                 return [OutboundMessage(text=f"⚠️ {broken}")]
         else:  # every commune of a district or province: the jobs runner sends it, nobody waits behind it
             await queue_job(uow, person, "progress", params, channel, now)
-            message = OutboundMessage(
-                text=f"⏳ Đang tổng hợp tiến độ của {unit.name}; bot sẽ gửi ngay khi xong."
+            message = OutboundMessage(  # the page needs no waiting: offered at once
+                text=f"⏳ Đang tổng hợp tiến độ của {unit.name}; bot sẽ gửi ngay khi xong.",
+                buttons=progress_report.app_row(unit, services.miniapp),
             )
         await queue_job(uow, person, "chart", params, channel, now)
         stages = await stage_report(uow, unit, year, today)
@@ -123,24 +124,33 @@ async def run_command(
             for fmt, (label, tiers) in EXPORT_FORMATS.items()
             if unit.tier in tiers
         )
+        if services.miniapp:
+            buttons += ((Button("🖥 Mở hồ sơ trên bảng", OpenApp("dossier", unit.code)),),)
         return [
             OutboundMessage(text=f"📄 Hồ sơ năm {year} — {unit.name}: chọn tệp cần tạo.", buttons=buttons)
         ]
     if name == "nhatky":
         await queue_job(uow, person, "audit", {"unit": unit.code, "year": year}, channel, now)
         return [await services.long_read(uow, lambda reader: audit_text(reader, unit, year))]
-    return await _review(uow, person, name, unit, now, year)
+    return await _review(uow, person, name, unit, now, year, miniapp=services.miniapp)
 
 
 async def _review(
-    uow: UnitOfWork, person: PersonRecord, name: str, unit: UnitRecord, now: datetime, year: int
+    uow: UnitOfWork,
+    person: PersonRecord,
+    name: str,
+    unit: UnitRecord,
+    now: datetime,
+    year: int,
+    *,
+    miniapp: bool = False,
 ) -> list[OutboundMessage]:
     if name == "duyet" and unit.tier == "commune":
-        return [await review.list_villages(uow, unit, year)]
+        return [await review.list_villages(uow, unit, year, miniapp=miniapp)]
     if unit.tier != "village":
         return [OutboundMessage(text="Xin chọn một thôn. Gõ /duyet để xem danh sách.")]
     if name == "duyet":
-        return [await review.show_village(uow, unit, year)]
+        return [await review.show_village(uow, unit, year, miniapp=miniapp)]
     if name == "duyet_ok":
         return [await review.approve(uow, person, unit, year, now)]
     if name == "tralai":

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from cdht.conversations.inbound import Command
-from cdht.conversations.outbound import Button, OutboundMessage
+from cdht.conversations.outbound import Button, OpenApp, OutboundMessage
 from cdht.handlers.facts_loader import load_unit_facts
 from cdht.handlers.officer.village_status import VillageState, village_states
 from cdht.handlers.ports import ReportUnitOfWork, UnitRecord
@@ -111,7 +111,10 @@ async def commune_progress(
     year: int,
     today: date,
     validity: RecognitionValidity = "assessed_year",
+    *,
+    miniapp: bool = False,
 ) -> OutboundMessage:
+    """`miniapp`: offer the progress page of the Mini App too."""
     states = await village_states(uow, commune, year)
     review = await uow.years.get(commune.id, year)
     start, deadline = collection_window(commune.tier, year, review.deadline if review else None)
@@ -134,7 +137,7 @@ async def commune_progress(
         f"Mô hình học tập năm {year}:",
         *learning_model_lines(tally_learning_models(facts)),
     ]
-    return OutboundMessage(text="\n".join(lines), buttons=_chart_buttons(commune))
+    return OutboundMessage(text="\n".join(lines), buttons=_chart_buttons(commune) + app_row(commune, miniapp))
 
 
 async def area_progress(
@@ -143,8 +146,11 @@ async def area_progress(
     year: int,
     today: date,
     validity: RecognitionValidity = "assessed_year",
+    *,
+    miniapp: bool = False,
 ) -> OutboundMessage:
-    """A district or province: its own deadline, one line per unit below, a button to open each."""
+    """A district or province: its own deadline, one line per unit below, a button to open each.
+    `miniapp`: offer the progress page of the Mini App too."""
     facts = await load_unit_facts(uow, area, year, validity)
     assessment = evaluate(facts)
     children = [c for c in await uow.units.children(area.id) if c.tier != "village"]
@@ -182,7 +188,14 @@ async def area_progress(
         lines += ["", *owners]
     lines += ["", f"Kết quả hiện tại: {level_text(assessment)}", *gap_lines(assessment)]
     buttons = tuple((Button(f"🔎 {child.name}", Command("tiendo", child.code)),) for child in children[:30])
-    return OutboundMessage(text="\n".join(lines), buttons=buttons + _chart_buttons(area))
+    return OutboundMessage(
+        text="\n".join(lines), buttons=buttons + _chart_buttons(area) + app_row(area, miniapp)
+    )
+
+
+def app_row(unit: UnitRecord, miniapp: bool) -> tuple[tuple[Button, ...], ...]:
+    """The unit's progress page in the Mini App, when it is served."""
+    return ((Button("🖥 Mở bảng tiến độ", OpenApp("progress", unit.code)),),) if miniapp else ()
 
 
 def _chart_buttons(unit: UnitRecord) -> tuple[tuple[Button, ...], ...]:

@@ -45,6 +45,20 @@ class SqlJobRepository:
         await self._session.flush()
         return _record(row)
 
+    async def get(self, job_id: int) -> JobRecord | None:
+        row = await self._session.get(Job, job_id, populate_existing=True)
+        return None if row is None else _record(row)
+
+    async def for_person(self, person_id: int, kind: str, *, limit: int) -> list[JobRecord]:
+        rows = await self._session.scalars(
+            select(Job)
+            .where(Job.requested_by == person_id, Job.kind == kind)
+            .order_by(Job.id.desc())
+            .limit(limit)
+            .execution_options(populate_existing=True)  # `finish` updates rows behind the identity map
+        )
+        return [_record(row) for row in rows]
+
     async def claim_next(self) -> JobRecord | None:
         """Take the oldest pending job: marked running (commit at once); SKIP LOCKED lets workers share."""
         row = await self._session.scalar(

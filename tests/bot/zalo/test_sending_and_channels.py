@@ -95,6 +95,7 @@ async def test_one_person_answers_on_zalo_and_on_telegram_into_the_same_question
             zalo_api,
             telegram_token=TELEGRAM_TOKEN,
             telegram_api_base=telegram_api.base_url,
+            miniapp=False,  # two runners in one process: only the Zalo one serves HTTP (its webhook and files)
         )
         async with open_demo_app(both) as app:
             on_zalo = ZaloBotUnderTest(app, zalo_api, background=False)

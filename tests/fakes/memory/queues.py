@@ -164,6 +164,15 @@ class MemoryJobRepository:
 
         return self._tx.write(add)
 
+    async def get(self, job_id: int) -> JobRecord | None:
+        job = self._tx.tables.jobs.get(job_id)
+        return None if job is None else replace(job, params=as_json(job.params))
+
+    async def for_person(self, person_id: int, kind: str, *, limit: int) -> list[JobRecord]:
+        jobs = sorted(self._tx.tables.jobs.items(), reverse=True)
+        mine = [job for _, job in jobs if job.requested_by == person_id and job.kind == kind]
+        return [replace(job, params=as_json(job.params)) for job in mine[:limit]]
+
     async def claim_next(self) -> JobRecord | None:
         """The oldest pending job, marked running."""
 

@@ -1,0 +1,49 @@
+"""What every Mini App request needs, kept on the sub-application: the composition root's app, the signers, the
+templates and the clock."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from aiohttp import web
+from jinja2 import Environment
+
+from cdht.bot.composition import App
+from cdht.bot.web.security import OpenLinks, Sessions
+from cdht.handlers.context import MediaFetcher, Services
+
+STATE: web.AppKey[MiniApp] = web.AppKey("miniapp")
+
+
+@dataclass
+class MiniApp:
+    application: App
+    sessions: Sessions
+    links: OpenLinks
+    templates: Environment
+    fetcher: MediaFetcher
+    telegram_token: str | None  # initData is signed with it; None: Telegram is not configured
+    secure_cookie: bool
+    clock: Callable[[], float] = field(default=time.time)
+    channels: Sequence[str] = ()
+
+    def now(self) -> datetime:
+        return datetime.fromtimestamp(self.clock(), UTC)
+
+    def today(self) -> date:
+        return self.now().astimezone(ZoneInfo(self.application.settings.timezone)).date()
+
+    @property
+    def year(self) -> int:
+        return self.application.settings.year_for(self.today())
+
+    def services(self) -> Services:
+        return self.application.services(self.fetcher, self.today())
+
+
+def state_of(request: web.Request) -> MiniApp:
+    return request.config_dict[STATE]
