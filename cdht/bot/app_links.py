@@ -32,7 +32,7 @@ def open_links(settings: Settings) -> AppLinkSigner | None:
 
 
 def until_text(link: SignedLink, zone: ZoneInfo) -> str:
-    return f"(Liên kết dùng được đến {link.expires_at.astimezone(zone):%H:%M ngày %d/%m/%Y}.)"
+    return f"(Liên kết dùng một lần, đến {link.expires_at.astimezone(zone):%H:%M ngày %d/%m/%Y}.)"
 
 
 def app_link_lines(

@@ -4,7 +4,8 @@ bot's HTTP server with what is routed on it (Zalo's webhook and file links, the 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
@@ -35,6 +36,17 @@ def http_server(application: App, channels: Sequence[Channel]) -> HttpServer:
 
 def miniapp_on(application: App) -> bool:
     return miniapp_url(application.settings) is not None
+
+
+@asynccontextmanager
+async def pages_served(application: App) -> AsyncIterator[None]:
+    """The Mini App alone, while a console chat runs (`cdht chat`, the demo): its signed links then open."""
+    server = http_server(application, ())
+    await server.start()
+    try:
+        yield
+    finally:
+        await server.stop()
 
 
 async def serve(

@@ -12,6 +12,7 @@ from cdht.cli.common import DEMO_ROSTER, now, run_with_app
 
 if TYPE_CHECKING:
     from cdht.bot.composition import App
+    from cdht.handlers.ports import PersonRecord
 
 
 def register(app: typer.Typer) -> None:
@@ -25,7 +26,7 @@ def chat_command(
     role: Annotated[str | None, typer.Option(help="Hoặc vai trò: village_head, commune_officer, ...")] = None,
 ) -> None:
     """Trò chuyện với bot ngay trong cửa sổ dòng lệnh (kênh console), với tư cách một người trong danh sách."""
-    from cdht.bot.console.repl import chat_loop, choose_person
+    from cdht.bot.console.repl import choose_person
 
     async def work(application: App) -> None:
         await application.database.upgrade()
@@ -36,7 +37,7 @@ def chat_command(
                 err=True,
             )
             raise typer.Exit(1)
-        await chat_loop(application, person)
+        await _chat_with_pages(application, person)
 
     run_with_app(work)
 
@@ -100,8 +101,17 @@ async def run_channels(application: App, *, receive: bool) -> None:
         await watcher
 
 
+async def _chat_with_pages(application: App, person: PersonRecord) -> None:
+    """The console chat; with a public URL, the Mini App is served meanwhile so that its links open."""
+    from cdht.bot.console.repl import chat_loop
+    from cdht.bot.serving import pages_served
+
+    async with pages_served(application):
+        await chat_loop(application, person)
+
+
 async def _console_demo(application: App) -> None:
-    from cdht.bot.console.repl import chat_loop, choose_person
+    from cdht.bot.console.repl import choose_person
     from cdht.handlers.admin.roster import import_roster
 
     async with application.uow() as uow:
@@ -113,4 +123,4 @@ async def _console_demo(application: App) -> None:
     if person is None:
         typer.echo("Chưa chọn người nào. Tạm biệt!")
         return
-    await chat_loop(application, person)
+    await _chat_with_pages(application, person)

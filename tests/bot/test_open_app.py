@@ -95,7 +95,7 @@ def test_a_link_signs_in_the_recipient_at_that_page_until_it_expires() -> None:
     links = OpenLinks(PUBLIC, SECRET, ttl_seconds=15 * 60, clock=lambda: clock.timestamp())
     lines = app_link_lines(MESSAGE, links, 42, "zalo", ZONE)
     assert lines[0] == "" and lines[1].startswith("🖥 Mở bảng tiến độ: ")
-    assert lines[2] == "(Liên kết dùng được đến 10:15 ngày 20/11/2025.)"
+    assert lines[2] == "(Liên kết dùng một lần, đến 10:15 ngày 20/11/2025.)"
     token = token_of(lines[1].split(": ", 1)[1])
     assert links.read(token) == (42, "zalo", "/app/progress/DEMO-SH-X1")
     assert app_link_lines(MESSAGE, links, None, "zalo", ZONE) == ()  # an unknown chat: no link
@@ -125,7 +125,7 @@ async def test_zalo_sends_the_link_for_the_person_it_goes_to(tmp_path: Path) -> 
     signed, unknown, without = api.texts("chat-1")
     [line] = [line for line in signed.splitlines() if line.startswith("🖥 Mở bảng tiến độ: ")]
     assert links.read(token_of(line.split(": ", 1)[1])) == (officer.id, "zalo", "/app/progress/DEMO-SH-X1")
-    assert "(Liên kết dùng được đến " in signed
+    assert "(Liên kết dùng một lần, đến " in signed
     assert unknown == without == "📊 Tiến độ"
 
 
@@ -145,7 +145,7 @@ async def test_the_console_shows_links_to_progress_and_review_when_the_mini_app_
     ):
         [line] = [line for line in text.splitlines() if line.startswith(f"{label}: ")]
         assert links.read(token_of(line.split(": ", 1)[1])) == (person.id, "console", path)
-        assert "(Liên kết dùng được đến " in text
+        assert "(Liên kết dùng một lần, đến " in text
 
 
 async def test_the_console_shows_no_link_when_the_mini_app_is_off(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from cdht.bot.web.reading import unit_for
+from cdht.bot.web.reading import record_number, unit_for
 from cdht.bot.web.rendering import page
 from cdht.bot.web.state import state_of
 from cdht.bot.web.viewer import Refused, Viewer, form_of, viewer_of
@@ -50,12 +50,12 @@ async def ask(request: web.Request) -> web.StreamResponse:
 
 async def download(request: web.Request) -> web.Response:
     viewer = await viewer_of(request)
-    number = request.match_info["job"]
-    if not number.isdigit():
+    number = record_number(request.match_info["job"])
+    if number is None:
         raise web.HTTPNotFound
     state = state_of(request)
     async with state.application.uow() as uow:
-        found = await export_file(uow, viewer.person, int(number))
+        found = await export_file(uow, viewer.person, number)
     if found is None:
         raise Refused("Không tìm thấy tệp này, hoặc tệp đã quá thời hạn lưu.", status=404)
     job, name = found

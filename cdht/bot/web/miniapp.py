@@ -57,9 +57,10 @@ def miniapp_routes(application: App, channels: Sequence[Channel]) -> Routes:
     def add(root: web.Application) -> None:
         app = web.Application(middlewares=[security_headers, _signed_in])
         app[STATE] = state
-        app.router.add_get("/", signin.launcher)
+        app.router.add_get("/", signin.home)
         app.router.add_post("/session", signin.telegram_session)
         app.router.add_get("/open", signin.open_link)
+        app.router.add_post("/open", signin.use_link)
         app.router.add_post("/signout", signin.sign_out)
         app.router.add_get("/progress", progress_pages.progress)
         app.router.add_get("/progress/{code}", progress_pages.progress)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
@@ -15,6 +16,8 @@ from cdht.handlers.scope import unit_in_scope
 
 T = TypeVar("T")
 NOT_IN_SCOPE = "Không tìm thấy đơn vị này trong phạm vi của anh/chị."
+# ASCII digits that fit a 64-bit key: str.isdigit() also takes «²» (which int() refuses) and any length.
+RECORD_NUMBER = re.compile(r"[0-9]{1,18}")
 
 
 async def long_read(state: MiniApp, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
@@ -34,3 +37,8 @@ async def unit_for(request: web.Request, viewer: Viewer) -> UnitRecord:
     if unit is None:
         raise Refused(NOT_IN_SCOPE, status=404)
     return unit
+
+
+def record_number(text: str) -> int | None:
+    """A record's number from the URL; None for anything that cannot be one."""
+    return int(text) if RECORD_NUMBER.fullmatch(text) else None

@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from cdht.bot.web.reading import unit_for
+from cdht.bot.web.reading import record_number, unit_for
 from cdht.bot.web.rendering import page
 from cdht.bot.web.state import state_of
 from cdht.bot.web.viewer import Refused, Viewer, form_of, viewer_of
@@ -19,6 +19,7 @@ from cdht.handlers.officer.review_sheet import evidence_in_unit, review_sheet
 from cdht.handlers.officer.village_status import STATE_LABELS, village_states
 from cdht.handlers.ports import MissingFile, UnitRecord, media_type
 
+REASON_MAX_CHARS = 500  # review.html's text area
 NOTICES = {
     "approved": "🟢 Đã duyệt. Trưởng thôn đã được báo.",
     "returned": "↩️ Đã trả lại các câu đã chọn. Trưởng thôn đã được báo để sửa.",
@@ -99,6 +100,9 @@ async def return_answers(request: web.Request) -> web.StreamResponse:
     state = state_of(request)
     picked = tuple(form.get("q", ()))
     reason = (form.get("reason") or [""])[0].strip()
+    if len(reason) > REASON_MAX_CHARS:  # the text area's maxlength, for a post made by hand
+        error = f"Lý do dài quá: tối đa {REASON_MAX_CHARS} ký tự."
+        return await _village(request, viewer, village, error=error, picked=picked, status=422)
     try:
         async with state.application.uow() as uow:
             await review.return_answers(
@@ -126,12 +130,12 @@ async def evidence(request: web.Request) -> web.Response:
     """An evidence file of a unit in scope, by its record's number; never by a path or a hash from the URL."""
     viewer = await viewer_of(request)
     unit = await unit_for(request, viewer)
-    number = request.match_info["evidence"]
-    if not number.isdigit():
+    number = record_number(request.match_info["evidence"])
+    if number is None:
         raise web.HTTPNotFound
     state = state_of(request)
     async with state.application.uow() as uow:
-        record = await evidence_in_unit(uow, unit, state.year, int(number))
+        record = await evidence_in_unit(uow, unit, state.year, number)
     if record is None or not record.sha256:
         raise web.HTTPNotFound
     try:

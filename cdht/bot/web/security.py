@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from http.cookies import SimpleCookie
 from typing import TYPE_CHECKING, Any
 
+import structlog
 from aiohttp import web
 
 from cdht.bot.files_server import SignedLink
@@ -55,6 +56,9 @@ _LINK_LABEL = b"cdht-miniapp-link-v1"
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]+")
 _CHANNEL = re.compile(r"[a-z][a-z0-9_-]{0,31}")
 _SAMESITE = ("Lax", "Strict", "None")
+SERVER_ERROR = "Máy chủ gặp lỗi. Xin thử lại sau ít phút."
+
+log = structlog.get_logger(__name__)
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
@@ -81,12 +85,16 @@ def miniapp_secret(settings: Settings) -> bytes:
     )
 
 
+MAX_SESSION_HOURS = 12.0  # a session slides on while used, but never past one working day from sign-in
+
+
 @dataclass(frozen=True)
 class SessionClaims:
     person_id: int
     channel: str
     expires: int
     nonce: str
+    started: int = 0  # when the person signed in (epoch seconds)
 
 
 class Sessions:
@@ -100,28 +108,37 @@ class Sessions:
         self._clock = clock
 
     def issue(self, person_id: int, channel: str) -> str:
-        claims = SessionClaims(person_id, _checked_channel(channel), 0, secrets.token_urlsafe(12))
+        claims = SessionClaims(
+            person_id, _checked_channel(channel), 0, secrets.token_urlsafe(12), int(self._clock())
+        )
         return self._token(claims)
 
     def read(self, token: str | None) -> SessionClaims | None:
         """The claims of a genuine, unexpired token; None for anything else."""
         payload = _open(self._key, token)
-        if payload is None or len(payload) != 4:
+        if payload is None or len(payload) != 5:
             return None
-        person_id, channel, expires, nonce = payload
+        person_id, channel, expires, nonce, started = payload
         if not (
-            _is_int(person_id) and _is_int(expires) and isinstance(channel, str) and isinstance(nonce, str)
+            _is_int(person_id)
+            and _is_int(expires)
+            and _is_int(started)
+            and isinstance(channel, str)
+            and isinstance(nonce, str)
         ):
             return None
         if expires <= self._clock():
             return None
-        return SessionClaims(person_id, channel, expires, nonce)
+        return SessionClaims(person_id, channel, expires, nonce, started)
 
     def renewed(self, claims: SessionClaims) -> str | None:
         """A fresh token for the same session (same nonce, so forms already on screen still post) once more
         than half its lifetime is used; None while it is young, or once it is over."""
-        remaining = claims.expires - self._clock()
+        now = self._clock()
+        remaining = claims.expires - now
         if remaining <= 0 or remaining >= self._lifetime / 2:
+            return None
+        if now - claims.started >= MAX_SESSION_HOURS * 3600:  # signed in long ago: let it end
             return None
         return self._token(claims)
 
@@ -135,13 +152,13 @@ class Sessions:
 
     def _token(self, claims: SessionClaims) -> str:
         expires = int(self._clock() + self._lifetime)
-        return _seal(self._key, [claims.person_id, claims.channel, expires, claims.nonce])
+        return _seal(self._key, [claims.person_id, claims.channel, expires, claims.nonce, claims.started])
 
 
 class OpenLinks:
     """Signed, expiring links that open the Mini App at a page and start a session (Zalo, the console).
 
-    A link may be opened again until it expires: keep `ttl_seconds` short."""
+    Each link carries a nonce of its own (`link_id`), so the page that opens it can refuse it the second time."""
 
     def __init__(
         self,
@@ -161,15 +178,17 @@ class OpenLinks:
         if not _is_app_path(path):
             raise ValueError(f"not a Mini App path: {path!r}")
         expires = int(self._clock() + self._ttl)
-        token = _seal(self._key, [person_id, _checked_channel(channel), expires, path])
+        token = _seal(
+            self._key, [person_id, _checked_channel(channel), expires, path, secrets.token_urlsafe(9)]
+        )
         return SignedLink(f"{self._public_url}{OPEN_PATH}?t={token}", datetime.fromtimestamp(expires, UTC))
 
     def read(self, token: str | None) -> tuple[int, str, str] | None:
         """(person id, channel, path) of a genuine, unexpired link token; None for anything else."""
         payload = _open(self._key, token)
-        if payload is None or len(payload) != 4:
+        if payload is None or len(payload) != 5:
             return None
-        person_id, channel, expires, path = payload
+        person_id, channel, expires, path, _ = payload
         if not (
             _is_int(person_id) and _is_int(expires) and isinstance(channel, str) and isinstance(path, str)
         ):
@@ -235,6 +254,9 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
     except web.HTTPException as error:
         _protect(error)
         raise
+    except Exception:  # aiohttp's own 500 would go out without these headers
+        log.exception("mini app request failed", path=request.path)
+        response = web.Response(status=500, text=SERVER_ERROR, charset="utf-8")
     _protect(response)
     return response
 

@@ -13,11 +13,21 @@ from cdht.bot.web.viewer import form_of, viewer_of
 
 TELEGRAM = "telegram"
 NOT_REGISTERED = "Tài khoản Telegram này chưa đăng ký với bot, hoặc đã bị khoá. Xin mở bot và gõ /start."
+# Telegram's initData is a few hundred bytes; decoding a 1 MiB form of escapes holds the loop ~0.1 s, and
+# anyone may post here.
+MAX_SIGN_IN_BODY = 16 * 1024
 
 
 async def launcher(request: web.Request) -> web.Response:
     """Shown wherever there is no session: its script signs in with Telegram's data and reloads the page."""
     return await page(request, "launcher.html", status=401)
+
+
+async def home(request: web.Request) -> web.Response:
+    """`/app/`: the launcher until signed in, then the progress page (the launcher reloads the address it was
+    opened at)."""
+    await viewer_of(request)
+    raise web.HTTPSeeOther("/app/progress")
 
 
 async def telegram_session(request: web.Request) -> web.Response:
@@ -26,6 +36,8 @@ async def telegram_session(request: web.Request) -> web.Response:
         raise web.HTTPNotFound
     if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
         return _refused("Yêu cầu không đến từ trang của bot.")
+    if request.content_length is None or request.content_length > MAX_SIGN_IN_BODY:
+        return web.json_response({"ok": False, "error": "Dữ liệu đăng nhập quá lớn."}, status=413)
     from cdht.bot.telegram.web_app import InitDataError, verify_init_data  # aiogram: loaded with Telegram
 
     data = await request.post()
@@ -53,17 +65,27 @@ async def telegram_session(request: web.Request) -> web.Response:
     return response
 
 
-async def open_link(request: web.Request) -> web.StreamResponse:
+EXPIRED = "Liên kết này đã hết hạn, đã được dùng, hoặc không đúng. Xin gõ /tiendo trong trò chuyện với bot để nhận liên kết mới."
+
+
+async def open_link(request: web.Request) -> web.Response:
+    """A link from chat asks to continue (the page's script does it at once); only that POST uses the link up,
+    so a chat app fetching the address for its preview neither signs in nor spends it."""
+    token = request.query.get("t", "")
+    if state_of(request).links.read(token) is None:
+        return await page(request, "message.html", status=403, title="Liên kết đã hết hạn", message=EXPIRED)
+    return await page(request, "open_link.html", token=token)
+
+
+async def use_link(request: web.Request) -> web.Response:
     state = state_of(request)
-    opened = state.links.read(request.query.get("t", ""))
-    if opened is None:
-        return await page(
-            request,
-            "message.html",
-            status=403,
-            title="Liên kết đã hết hạn",
-            message="Liên kết này đã hết hạn hoặc không đúng. Xin gõ /tiendo trong trò chuyện với bot để nhận liên kết mới.",
-        )
+    if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
+        return await page(request, "message.html", status=403, title="Không mở được", message=EXPIRED)
+    data = await request.post()
+    token = data.get("t")
+    opened = state.links.read(token) if isinstance(token, str) else None
+    if opened is None or not isinstance(token, str) or not state.spend_link(token):
+        return await page(request, "message.html", status=403, title="Liên kết đã hết hạn", message=EXPIRED)
     person_id, channel, path = opened
     async with state.application.uow() as uow:
         person = await uow.people.get(person_id)

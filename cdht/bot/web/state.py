@@ -3,6 +3,7 @@ templates and the clock."""
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +31,19 @@ class MiniApp:
     secure_cookie: bool
     clock: Callable[[], float] = field(default=time.time)
     channels: Sequence[str] = ()
+    spent_links: dict[str, float] = field(default_factory=dict)  # link digest -> when it would have expired
+
+    def spend_link(self, token: str) -> bool:
+        """Use a signed link up; False when it was used already. Held by the one process serving the pages,
+        so a restart within a link's lifetime forgets it: links live minutes (`CDHT_MINIAPP_LINK_MINUTES`)."""
+        now = self.clock()
+        for digest in [d for d, until in self.spent_links.items() if until < now]:
+            del self.spent_links[digest]
+        digest = hashlib.sha256(token.encode()).hexdigest()
+        if digest in self.spent_links:
+            return False
+        self.spent_links[digest] = now + self.application.settings.miniapp_link_minutes * 60
+        return True
 
     def now(self) -> datetime:
         return datetime.fromtimestamp(self.clock(), UTC)

@@ -12,6 +12,7 @@ from cdht.bot.web.state import state_of
 from cdht.handlers.command_table import OFFICERS, ROLE_NAMES
 from cdht.handlers.ports import PersonRecord, UnitRecord
 
+MAX_FORM_BODY = 64 * 1024  # a review's picks and a 500-character reason, with room to spare
 RENEWED = "cdht_renewed_session"  # request key: a fresh token for the response's cookie (sliding expiry)
 
 
@@ -62,6 +63,8 @@ async def form_of(request: web.Request, viewer: Viewer) -> dict[str, list[str]]:
     comes from our pages (Sec-Fetch-Site, where the browser sends it)."""
     if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
         raise Refused("Yêu cầu không đến từ trang của bot.", status=403)
+    if request.content_length is None or request.content_length > MAX_FORM_BODY:
+        raise Refused("Biểu mẫu gửi lên quá lớn. Xin tải lại trang rồi làm lại.", status=413)
     data = await request.post()
     state = state_of(request)
     token = data.get("csrf")

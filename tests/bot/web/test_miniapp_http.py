@@ -178,19 +178,29 @@ async def test_a_deactivated_officer_is_refused_at_once(miniapp: MiniAppUnderTes
     assert status == 403 and "Thôn Đông" not in page
 
 
-async def test_signed_link_opens_a_session_for_zalo_and_the_console(miniapp: MiniAppUnderTest) -> None:
+async def test_signed_link_opens_a_session_once_for_zalo_and_the_console(miniapp: MiniAppUnderTest) -> None:
     async with miniapp.bot.app.uow() as uow:
         person = await uow.people.by_phone("+84901000001")
     assert person is not None
     link = OpenLinks(PUBLIC_URL, SECRET.encode(), ttl_seconds=600).link(person.id, "zalo", "/app/review")
+    token = link.url.split("?t=")[1]
+    preview = miniapp.browser()  # what a chat app fetches for its link preview: no session, link not spent
+    status, page, response = await preview.get(link.url.removeprefix(PUBLIC_URL))
+    assert status == 200 and "Set-Cookie" not in response.headers and "data-auto-submit" in page
+    assert "Thôn Đông" not in page and "Phan Thị Thu" not in page
     browser = miniapp.browser()
-    status, _, response = await browser.get(link.url.removeprefix(PUBLIC_URL))
+    status, _, response = await browser.post("/app/open", {"t": token})
     assert status == 303 and response.headers["Location"] == "/app/review"
     status, page, _ = await browser.get("/app/review")
     assert status == 200 and "Thôn Đông" in page
-    tampered = miniapp.browser()
-    status, _, response = await tampered.get(link.url.removeprefix(PUBLIC_URL)[:-3] + "xyz")
+    forwarded = miniapp.browser()  # the same link, used again (forwarded to someone else)
+    status, _, response = await forwarded.post("/app/open", {"t": token})
     assert status == 403 and "Set-Cookie" not in response.headers
+    tampered = miniapp.browser()
+    status, _, response = await tampered.post("/app/open", {"t": token[:-3] + "xyz"})
+    assert status == 403 and "Set-Cookie" not in response.headers
+    status, _, _ = await tampered.get(link.url.removeprefix(PUBLIC_URL)[:-3] + "xyz")
+    assert status == 403
 
 
 async def test_dossier_files_are_asked_for_and_only_the_asker_downloads(miniapp: MiniAppUnderTest) -> None:

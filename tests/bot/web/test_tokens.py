@@ -65,12 +65,12 @@ def test_two_sessions_of_one_person_have_different_nonces(sessions: Sessions) ->
     assert first is not None and second is not None and first.nonce != second.nonce
 
 
-def test_a_session_token_holds_only_ids_expiry_and_nonce(sessions: Sessions) -> None:
+def test_a_session_token_holds_only_ids_times_and_nonce(sessions: Sessions, clock: Clock) -> None:
     token = sessions.issue(42, "telegram")
     claims = sessions.read(token)
 
     assert claims is not None
-    assert payload_of(token) == [42, "telegram", claims.expires, claims.nonce]
+    assert payload_of(token) == [42, "telegram", claims.expires, claims.nonce, int(clock.now)]
 
 
 def test_a_session_expires(sessions: Sessions, clock: Clock) -> None:
@@ -129,10 +129,19 @@ def test_a_session_is_renewed_only_after_half_its_lifetime(sessions: Sessions, c
 
     assert renewed is not None
     fresh = sessions.read(renewed)
-    assert fresh == SessionClaims(42, "telegram", int(clock.now + 1800), claims.nonce)
+    assert fresh == SessionClaims(42, "telegram", int(clock.now + 1800), claims.nonce, claims.started)
     assert sessions.csrf_ok(fresh, sessions.csrf_token(claims))
     clock.now += 1799
     assert sessions.read(renewed) is not None
+
+
+def test_a_session_used_all_day_ends_a_working_day_after_sign_in(sessions: Sessions, clock: Clock) -> None:
+    token = sessions.issue(42, "telegram")
+    signed_in = clock.now
+    while (claims := sessions.read(token)) is not None:  # used every ten minutes
+        token = sessions.renewed(claims) or token
+        clock.now += 600
+    assert 12 * 3600 <= clock.now - signed_in <= 12 * 3600 + 1800
 
 
 def test_an_ended_session_is_not_renewed(sessions: Sessions, clock: Clock) -> None:

@@ -77,6 +77,9 @@
     telegramReady();
     var launcher = document.getElementById("launcher");
     if (launcher) { signIn(launcher); }
+    // A link from chat continues by itself; a preview fetch (no script) leaves it unused.
+    var opening = document.querySelector("form[data-auto-submit]");
+    if (opening) { opening.submit(); }
     document.querySelectorAll("table[data-sortable]").forEach(function (table) {
       sortable(table);
       filters(table);
