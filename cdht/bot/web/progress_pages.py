@@ -11,7 +11,7 @@ from aiohttp import web
 
 from cdht.bot.web.reading import long_read, unit_for
 from cdht.bot.web.rendering import page
-from cdht.bot.web.state import state_of
+from cdht.bot.web.state import MiniApp, state_of
 from cdht.bot.web.viewer import Refused, viewer_of
 from cdht.handlers.exports.renderings import render_job
 from cdht.handlers.facts_loader import UnitTreeError
@@ -41,26 +41,33 @@ async def progress(request: web.Request) -> web.StreamResponse:
 
 
 async def chart(request: web.Request) -> web.Response:
-    """The charts `/bieudo` sends, drawn for this request in a thread (a few hundred milliseconds of
-    matplotlib); the browser keeps them a few minutes."""
+    """The charts `/bieudo` sends, drawn in a thread (a few hundred milliseconds of matplotlib) and kept a
+    minute for whoever in scope asks next (each progress page shows two); the browser keeps them five."""
     viewer = await viewer_of(request)
     unit = await unit_for(request, viewer)
     match = CHART_NAME.match(request.match_info["name"])
     if match is None or unit.tier == "village":
         raise web.HTTPNotFound
     state = state_of(request)
+    key = (unit.code, state.year)
+    drawn = state.charts.get(key, state.clock())
+    if drawn is None:
+        drawn = await _draw(state, unit.code)
+        state.charts.put(key, drawn, state.clock())
+    index = int(match.group(1)) - 1
+    if index >= len(drawn):
+        raise web.HTTPNotFound
+    return web.Response(
+        body=drawn[index], content_type="image/png", headers={"Cache-Control": "private, max-age=300"}
+    )
+
+
+async def _draw(state: MiniApp, code: str) -> tuple[bytes, ...]:
     now = state.now()
-    job = JobRecord("chart", {"unit": unit.code, "year": state.year}, "pending", now)
+    job = JobRecord("chart", {"unit": code, "year": state.year}, "pending", now)
     services = state.services()
     try:
         rendered = await long_read(state, lambda uow: render_job(uow, job, services, now))
     except UnitTreeError as broken:
         raise Refused(f"⚠️ {broken}", status=409) from broken
-    parts = rendered.parts
-    index = int(match.group(1)) - 1
-    if index >= len(parts):
-        raise web.HTTPNotFound
-    content = await asyncio.to_thread(parts[index][2])
-    return web.Response(
-        body=content, content_type="image/png", headers={"Cache-Control": "private, max-age=300"}
-    )
+    return tuple(await asyncio.to_thread(lambda: [render() for _, _, render in rendered.parts]))

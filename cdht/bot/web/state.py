@@ -18,6 +18,25 @@ from cdht.bot.web.security import OpenLinks, Sessions
 from cdht.handlers.context import MediaFetcher, Services
 
 STATE: web.AppKey[MiniApp] = web.AppKey("miniapp")
+CHART_SECONDS = 60.0
+CHART_UNITS = 64
+
+
+@dataclass
+class ChartCache:
+    """A unit's charts for a minute: a page shows two, and officers of one area open the same pages."""
+
+    drawn: dict[tuple[str, int], tuple[float, tuple[bytes, ...]]] = field(default_factory=dict)
+
+    def get(self, key: tuple[str, int], now: float) -> tuple[bytes, ...] | None:
+        kept = self.drawn.get(key)
+        return kept[1] if kept is not None and kept[0] > now else None
+
+    def put(self, key: tuple[str, int], charts: tuple[bytes, ...], now: float) -> None:
+        self.drawn = {k: v for k, v in self.drawn.items() if v[0] > now}
+        if len(self.drawn) >= CHART_UNITS:
+            self.drawn.pop(min(self.drawn, key=lambda k: self.drawn[k][0]))
+        self.drawn[key] = (now + CHART_SECONDS, charts)
 
 
 @dataclass
@@ -31,6 +50,7 @@ class MiniApp:
     secure_cookie: bool
     clock: Callable[[], float] = field(default=time.time)
     channels: Sequence[str] = ()
+    charts: ChartCache = field(default_factory=ChartCache)
     spent_links: dict[str, float] = field(default_factory=dict)  # link digest -> when it would have expired
 
     def spend_link(self, token: str) -> bool:
