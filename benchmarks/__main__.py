@@ -15,7 +15,18 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from benchmarks import data_export, import_audit, inbound, memory, replies, scoring, sending, stalls, startup
+from benchmarks import (
+    data_export,
+    import_audit,
+    inbound,
+    memory,
+    miniapp,
+    replies,
+    scoring,
+    sending,
+    stalls,
+    startup,
+)
 
 SUMMARY = {  # name: (measured, baseline, ratio)
     "replies": ("p99_during_broadcast_ms", "p99_before_broadcast_ms", "ratio_p99_during_vs_before"),
@@ -31,6 +42,7 @@ SUMMARY = {  # name: (measured, baseline, ratio)
     "startup": ("score_json_s", "baseline_import_typer_sqlalchemy_s", "ratio_score_vs_baseline"),
     "data_export": ("export_seconds", "baseline_csv_seconds", "ratio_vs_csv"),
     "import_audit": ("audited_import_s", "baseline_unaudited_import_s", "ratio_audited_vs_unaudited"),
+    "miniapp": ("page_median_ms", "baseline_tiendo_read_median_ms", "ratio_page_vs_tiendo"),
 }
 
 
@@ -51,6 +63,7 @@ def main() -> int:
         startup.run(runs=3 if quick else 7),
         data_export.run(communes=5, repeats=1) if quick else data_export.run(),
         asyncio.run(import_audit.run(communes=10, villages=10, repeats=1) if quick else import_audit.run()),
+        miniapp.run(communes=10, villages=5, loads=5, duration=15.0) if quick else miniapp.run(),
     ]
     machine = {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.platform()}
     out = Path(__file__).parent / "results"

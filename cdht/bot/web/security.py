@@ -158,7 +158,7 @@ class Sessions:
 class OpenLinks:
     """Signed, expiring links that open the Mini App at a page and start a session (Zalo, the console).
 
-    Each link carries a nonce of its own (`link_id`), so the page that opens it can refuse it the second time."""
+    Each link carries a nonce of its own, so the page that opens it can refuse it the second time."""
 
     def __init__(
         self,

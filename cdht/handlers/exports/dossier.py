@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from cdht.handlers.facts_loader import facts_from_answers, load_unit_facts
-from cdht.handlers.officer.village_status import village_states
+from cdht.handlers.officer.village_status import VillageState, village_states, village_states_below
 from cdht.handlers.ports import ReportUnitOfWork, UnitRecord
 from cdht.reports.inputs import (
     CommuneDossier,
@@ -35,9 +35,11 @@ async def commune_dossier(
     today: date,
     assessment: Assessment | None = None,
     validity: RecognitionValidity = "assessed_year",
+    states: list[VillageState] | None = None,
 ) -> CommuneDossier:
+    """`states`: the villages' states when the caller read them already (an area's, in one go)."""
     assessment = assessment or evaluate(await load_unit_facts(uow, commune, year, validity))
-    states = await village_states(uow, commune, year)
+    states = states if states is not None else await village_states(uow, commune, year)
     answers = await uow.answers.latest_for_units([s.unit.id for s in states], year)
     villages = []
     for state in states:
@@ -93,8 +95,16 @@ async def area_dossier(
     facts = await load_unit_facts(uow, area, year, validity)
     assessment = evaluate(facts)
     children = {c.code: c for c in await uow.units.children(area.id)}
+    states = await village_states_below(uow, area, year)
     communes = [
-        await commune_dossier(uow, children[child.unit_code], year, today, child)
+        await commune_dossier(
+            uow,
+            children[child.unit_code],
+            year,
+            today,
+            child,
+            states=states.get(children[child.unit_code].id, []),
+        )
         for child in assessment.children
         if child.tier == "commune" and child.unit_code in children
     ]

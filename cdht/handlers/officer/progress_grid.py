@@ -9,7 +9,7 @@ from datetime import date
 
 from cdht.handlers.facts_loader import load_unit_facts
 from cdht.handlers.officer.progress_report import gap_lines
-from cdht.handlers.officer.village_status import VillageState, village_states
+from cdht.handlers.officer.village_status import VillageState, village_states_below
 from cdht.handlers.ports import TIERS, DossierStage, PersonRecord, ReportUnitOfWork, UnitRecord
 from cdht.handlers.procedure.rules import stage_line
 from cdht.reports.labels import TIER_NOUN
@@ -200,11 +200,13 @@ async def progress_grid(
         stage = stages.get(each.id)
         return None if stage is None else stage_line(stage, each.tier, year, today)
 
-    # One village_states call (four queries) per commune: there is no read of many communes' villages yet.
-    states: dict[int, list[VillageState]] = {}
+    has_villages = any(each.tier == "commune" for each in [unit, *below])
+    states: dict[int, list[VillageState]] = (
+        await village_states_below(uow, unit, year) if has_villages else {}
+    )
     for each in [unit, *below]:
         if each.tier == "commune":
-            states[each.id] = await village_states(uow, each, year)
+            states.setdefault(each.id, [])
     by_code = {child.unit_code: child for child in assessment.children}
     rows = tuple(unit_row(c, by_code.get(c.code), stage_of(c), states.get(c.id)) for c in below)
     models = area_learning_models(facts)

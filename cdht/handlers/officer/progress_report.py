@@ -8,7 +8,7 @@ from datetime import date
 from cdht.conversations.inbound import Command
 from cdht.conversations.outbound import Button, OpenApp, OutboundMessage
 from cdht.handlers.facts_loader import load_unit_facts
-from cdht.handlers.officer.village_status import VillageState, village_states
+from cdht.handlers.officer.village_status import VillageState, village_states, village_states_below
 from cdht.handlers.ports import ReportUnitOfWork, UnitRecord
 from cdht.handlers.procedure.rules import answer_deadline, send_deadline
 from cdht.scoring.departments import active_departments
@@ -159,10 +159,11 @@ async def area_progress(
     _, own_deadline = collection_window(area.tier, year, review.deadline if review else None)
     lines = [f"📊 Tiến độ năm {year} — {area.name}", deadline_line(area, year, own_deadline)]
     done = 0
+    below = await village_states_below(uow, area, year) if any(c.tier == "commune" for c in children) else {}
     states_by_child: dict[int, list[VillageState]] = {}
     for child in children:
         if child.tier == "commune":
-            states_by_child[child.id] = await village_states(uow, child, year)
+            states_by_child[child.id] = below.get(child.id, [])
             done += all(s.done for s in states_by_child[child.id]) and bool(states_by_child[child.id])
     communes = [c for c in children if c.tier == "commune"]
     if communes:  # the communes' villages answer by the communes' date (each commune's own when it has one)

@@ -40,6 +40,22 @@ class VillageState:
 
 async def village_states(uow: VillageStatusUnitOfWork, commune: UnitRecord, year: int) -> list[VillageState]:
     villages = [u for u in await uow.units.children(commune.id) if u.tier == "village"]
+    return (await _states(uow, villages, year)).get(commune.id, [])
+
+
+async def village_states_below(
+    uow: VillageStatusUnitOfWork, top: UnitRecord, year: int
+) -> dict[int, list[VillageState]]:
+    """The villages of every commune under `top` (a district's or a province's hundred communes) in four
+    reads, not four per commune; keyed by commune id, each commune's villages in code order as
+    `village_states` lists them."""
+    villages = [u for u in await uow.units.subtree(top.id) if u.tier == "village"]
+    return await _states(uow, sorted(villages, key=lambda unit: unit.code), year)
+
+
+async def _states(
+    uow: VillageStatusUnitOfWork, villages: list[UnitRecord], year: int
+) -> dict[int, list[VillageState]]:
     ids = [v.id for v in villages]
     questionnaire = builtin_questionnaires()["village_head"]
     sessions: dict[int, Session] = {}
@@ -50,11 +66,15 @@ async def village_states(uow: VillageStatusUnitOfWork, commune: UnitRecord, year
             if record.completed:
                 completed.add(record.unit_id)
     reviews = await uow.years.for_units(ids, year)
-    people = await uow.people.in_units(ids)
-    states = []
+    heads_by_unit: dict[int, list[PersonRecord]] = {}
+    for person in await uow.people.in_units(ids):
+        if person.role == "village_head" and person.active:
+            heads_by_unit.setdefault(person.unit_id, []).append(person)
+    required = len([q for q in questionnaire.questions if q.required])
+    states: dict[int, list[VillageState]] = {}
     for village in villages:
         session = sessions.get(village.id)
-        answered, total = 0, len([q for q in questionnaire.questions if q.required])
+        answered, total = 0, required
         if session is not None:
             relevant = relevant_questions(session, questionnaire)
             total = len(relevant)
@@ -68,6 +88,9 @@ async def village_states(uow: VillageStatusUnitOfWork, commune: UnitRecord, year
             state = "in_progress"
         else:
             state = "not_started"
-        heads = tuple(p for p in people if p.unit_id == village.id and p.role == "village_head" and p.active)
-        states.append(VillageState(village, state, answered, total, heads))
+        heads = tuple(heads_by_unit.get(village.id, ()))
+        if village.parent_id is not None:
+            states.setdefault(village.parent_id, []).append(
+                VillageState(village, state, answered, total, heads)
+            )
     return states
