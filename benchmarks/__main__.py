@@ -1,6 +1,6 @@
 """`make bench`: run the benchmarks, print a table, write benchmarks/results/latest.json.
 
-    python -m benchmarks            # the full runs (about 25 minutes: the broadcast alone takes 5.5)
+    python -m benchmarks            # the full runs (about 30 minutes: the broadcast alone takes 5.5)
     python -m benchmarks --quick    # a smoke test of every benchmark (about five minutes)
 
 Every result is compared with a baseline measured in the same run, because these machines are noisy."""
