@@ -23,4 +23,6 @@ async def test_an_areas_villages_read_at_once_match_each_communes_own(tmp_path: 
     assert at_once == each == from_the_province
     states = {s.unit.code: s.state for c in communes for s in at_once[c.id]}
     assert states["DEMO-SH-X1-T1"] == "completed" and states["DEMO-SH-X1-T2"] == "not_started"
-    assert [s.unit.code for s in at_once[communes[0].id]] == sorted(s.unit.code for s in at_once[communes[0].id])
+    assert [s.unit.code for s in at_once[communes[0].id]] == sorted(
+        s.unit.code for s in at_once[communes[0].id]
+    )
