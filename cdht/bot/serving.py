@@ -59,9 +59,12 @@ async def serve(
     timing: runner.Timing | None = None,
     clock: Callable[[], datetime] = runner.utc_now,
     install_signal_handlers: bool = True,
+    server: HttpServer | None = None,
 ) -> None:
-    """The HTTP server listens before the channels start (Zalo's setWebhook needs it), and stops after them."""
-    server = http_server(application, channels) if receive else None
+    """The HTTP server listens before the channels start (Zalo's setWebhook needs it), and stops after them.
+    `server`: built already (`cdht run` builds it before freezing its heap); else built here when receiving."""
+    if server is None and receive:
+        server = http_server(application, channels)
     if server is not None:
         await server.start()
     try:

@@ -84,18 +84,19 @@ async def run_channels(application: App, *, receive: bool) -> None:
     (in the receiving process only)."""
     from cdht.bot.channels import configured_channels  # aiogram and the Zalo client: seconds to import
     from cdht.bot.heap import freeze_startup_heap
-    from cdht.bot.serving import serve
+    from cdht.bot.serving import http_server, serve
     from cdht.bot.stalls import watch_stalls
 
     settings = application.settings
     stop = asyncio.Event()
     channels = configured_channels(application)  # imports aiogram: before the heap is frozen
+    server = http_server(application, channels) if receive else None  # the pages' templates: before it too
     freeze_startup_heap(renderers=receive)  # the receiving process runs the export jobs
     await application.database.checkpoint_off_the_loop()
     watcher = asyncio.create_task(watch_stalls(stop, threshold=settings.slow_ms / 1000))
     try:
         if channels:  # `cdht worker` without a token has nothing to do
-            await serve(application, channels, stop=stop, receive=receive, background=receive)
+            await serve(application, channels, stop=stop, receive=receive, background=receive, server=server)
     finally:
         stop.set()
         await watcher

@@ -48,6 +48,7 @@ def test_the_receiving_process_freezes_its_channels_and_renderers_before_load() 
         "import cdht.cli.running as running, inspect\n"
         "source = inspect.getsource(running.run_channels)\n"
         "assert source.index('configured_channels(application)') < source.index('freeze_startup_heap(')\n"
+        "assert source.index('http_server(application, channels)') < source.index('freeze_startup_heap(')\n"
         "freeze_startup_heap(renderers=True)\n"
         "assert {'matplotlib', 'docx', 'xlsxwriter'} <= set(sys.modules), 'renderers not loaded'\n"
         "worker_frozen = gc.get_freeze_count()\n"

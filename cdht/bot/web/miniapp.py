@@ -43,6 +43,8 @@ def miniapp_routes(application: App, channels: Sequence[Channel]) -> Routes:
     version = hashlib.sha256(b"".join(assets.values())).hexdigest()[:12]
     templates = template_environment(settings.timezone)
     templates.globals["asset_version"] = version
+    for name in templates.list_templates():  # compiled at start, not by the first page under load
+        templates.get_template(name)
     state = MiniApp(
         application=application,
         sessions=Sessions(secret, minutes=settings.miniapp_session_minutes),
