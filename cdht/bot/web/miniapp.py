@@ -53,7 +53,6 @@ def miniapp_routes(application: App, channels: Sequence[Channel]) -> Routes:
         fetcher=channels[0].fetcher if channels else _NoMedia(),
         telegram_token=settings.telegram_token.get_secret_value() if settings.telegram_token else None,
         secure_cookie=public_url.startswith("https://"),
-        channels=tuple(channel.name for channel in channels),
     )
 
     def add(root: web.Application) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
@@ -49,7 +49,6 @@ class MiniApp:
     telegram_token: str | None  # initData is signed with it; None: Telegram is not configured
     secure_cookie: bool
     clock: Callable[[], float] = field(default=time.time)
-    channels: Sequence[str] = ()
     charts: ChartCache = field(default_factory=ChartCache)
     spent_links: dict[str, float] = field(default_factory=dict)  # link digest -> when it would have expired
 
