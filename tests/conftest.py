@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 from sqlalchemy import event, text
@@ -35,13 +35,17 @@ def _postgres_answers() -> bool:
         return False
 
 
+def unavailable(reason: str, tests: str) -> NoReturn:
+    """What a test needs is not on this machine: outside CI the test is skipped with the reason; with CI=true
+    (`.ci/run` installs and starts everything) that is a failure, never a skip."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI=true but {reason}")
+    pytest.skip(f"{reason}; {tests} tests skipped")
+
+
 def require_postgres() -> None:
-    """Outside CI a test that needs PostgreSQL is skipped, with the reason, when no server answers; with
-    CI=true that is a failure, never a skip."""
     if not _postgres_answers():
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI=true but PostgreSQL at 127.0.0.1:5432 does not answer")
-        pytest.skip("PostgreSQL at 127.0.0.1:5432 does not answer; PostgreSQL tests skipped")
+        unavailable("PostgreSQL at 127.0.0.1:5432 does not answer", "PostgreSQL")
 
 
 def _guard_network(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -21,7 +21,7 @@ from urllib.parse import quote
 from aiohttp import web
 
 from cdht.conversations.outbound import FileRef
-from cdht.handlers.ports import FileStore, MissingFile, media_type
+from cdht.handlers.ports import INLINE_IMAGES, FileStore, MissingFile, media_type
 
 PREFIX = "/files"
 _SIGNATURE_LABEL = b"cdht-file-links-v1"
@@ -77,6 +77,20 @@ class FileLinks:
         return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
+def file_response(content: bytes, name: str, *, cache: str | None = None) -> web.Response:
+    """A stored file under the name people see: a photo shown in place, anything else downloaded (an SVG or
+    an HTML file served in place would run its scripts as our own pages)."""
+    content_type = media_type(name, content[:16])
+    inline = content_type in INLINE_IMAGES
+    headers = {
+        "Content-Disposition": f"{'inline' if inline else 'attachment'}; filename*=UTF-8''{quote(name)}",
+        "X-Content-Type-Options": "nosniff",
+    }
+    if cache is not None:
+        headers["Cache-Control"] = cache
+    return web.Response(body=content, content_type=content_type, headers=headers)
+
+
 def add_file_routes(app: web.Application, links: FileLinks, files: FileStore) -> None:
     async def serve(request: web.Request) -> web.StreamResponse:
         sha256, name = request.match_info["sha256"], request.match_info["name"]
@@ -86,13 +100,6 @@ def add_file_routes(app: web.Application, links: FileLinks, files: FileStore) ->
             content = await asyncio.to_thread(files.read_bytes, sha256)
         except MissingFile:
             return web.Response(status=404)
-        content_type = media_type(name, content[:16])
-        disposition = "inline" if content_type.startswith("image/") else "attachment"
-        headers = {
-            "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(name)}",
-            "Cache-Control": "private, max-age=3600",
-            "X-Content-Type-Options": "nosniff",
-        }
-        return web.Response(body=content, content_type=content_type, headers=headers)
+        return file_response(content, name, cache="private, max-age=3600")
 
     app.router.add_get(PREFIX + "/{sha256}/{name}", serve)

@@ -9,12 +9,13 @@ import contextlib
 import os
 from pathlib import Path
 
-import pytest
 from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
+
+from tests.conftest import unavailable
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -24,14 +25,9 @@ MAX_SHOT_HEIGHT = 4000
 
 
 def require_chromium() -> None:
-    """Outside CI the browser tests are skipped, with the reason, without Chromium and its driver; with
-    CI=true (`.ci/run` installs both) that is a failure, never a skip."""
     missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not os.access(p, os.X_OK)]
     if missing:
-        reason = f"{' and '.join(missing)} missing (apt-get install chromium chromium-driver)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true but {reason}")
-        pytest.skip(f"{reason}; browser tests skipped")
+        unavailable(f"{' and '.join(missing)} missing (apt-get install chromium chromium-driver)", "browser")
 
 
 def start_chromium(*arguments: str) -> webdriver.Chrome:

@@ -57,6 +57,17 @@ def _raw_update(payload: dict[str, Any]) -> RawUpdate:
     return RawUpdate(str(payload["update_id"]), user_key(payload), dict(payload))
 
 
+def web_app_url(settings: Settings) -> str | None:
+    """Where web_app buttons point: the Mini App's base, when it is HTTPS. Telegram refuses a message whose
+    web_app button is not (400 «Only HTTPS links are allowed»), and the reply would be lost: with a plain HTTP
+    public URL (a local trial) Telegram gets no Mini App buttons; Zalo and the console still get links."""
+    base = miniapp_url(settings)
+    if base is not None and not base.startswith("https://"):
+        log.warning("CDHT_PUBLIC_URL is not HTTPS: Telegram gets no Mini App buttons", public_url=base)
+        return None
+    return base
+
+
 class TelegramChannel:
     name = CHANNEL
 
@@ -78,7 +89,7 @@ class TelegramChannel:
         self.poll_timeout = poll_timeout
         self.retry_seconds = retry_seconds
         self.bot, self.session = make_bot(settings)
-        app_url = miniapp_url(settings)
+        app_url = web_app_url(settings)
         self.menus = ChatMenus(self.bot, app_url=app_url)
         self.files = files if files is not None else file_store(settings)
         self.transport = TelegramTransport(self.bot, self.menus, self.files, app_url=app_url)

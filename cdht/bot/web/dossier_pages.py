@@ -8,10 +8,11 @@ from urllib.parse import quote
 
 from aiohttp import web
 
+from cdht.bot.files_server import file_response
 from cdht.bot.web.reading import record_number, unit_for
 from cdht.bot.web.rendering import page
 from cdht.bot.web.state import state_of
-from cdht.bot.web.viewer import Refused, Viewer, form_of, viewer_of
+from cdht.bot.web.viewer import Refused, Viewer, first, form_of, viewer_of
 from cdht.handlers.exports.dossier_page import (
     ExportRefused,
     export_choices,
@@ -19,7 +20,7 @@ from cdht.handlers.exports.dossier_page import (
     recent_exports,
     request_export,
 )
-from cdht.handlers.ports import MissingFile, UnitRecord, media_type
+from cdht.handlers.ports import MissingFile, UnitRecord
 
 ASKED = "⏳ Đang tạo tệp. Trang tự cập nhật; bot cũng gửi tệp vào cuộc trò chuyện khi xong."
 
@@ -36,7 +37,7 @@ async def ask(request: web.Request) -> web.StreamResponse:
     form = await form_of(request, viewer)
     unit = await unit_for(request, viewer)
     state = state_of(request)
-    fmt = (form.get("format") or [""])[0]
+    fmt = first(form, "format")
     try:
         async with state.application.uow() as uow:
             await request_export(
@@ -63,11 +64,7 @@ async def download(request: web.Request) -> web.Response:
         content = await asyncio.to_thread(state.application.files.read_bytes, job.result_path or "")
     except MissingFile as missing:
         raise Refused("Tệp đã quá thời hạn lưu. Xin tạo lại.", status=404) from missing
-    return web.Response(
-        body=content,
-        content_type=media_type(name, content[:16]),
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
-    )
+    return file_response(content, name)
 
 
 async def _show(

@@ -12,9 +12,10 @@ from aiohttp import web
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from cdht.bot.web.state import state_of
+from cdht.handlers.officer.progress_report import LEGEND, MARKS
 from cdht.scoring.vn_format import format_int
 
-STATUS_MARKS = {"pass": "✅", "fail": "❌", "missing": "⏳", "no_evidence": "📎"}
+STATUS_MARKS = {status.value: mark for status, mark in MARKS.items()}  # as the chat marks them
 
 
 def template_environment(timezone: str) -> Environment:
@@ -29,6 +30,7 @@ def template_environment(timezone: str) -> Environment:
     environment.filters["vn_int"] = format_int
     environment.filters["local_time"] = lambda moment: _local(moment, zone)
     environment.globals["marks"] = STATUS_MARKS
+    environment.globals["legend"] = LEGEND
     return environment
 
 

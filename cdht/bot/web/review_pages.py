@@ -9,15 +9,17 @@ from urllib.parse import quote
 
 from aiohttp import web
 
+from cdht.bot.files_server import file_response
 from cdht.bot.web.reading import record_number, unit_for
 from cdht.bot.web.rendering import page
 from cdht.bot.web.state import state_of
-from cdht.bot.web.viewer import Refused, Viewer, form_of, viewer_of
+from cdht.bot.web.viewer import Refused, Viewer, first, form_of, viewer_of
 from cdht.handlers.command_table import allowed
 from cdht.handlers.officer import review
+from cdht.handlers.officer.progress_grid import village_row
 from cdht.handlers.officer.review_sheet import evidence_in_unit, review_sheet
-from cdht.handlers.officer.village_status import STATE_LABELS, village_states
-from cdht.handlers.ports import MissingFile, UnitRecord, media_type
+from cdht.handlers.officer.village_status import village_states
+from cdht.handlers.ports import MissingFile, UnitRecord
 
 REASON_MAX_CHARS = 500  # review.html's text area
 NOTICES = {
@@ -48,8 +50,7 @@ async def _commune(request: web.Request, viewer: Viewer, commune: UnitRecord) ->
         viewer=viewer,
         nav="review",
         unit=commune,
-        villages=villages,
-        labels=STATE_LABELS,
+        villages=[village_row(state) for state in villages],
         sheet=sheet,
         year=year,
     )
@@ -99,7 +100,7 @@ async def return_answers(request: web.Request) -> web.StreamResponse:
     viewer, village, form = await _action(request, "tralai")
     state = state_of(request)
     picked = tuple(form.get("q", ()))
-    reason = (form.get("reason") or [""])[0].strip()
+    reason = first(form, "reason").strip()
     if len(reason) > REASON_MAX_CHARS:  # the text area's maxlength, for a post made by hand
         error = f"Lý do dài quá: tối đa {REASON_MAX_CHARS} ký tự."
         return await _village(request, viewer, village, error=error, picked=picked, status=422)
@@ -143,15 +144,7 @@ async def evidence(request: web.Request) -> web.Response:
     except MissingFile as missing:
         raise web.HTTPNotFound from missing
     name = record.original_name or f"minh-chung-{record.id}"
-    mime = media_type(name, content[:16])
-    inline = mime in ("image/jpeg", "image/png", "image/gif", "image/webp")
-    headers = {
-        "Content-Disposition": f"{'inline' if inline else 'attachment'}; filename*=UTF-8''{quote(name)}",
-        "Cache-Control": "private, max-age=600",
-    }
-    return web.Response(
-        body=content, content_type=mime if inline else "application/octet-stream", headers=headers
-    )
+    return file_response(content, name, cache="private, max-age=600")
 
 
 async def review_home(request: web.Request) -> web.StreamResponse:

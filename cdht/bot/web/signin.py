@@ -9,7 +9,7 @@ from aiohttp import web
 from cdht.bot.web.rendering import page
 from cdht.bot.web.security import clear_session_cookie, set_session_cookie
 from cdht.bot.web.state import MiniApp, state_of
-from cdht.bot.web.viewer import form_of, viewer_of
+from cdht.bot.web.viewer import Refused, first, form_of, posted, viewer_of
 
 TELEGRAM = "telegram"
 NOT_REGISTERED = "Tài khoản Telegram này chưa đăng ký với bot, hoặc đã bị khoá. Xin mở bot và gõ /start."
@@ -34,17 +34,16 @@ async def telegram_session(request: web.Request) -> web.Response:
     state = state_of(request)
     if state.telegram_token is None:
         raise web.HTTPNotFound
-    if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
-        return _refused("Yêu cầu không đến từ trang của bot.")
-    if request.content_length is None or request.content_length > MAX_SIGN_IN_BODY:
-        return web.json_response({"ok": False, "error": "Dữ liệu đăng nhập quá lớn."}, status=413)
+    try:
+        data = await posted(request, max_bytes=MAX_SIGN_IN_BODY)
+    except Refused as refused:  # the launcher's script shows the reason
+        return web.json_response({"ok": False, "error": refused.message}, status=refused.status)
     from cdht.bot.telegram.web_app import InitDataError, verify_init_data  # aiogram: loaded with Telegram
 
-    data = await request.post()
-    init_data = data.get("init_data")
+    init_data = first(data, "init_data")
     try:
         launch = verify_init_data(
-            init_data if isinstance(init_data, str) else "",
+            init_data,
             state.telegram_token,
             max_age_seconds=state.application.settings.miniapp_init_max_age_seconds,
             now=state.clock(),
@@ -79,12 +78,10 @@ async def open_link(request: web.Request) -> web.Response:
 
 async def use_link(request: web.Request) -> web.Response:
     state = state_of(request)
-    if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
-        return await page(request, "message.html", status=403, title="Không mở được", message=EXPIRED)
-    data = await request.post()
-    token = data.get("t")
-    opened = state.links.read(token) if isinstance(token, str) else None
-    if opened is None or not isinstance(token, str) or not state.spend_link(token):
+    data = await posted(request, max_bytes=MAX_SIGN_IN_BODY)
+    token = first(data, "t")
+    opened = state.links.read(token)
+    if opened is None or not state.spend_link(token):
         return await page(request, "message.html", status=403, title="Liên kết đã hết hạn", message=EXPIRED)
     person_id, channel, path = opened
     async with state.application.uow() as uow:

@@ -58,20 +58,27 @@ async def viewer_of(request: web.Request) -> Viewer:
     return Viewer(person, unit, claims, state.sessions.csrf_token(claims))
 
 
-async def form_of(request: web.Request, viewer: Viewer) -> dict[str, list[str]]:
-    """A POSTed form, after its CSRF token (bound to the session) and the browser's own word that the request
-    comes from our pages (Sec-Fetch-Site, where the browser sends it)."""
+async def posted(request: web.Request, *, max_bytes: int = MAX_FORM_BODY) -> dict[str, list[str]]:
+    """A POST's text fields, read only when the browser says it comes from our pages (Sec-Fetch-Site, where
+    it sends it) and the body is small: parsing a large form would hold the loop."""
     if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
         raise Refused("Yêu cầu không đến từ trang của bot.", status=403)
-    if request.content_length is None or request.content_length > MAX_FORM_BODY:
-        raise Refused("Biểu mẫu gửi lên quá lớn. Xin tải lại trang rồi làm lại.", status=413)
-    data = await request.post()
-    state = state_of(request)
-    token = data.get("csrf")
-    if not state.sessions.csrf_ok(viewer.claims, token if isinstance(token, str) else None):
-        raise Refused("Trang đã cũ hoặc phiên đã đổi. Xin tải lại trang rồi làm lại.", status=403)
+    if request.content_length is None or request.content_length > max_bytes:
+        raise Refused("Dữ liệu gửi lên quá lớn. Xin tải lại trang rồi làm lại.", status=413)
     form: dict[str, list[str]] = {}
-    for key, value in data.items():
+    for key, value in (await request.post()).items():
         if isinstance(value, str):
             form.setdefault(key, []).append(value)
+    return form
+
+
+def first(form: dict[str, list[str]], key: str) -> str:
+    return (form.get(key) or [""])[0]
+
+
+async def form_of(request: web.Request, viewer: Viewer) -> dict[str, list[str]]:
+    """A POSTed form (`posted`), after its CSRF token, bound to the session."""
+    form = await posted(request)
+    if not state_of(request).sessions.csrf_ok(viewer.claims, first(form, "csrf") or None):
+        raise Refused("Trang đã cũ hoặc phiên đã đổi. Xin tải lại trang rồi làm lại.", status=403)
     return form

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from cdht.handlers.facts_loader import load_unit_facts
-from cdht.handlers.officer.progress_report import gap_lines
-from cdht.handlers.officer.village_status import VillageState, village_states_below
+from cdht.handlers.officer.progress_report import STATUS_WORDS, gap_lines, level_text
+from cdht.handlers.officer.village_status import STATE_WORDS, VillageState, village_states_below
 from cdht.handlers.ports import TIERS, DossierStage, PersonRecord, ReportUnitOfWork, UnitRecord
 from cdht.handlers.procedure.rules import stage_line
 from cdht.reports.labels import TIER_NOUN
@@ -19,19 +19,6 @@ from cdht.scoring.facts import RecognitionValidity
 from cdht.scoring.learning_models import area_learning_models, learning_model_lines
 from cdht.scoring.results import Assessment, Status
 
-STATUS_LABELS = {
-    "pass": "đạt",
-    "fail": "chưa đạt",
-    "missing": "thiếu số liệu",
-    "no_evidence": "thiếu minh chứng",
-}
-VILLAGE_STATE_LABELS = {
-    "not_started": "chưa bắt đầu",
-    "in_progress": "đang trả lời",
-    "completed": "đã hoàn thành, chờ duyệt",
-    "returned": "đã trả lại để sửa",
-    "approved": "đã duyệt",
-}
 NO_RESULT = "Chưa có kết quả"
 
 
@@ -117,9 +104,7 @@ def cells_of(assessment: Assessment) -> dict[str, Cell]:
     """Each indicator at the level the unit is working towards (as /tiendo marks them)."""
     target = str(min(assessment.level + 1, 2))
     return {
-        indicator.id: Cell(
-            indicator.status.value, STATUS_LABELS[indicator.status.value], indicator.explanation
-        )
+        indicator.id: Cell(indicator.status.value, STATUS_WORDS[indicator.status], indicator.explanation)
         for criterion in assessment.levels[target].criteria
         for indicator in criterion.indicators
     }
@@ -128,7 +113,7 @@ def cells_of(assessment: Assessment) -> dict[str, Cell]:
 def level_label(assessment: Assessment | None) -> str:
     if assessment is None:
         return NO_RESULT
-    return f"Đạt mức độ {assessment.level}" if assessment.level else "Chưa đạt mức độ 1"
+    return level_text(assessment).capitalize()  # /tiendo's words at the head of a cell
 
 
 def unit_row(
@@ -163,7 +148,7 @@ def village_row(state: VillageState) -> VillageRow:
         code=state.unit.code,
         name=state.unit.name,
         state=state.state,
-        state_label=VILLAGE_STATE_LABELS[state.state],
+        state_label=STATE_WORDS[state.state],
         answered=state.answered,
         total=state.total,
         heads=tuple(person.name for person in state.heads),

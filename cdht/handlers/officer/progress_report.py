@@ -19,7 +19,13 @@ from cdht.scoring.learning_models import area_learning_models, learning_model_li
 from cdht.scoring.results import Assessment, Status
 
 MARKS = {Status.PASS: "✅", Status.FAIL: "❌", Status.MISSING: "⏳", Status.NO_EVIDENCE: "📎"}
-LEGEND = "✅ đạt · ❌ chưa đạt · ⏳ thiếu số liệu · 📎 thiếu minh chứng"
+STATUS_WORDS = {
+    Status.PASS: "đạt",
+    Status.FAIL: "chưa đạt",
+    Status.MISSING: "thiếu số liệu",
+    Status.NO_EVIDENCE: "thiếu minh chứng",
+}
+LEGEND = " · ".join(f"{MARKS[status]} {words}" for status, words in STATUS_WORDS.items())
 
 
 @dataclass(frozen=True)

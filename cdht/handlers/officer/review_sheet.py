@@ -14,6 +14,7 @@ from cdht.handlers.command_table import allowed
 from cdht.handlers.officer.audit_view import ACTIONS
 from cdht.handlers.officer.review import NOT_SENT, STATUS_LABELS, answered_questions
 from cdht.handlers.ports import (
+    INLINE_IMAGES,
     AnswerRecord,
     AuditRecord,
     EvidenceRecord,
@@ -25,8 +26,6 @@ from cdht.handlers.ports import (
 
 REVIEW_COMMANDS = ("duyet", "duyet_ok", "tralai")
 QUESTIONNAIRES = {"village": "village_head", "commune": "commune_officer"}
-# Shown inline on the page; any other type (SVG above all: it may carry scripts) is only downloaded.
-INLINE_IMAGES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
 
 
 @dataclass(frozen=True)

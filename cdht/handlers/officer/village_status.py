@@ -9,13 +9,15 @@ from cdht.conversations.engine.routing import relevant_questions
 from cdht.conversations.engine.session import Session
 from cdht.handlers.ports import PersonRecord, UnitRecord, VillageStatusUnitOfWork
 
-STATE_LABELS = {
-    "not_started": "⏺ chưa bắt đầu",
-    "in_progress": "✍️ đang trả lời",
-    "completed": "✅ đã hoàn thành, chờ duyệt",
-    "returned": "↩️ đã trả lại để sửa",
-    "approved": "🟢 đã duyệt",
+STATE_WORDS = {
+    "not_started": "chưa bắt đầu",
+    "in_progress": "đang trả lời",
+    "completed": "đã hoàn thành, chờ duyệt",
+    "returned": "đã trả lại để sửa",
+    "approved": "đã duyệt",
 }
+STATE_MARKS = {"not_started": "⏺", "in_progress": "✍️", "completed": "✅", "returned": "↩️", "approved": "🟢"}
+STATE_LABELS = {state: f"{STATE_MARKS[state]} {words}" for state, words in STATE_WORDS.items()}
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from cdht.handlers.ports.answers import (
     YearRecord,
     YearRepository,
 )
-from cdht.handlers.ports.files import FileStore, MissingFile, file_ref, media_type
+from cdht.handlers.ports.files import INLINE_IMAGES, FileStore, MissingFile, file_ref, media_type
 from cdht.handlers.ports.flows import FlowRepository
 from cdht.handlers.ports.officers import (
     AuditRecord,
@@ -99,6 +99,7 @@ from cdht.handlers.ports.uses import (
 )
 
 __all__ = [
+    "INLINE_IMAGES",
     "ROLES",
     "TIERS",
     "AnswerOfRecord",

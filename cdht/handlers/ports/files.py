@@ -50,6 +50,10 @@ class FileStore(Protocol):
         ...
 
 
+# Shown in place in a page or a chat app; any other type (SVG above all: it may carry scripts) is downloaded.
+INLINE_IMAGES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
+
+
 def media_type(name: str, head: bytes = b"") -> str:
     """A file's media type from its name, else from its first bytes."""
     guessed, _ = mimetypes.guess_type(name)

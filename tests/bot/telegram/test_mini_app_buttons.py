@@ -12,7 +12,9 @@ from typing import Any, cast
 import pytest
 
 from cdht.bot.telegram.channel import TelegramChannel
+from cdht.bot.telegram.chat_menus import ChatMenus
 from cdht.bot.telegram.keyboards import inline_keyboard
+from cdht.bot.telegram.transport import TelegramTransport
 from cdht.conversations.inbound import Command
 from cdht.conversations.outbound import Button, OpenApp, OutboundMessage
 from cdht.handlers.ports import OutboxRecord, PersonRecord, UnitOfWorkFactory
@@ -110,9 +112,15 @@ async def test_a_refused_menu_button_loses_no_message_and_is_tried_again(tmp_pat
 
 
 async def test_the_fake_refuses_web_app_urls_that_are_not_https_as_telegram_does(tmp_path: Path) -> None:
-    """An http public URL (a test tunnel) is refused by Telegram: the message fails for good, and the menu
-    button is not set (logged), while the message without Mini App buttons still goes."""
-    async with telegram(tmp_path, public_url="http://127.0.0.1:8081") as (channel, api):
+    """Telegram refuses a web_app button that is not HTTPS: the message fails for good, the menu button is
+    not set, while a message without Mini App buttons still goes (the channel given an http base by hand)."""
+    async with telegram(tmp_path) as (channel, api):
+        channel.transport = TelegramTransport(
+            channel.bot,
+            ChatMenus(channel.bot, app_url="http://127.0.0.1:8081"),
+            channel.files,
+            app_url="http://127.0.0.1:8081",
+        )
         with pytest.raises(PermanentFailure, match="Only HTTPS links are allowed"):
             await send(channel, PROGRESS, OFFICER)
         await send(channel, OutboundMessage("Không có nút"), OFFICER)
@@ -120,6 +128,15 @@ async def test_the_fake_refuses_web_app_urls_that_are_not_https_as_telegram_does
     assert refused.params["text"] == "📊 Tiến độ"
     assert [c.status for c in api.calls if c.method == "setChatMenuButton"] == [400, 400]
     assert api.menu_buttons == {} and api.texts(CHAT) == ["Không có nút"]
+
+
+async def test_a_plain_http_public_url_gives_telegram_no_mini_app_buttons_and_loses_no_reply(
+    tmp_path: Path,
+) -> None:
+    async with telegram(tmp_path, public_url="http://127.0.0.1:8081") as (channel, api):
+        await send(channel, PROGRESS, OFFICER)
+    assert api.texts(CHAT) == ["📊 Tiến độ"]
+    assert not web_apps(api) and not api.calls_to("setChatMenuButton")
 
 
 def test_web_app_buttons_are_left_out_outside_private_chats() -> None:
